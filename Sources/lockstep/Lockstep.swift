@@ -1,0 +1,9 @@
+import ArgumentParser
+import EVMCore
+
+@main
+struct Lockstep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lockstep",
+        abstract: "A reference EVM, a parallel executor and the checks that keep them in lockstep.")
+}
