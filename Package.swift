@@ -30,7 +30,7 @@ let package = Package(
                 dependencies: ["EVMCore", "CSecp256k1", .product(name: "BigInt", package: "BigInt")],
                 swiftSettings: optimized),
         .target(name: "EVMInterpreter", dependencies: ["EVMCore", "EVMState", "EVMPrecompiles"], swiftSettings: optimized),
-        .target(name: "EVMExecution", dependencies: ["EVMInterpreter"], swiftSettings: optimized),
+        .target(name: "EVMExecution", dependencies: ["EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "EthereumTests", dependencies: ["EVMExecution"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
         .executableTarget(name: "lockstep",
