@@ -31,7 +31,8 @@ let package = Package(
                 swiftSettings: optimized),
         .target(name: "EVMInterpreter", dependencies: ["EVMCore", "EVMState", "EVMPrecompiles"], swiftSettings: optimized),
         .target(name: "EVMExecution", dependencies: ["EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
-        .target(name: "EthereumTests", dependencies: ["EVMExecution"], swiftSettings: optimized),
+        .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: optimized),
+        .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
         .executableTarget(name: "lockstep",
                           dependencies: ["EthereumTests", "SMT",
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMInterpreter", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMExecutionTests", dependencies: ["EVMExecution", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
     ]
 )

@@ -47,8 +47,9 @@ public struct SerialExecutor: BlockExecutor {
         var missing: [String] = []
         for rtx in transactions {
             let journal = JournaledState(base: state)
-            let (outcome, unimplemented) = processor.apply(rtx.transaction, sender: rtx.sender, state: journal,
-                                                           cumulativeGasBefore: cumulative, tracer: tracer)
+            let applied = processor.apply(rtx.transaction, sender: rtx.sender, state: journal,
+                                          cumulativeGasBefore: cumulative, tracer: tracer)
+            let (outcome, unimplemented) = (applied.outcome, applied.unimplementedPrecompile)
             if let u = unimplemented, !missing.contains(u) { missing.append(u) }
             if let r = outcome.receipt {
                 cumulative = r.cumulativeGasUsed

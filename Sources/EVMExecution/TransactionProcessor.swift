@@ -79,21 +79,34 @@ public struct TransactionProcessor {
         return BlobGas.baseFee(excessBlobGas: block.excessBlobGas ?? 0, fork: fork)
     }
 
+    /// What `apply` produced.
+    public struct Applied: Sendable {
+        public var outcome: TxOutcome
+        /// A precompile this build lacks was called (the outcome is not trustworthy).
+        public var unimplementedPrecompile: String?
+        /// With `deferCoinbasePayment`, the fee the beneficiary is owed and was not yet paid.
+        public var deferredCoinbaseFee: UInt256
+    }
+
     /// Executes `tx` from `sender` on `state`. On rejection the state is untouched.
     /// `cumulativeGasBefore` is the block gas used so far (for the receipt and the gas-pool check).
+    /// `deferCoinbasePayment` leaves the beneficiary's fee out of the state and returns it
+    /// instead, so a parallel executor can add it lazily without every transaction reading the
+    /// beneficiary's balance. Only valid when the beneficiary is not an existing empty account
+    /// (whose zero-fee touch would delete it under EIP-161).
     public func apply(_ tx: Transaction, sender: Address, state: JournaledState, cumulativeGasBefore: UInt64 = 0,
-                      tracer: (any Tracer)? = nil) -> (outcome: TxOutcome, unimplementedPrecompile: String?) {
+                      deferCoinbasePayment: Bool = false, tracer: (any Tracer)? = nil) -> Applied {
         do throws(TransactionError) {
-            return try applyChecked(tx, sender: sender, state: state, cumulativeGasBefore: cumulativeGasBefore, tracer: tracer)
+            return try applyChecked(tx, sender: sender, state: state, cumulativeGasBefore: cumulativeGasBefore,
+                                    deferCoinbasePayment: deferCoinbasePayment, tracer: tracer)
         } catch {
             state.revert(to: 0)
-            state.finalize(clearEmpty: false)
-            return (.rejected(error), nil)
+            return Applied(outcome: .rejected(error), unimplementedPrecompile: nil, deferredCoinbaseFee: .zero)
         }
     }
 
     func applyChecked(_ tx: Transaction, sender: Address, state: JournaledState, cumulativeGasBefore: UInt64,
-                      tracer: (any Tracer)?) throws(TransactionError) -> (outcome: TxOutcome, unimplementedPrecompile: String?) {
+                      deferCoinbasePayment: Bool, tracer: (any Tracer)?) throws(TransactionError) -> Applied {
         // 1. Stateless validity (type allowed by fork, signature fields, blob rules, sizes).
         try tx.validate(fork: fork, chainId: block.chainId)
 
@@ -180,7 +193,8 @@ public struct TransactionProcessor {
         // 9. Return unused gas; pay the beneficiary (touching it even for a zero fee).
         state.addBalance(sender, UInt256(tx.gasLimit - gasUsed) &* gasPrice)
         let tip = london ? gasPrice &- block.baseFee : gasPrice
-        state.addBalance(block.coinbase, UInt256(gasUsed) &* tip)
+        let fee = UInt256(gasUsed) &* tip
+        if !deferCoinbasePayment { state.addBalance(block.coinbase, fee) }
 
         // 10. End of transaction: destroyed accounts go, and touched empty ones (EIP-161).
         state.finalize(clearEmpty: fork >= .spuriousDragon)
@@ -190,7 +204,8 @@ public struct TransactionProcessor {
                               logs: result.status == .success ? evm.logs : [],
                               contractAddress: tx.to == nil ? result.createdAddress : nil,
                               output: result.output, blobGasUsed: tx.type == .blob ? blobGasUsed : 0)
-        return (.executed(receipt), evm.unimplementedPrecompile)
+        return Applied(outcome: .executed(receipt), unimplementedPrecompile: evm.unimplementedPrecompile,
+                       deferredCoinbaseFee: deferCoinbasePayment ? fee : .zero)
     }
 
     /// EIP-7702: each valid authorisation sets the authority's code to a delegation designator
