@@ -33,9 +33,10 @@ let package = Package(
         .target(name: "EVMExecution", dependencies: ["EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: optimized),
         .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
+        .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
         .executableTarget(name: "lockstep",
-                          dependencies: ["EthereumTests", "SMT",
+                          dependencies: ["EthereumTests", "SMT", "Verification",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -49,7 +50,7 @@ let package = Package(
         .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMInterpreter", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMExecutionTests", dependencies: ["EVMExecution", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
     ]
 )
