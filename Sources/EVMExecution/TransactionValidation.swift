@@ -173,12 +173,22 @@ extension Transaction {
         }
     }
 
-    /// Every check that needs only the transaction, the fork and the chain id. Does not
-    /// recover the sender (see `recoverSender(fork:)`), and does not look at state or the
-    /// block (nonce, balance, base fee, block gas: the processor raises those).
+    /// Every check that needs only the transaction, the fork and the chain id: type active in
+    /// the fork, chain id, EIP-2681 nonce, fee sanity, EIP-7825 gas cap, EIP-3860 init code,
+    /// blob / set-code shape, intrinsic gas and the EIP-7623 floor.
+    ///
+    /// It does not look at v/r/s (that is `recoverSender(fork:)`, so an unsigned transaction
+    /// built from a state-test filler validates), nor at state or the block (nonce, balance,
+    /// base fee, block gas: the processor raises those).
     public func validate(fork: Hardfork, chainId expectedChainId: UInt256) throws(TransactionError) {
         if fork < type.introducedIn { throw .typeNotSupported(fork) }
-        try validateSignatureValues(fork: fork, chainId: expectedChainId)
+        if type == .legacy {
+            // EIP-155 chain ids exist from Spurious Dragon; before that `recoverSender` rejects
+            // such a v as a bad signature.
+            if fork >= .spuriousDragon, let chainId, chainId != expectedChainId { throw .invalidChainId }
+        } else if chainId != expectedChainId {
+            throw .invalidChainId
+        }
         if nonce == UInt64.max { throw .nonceMaxValue }
         if type.hasDynamicFee && maxPriorityFeePerGas > maxFeePerGas { throw .priorityFeeGreaterThanMaxFee }
         if !UInt256(gasLimit).multipliedFullWidth(by: maxFeePerGas).high.isZero {
@@ -205,25 +215,30 @@ extension Transaction {
         if gasLimit < intrinsic.floor { throw .floorDataGasTooLow }
     }
 
-    /// v / chain id / r / s range checks (no curve arithmetic).
-    func validateSignatureValues(fork: Hardfork, chainId expectedChainId: UInt256) throws(TransactionError) {
+    /// Range checks on v / y-parity, r and s, without curve arithmetic:
+    /// - legacy v is 27/28, or (Spurious Dragon+) an EIP-155 value ≥ 35; any other v is
+    ///   `invalidChainId` from Spurious Dragon and `invalidSignature` before;
+    /// - typed y-parity is 0 or 1;
+    /// - r, s ∈ [1, n-1], and s ≤ n/2 from Homestead (EIP-2).
+    public func checkSignatureValues(fork: Hardfork) throws(TransactionError) {
         if type == .legacy {
-            let isPlain = v == UInt256(27) || v == UInt256(28)
-            if !isPlain {
-                // EIP-155 values exist only from Spurious Dragon; before that any other v is
-                // simply a bad signature.
+            if v != UInt256(27) && v != UInt256(28) {
                 guard fork >= .spuriousDragon else { throw .invalidSignature }
-                guard let derived = Transaction.legacyChainId(v: v), derived == expectedChainId else {
-                    throw .invalidChainId
-                }
+                guard v >= UInt256(35) else { throw .invalidChainId }
             }
-        } else {
-            if chainId != expectedChainId { throw .invalidChainId }
-            if v > UInt256.one { throw .invalidSignature }
+        } else if v > UInt256.one {
+            throw .invalidSignature
         }
-        // EIP-2 (Homestead) made s > n/2 invalid for transactions.
-        let lowS = fork >= .homestead
-        if !Secp256k1Order.isValid(r: r, s: s, lowS: lowS) { throw .invalidSignature }
+        if !Secp256k1Order.isValid(r: r, s: s, lowS: fork >= .homestead) { throw .invalidSignature }
+    }
+
+    /// The recovery id (0/1) encoded by v: y-parity for typed transactions, `v - 27` or
+    /// `v - 35 - 2·chainId` for legacy. Call after `checkSignatureValues`.
+    var recoveryId: UInt8 {
+        if type != .legacy { return UInt8(truncatingIfNeeded: v.w0 & 1) }
+        if v == UInt256(27) || v == UInt256(28) { return UInt8(truncatingIfNeeded: v.w0 &- 27) }
+        // v = 2·chainId + 35 + recid, so recid is the low bit of v - 35 = low bit of v + 1.
+        return UInt8(truncatingIfNeeded: (v.w0 &+ 1) & 1)
     }
 
     /// Decodes `bytes` and checks that the envelope's type byte is active in `fork` before
