@@ -111,9 +111,7 @@ public final class EVM: Host {
         case .call:
             if !state.exists(m.recipient) && !isPrecompile && fork >= .spuriousDragon && m.value.isZero {
                 // Nothing to run and nothing to create (EIP-161).
-                tracer?.frameEnter(message: m)
                 let r = CallResult(status: .success, gasLeft: m.gas)
-                tracer?.frameExit(result: r)
                 return r
             }
             transfer(from: m.sender, to: m.recipient, value: m.value)
@@ -125,15 +123,11 @@ public final class EVM: Host {
 
         var result: CallResult
         if isPrecompile {
-            tracer?.frameEnter(message: m)
             result = runPrecompile(m)
-            tracer?.frameExit(result: result)
         } else {
             let code = executableCode(m.codeAddress)
             if code.isEmpty {
-                tracer?.frameEnter(message: m)
                 result = CallResult(status: .success, gasLeft: m.gas)
-                tracer?.frameExit(result: result)
             } else {
                 result = Interpreter.run(message: m, code: code, host: self, tracer: tracer)
             }
@@ -186,14 +180,12 @@ public final class EVM: Host {
         var msg = m
         msg.recipient = address
         msg.codeAddress = address
-        tracer?.frameEnter(message: msg)
 
         let target = state.account(address)
         let hasStorage = target.storage.contains { !$0.value.current.isZero }
             || (!target.storageWiped && state.base.hasStorage(address))
         if target.info.nonce != 0 || target.info.hasCode || hasStorage {
             let r = CallResult(status: .createCollision, gasLeft: 0)
-            tracer?.frameExit(result: r)
             return r
         }
 
@@ -228,7 +220,6 @@ public final class EVM: Host {
             if result.status != .revert { result.output = [] }
             result.createdAddress = nil
         }
-        tracer?.frameExit(result: result)
         return result
     }
 }

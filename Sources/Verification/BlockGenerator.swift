@@ -5,7 +5,7 @@ import EVMExecution
 
 /// A complete, concrete block input: what every executor property runs on and what a
 /// counterexample file stores.
-public struct BlockInput: Sendable {
+public struct BlockInput {
     public var fork: Hardfork
     public var block: BlockEnv
     public var pre: InMemoryState
