@@ -1,4 +1,5 @@
 import EVMCore
+import EVMPrecompiles
 
 /// One EIP-7702 authorization tuple `[chain_id, address, nonce, y_parity, r, s]`.
 ///
@@ -31,6 +32,25 @@ public struct Authorization: Sendable, Hashable {
     public func signingHash() -> Bytes32 {
         let body = RLP.encodeList([RLP.encode(chainId), RLP.encode(bytes: address.bytes), RLP.encode(nonce)])
         return Keccak256.hash([Authorization.magic] + body)
+    }
+
+    /// The signer of `signingHash()`, or nil when the signature cannot authorise anything:
+    /// y-parity not 0/1, r or s outside [1, n-1], s > n/2, or no recoverable key.
+    /// Chain id and nonce checks against state are the processor's job.
+    public func authority() -> Address? {
+        guard yParity <= 1, Secp256k1Order.isValid(r: r, s: s, lowS: true) else { return nil }
+        return Secp256k1.recoverAddress(messageHash: signingHash(), r: r, s: s, recoveryId: yParity)
+    }
+
+    /// Signs in place (for tests and generators). Returns false, leaving the tuple unchanged,
+    /// when the private key is zero or not below the curve order.
+    @discardableResult
+    public mutating func sign(privateKey: Bytes32) -> Bool {
+        guard let sig = Secp256k1.sign(messageHash: signingHash(), privateKey: privateKey) else { return false }
+        yParity = sig.recoveryId & 1
+        r = sig.r
+        s = sig.s
+        return true
     }
 
     /// The tuple's RLP list, as it appears inside a type-4 transaction.

@@ -57,8 +57,7 @@ public enum IntrinsicGas {
 
         var floor: UInt64 = 0
         if fork >= .prague {
-            let tokens = add(zeros, mul(nonZeros, tokensPerNonZeroByte))
-            floor = add(transactionBase, mul(tokens, floorCostPerToken))
+            floor = add(transactionBase, mul(calldataTokens(tx.data), floorCostPerToken))
         }
         return (gas, floor)
     }

@@ -1,4 +1,5 @@
 import EVMCore
+import EVMPrecompiles
 
 /// EIP-2718 transaction type byte. Legacy transactions carry no type byte on the wire.
 public enum TxType: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -159,6 +160,62 @@ enum Secp256k1Order {
     static func isValid(r: UInt256, s: UInt256, lowS: Bool) -> Bool {
         if r.isZero || s.isZero || r >= n || s >= n { return false }
         if lowS && s > halfN { return false }
+        return true
+    }
+}
+
+// MARK: - Signatures
+
+extension Transaction {
+    /// The signer's address. Checks the signature values first (`checkSignatureValues`:
+    /// v / y-parity, r and s ranges, EIP-2 low s from Homestead), then recovers the public key
+    /// from `signingHash()`. `fork` defaults to the newest rules.
+    public func recoverSender(fork: Hardfork = .latest) throws(TransactionError) -> Address {
+        try checkSignatureValues(fork: fork)
+        guard let sender = Secp256k1.recoverAddress(messageHash: signingHash(), r: r, s: s, recoveryId: recoveryId) else {
+            throw .signatureRecoveryFailed
+        }
+        return sender
+    }
+
+    /// Everything that can be decided about the transaction before looking at state, in the
+    /// order clients report it: type active in the fork, chain id, signature (sender
+    /// recovery), then the rest of `validate(fork:chainId:)`.
+    public func recover(fork: Hardfork, chainId: UInt256) throws(TransactionError) -> RecoveredTransaction {
+        if fork < type.introducedIn { throw .typeNotSupported(fork) }
+        try checkChainId(fork: fork, chainId: chainId)
+        let sender = try recoverSender(fork: fork)
+        try validate(fork: fork, chainId: chainId)
+        return RecoveredTransaction(transaction: self, sender: sender)
+    }
+
+    /// Signs in place (for tests and generators). `chainId` replaces the transaction's chain id:
+    /// for legacy, nil signs pre-EIP-155 (v = 27/28) and a value signs EIP-155
+    /// (v = 2·chainId + 35/36); for typed transactions nil keeps the current chain id (0 if
+    /// none) and v becomes the y-parity. Returns false, leaving the transaction unchanged, when
+    /// the private key is zero or not below the curve order.
+    @discardableResult
+    public mutating func sign(privateKey: Bytes32, chainId: UInt256?) -> Bool {
+        var copy = self
+        if type == .legacy {
+            copy.chainId = chainId
+        } else {
+            copy.chainId = chainId ?? self.chainId ?? .zero
+        }
+        guard let sig = Secp256k1.sign(messageHash: copy.signingHash(), privateKey: privateKey) else { return false }
+        let parity = UInt256(UInt64(sig.recoveryId & 1))
+        if type == .legacy {
+            if let id = copy.chainId {
+                copy.v = id.shiftedLeft(1) &+ UInt256(35) &+ parity
+            } else {
+                copy.v = UInt256(27) &+ parity
+            }
+        } else {
+            copy.v = parity
+        }
+        copy.r = sig.r
+        copy.s = sig.s
+        self = copy
         return true
     }
 }

@@ -141,17 +141,15 @@ public enum TransactionDecodingError: Error, Sendable, Equatable, CustomStringCo
             case (.value, .integerTooLarge): return prefix + "VALUE_OVERFLOW"
             case (.gasPrice, .integerTooLarge), (.maxFeePerGas, .integerTooLarge): return prefix + "GASPRICE_OVERFLOW"
             case (.maxPriorityFeePerGas, .integerTooLarge): return prefix + "PRIORITY_OVERFLOW"
-            case (.r, .expectedBytes): return prefix + "RLP_INVALID_SIGNATURE_R"
-            case (.s, .expectedBytes): return prefix + "RLP_INVALID_SIGNATURE_S"
-            case (_, .expectedBytes):
-                if let w = f.fixtureWord { return prefix + "RLP_INVALID_" + w }
-                return prefix + "RLP_INVALID_HEADER"
             case (_, .nonCanonicalInteger):
                 if let w = f.fixtureWord { return prefix + "RLP_LEADING_ZEROS_" + w }
                 return prefix + "RLP_ERROR_SIZE_LEADING_ZEROS"
             case (_, .nonCanonicalSingleByte), (_, .nonCanonicalLength):
                 if let w = f.fixtureWord { return prefix + "RLP_LEADING_ZEROS_" + w + "_SIZE" }
                 return prefix + "RLP_ERROR_SIZE_LEADING_ZEROS"
+            case (.r, _): return prefix + "RLP_INVALID_SIGNATURE_R"
+            case (.s, _): return prefix + "RLP_INVALID_SIGNATURE_S"
+            case (_, _) where f.fixtureWord != nil: return prefix + "RLP_INVALID_" + (f.fixtureWord ?? "")
             default: return prefix + "RLP_ERROR_SIZE"
             }
         }
@@ -250,6 +248,12 @@ extension Transaction {
             type = .legacy
             bodyStart = 0
         } else if first >= 0x80 {
+            // An RLP string: report its own structural fault if it has one.
+            do {
+                _ = try RLP.decode(bytes)
+            } catch {
+                throw .invalidEnvelope(error)
+            }
             throw .envelopeNotList
         } else {
             guard first != 0, let t = TxType(rawValue: first) else { throw .unsupportedType(first) }
@@ -406,13 +410,24 @@ private struct FieldReader {
     }
 
     mutating func uint64(_ field: TransactionField) throws(TransactionDecodingError) -> UInt64 {
-        let item = try next(field)
-        return try tagged(field) { () throws(RLPError) in try item.asUInt64() }
+        try integer(field, maxBytes: 8).w0
     }
 
     mutating func uint256(_ field: TransactionField) throws(TransactionDecodingError) -> UInt256 {
+        try integer(field, maxBytes: 32)
+    }
+
+    /// A canonical integer of at most `maxBytes` bytes. Which fault is reported when a value
+    /// has both follows the fixtures: a 64-bit field wider than 8 bytes is an overflow even
+    /// when zero-padded; a 256-bit field with a leading zero is non-canonical even when it is
+    /// also wider than 32 bytes.
+    private mutating func integer(_ field: TransactionField, maxBytes: Int) throws(TransactionDecodingError) -> UInt256 {
         let item = try next(field)
-        return try tagged(field) { () throws(RLPError) in try item.asUInt256() }
+        let b = try tagged(field) { () throws(RLPError) in try item.asBytes() }
+        if maxBytes < 32 && b.count > maxBytes { throw .invalidField(field, .integerTooLarge(maxBytes: maxBytes)) }
+        if b.first == 0 { throw .invalidField(field, .nonCanonicalInteger) }
+        if b.count > maxBytes { throw .invalidField(field, .integerTooLarge(maxBytes: maxBytes)) }
+        return UInt256(bigEndian: b)
     }
 
     mutating func bytes(_ field: TransactionField) throws(TransactionDecodingError) -> [UInt8] {

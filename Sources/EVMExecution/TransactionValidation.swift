@@ -182,13 +182,7 @@ extension Transaction {
     /// base fee, block gas: the processor raises those).
     public func validate(fork: Hardfork, chainId expectedChainId: UInt256) throws(TransactionError) {
         if fork < type.introducedIn { throw .typeNotSupported(fork) }
-        if type == .legacy {
-            // EIP-155 chain ids exist from Spurious Dragon; before that `recoverSender` rejects
-            // such a v as a bad signature.
-            if fork >= .spuriousDragon, let chainId, chainId != expectedChainId { throw .invalidChainId }
-        } else if chainId != expectedChainId {
-            throw .invalidChainId
-        }
+        try checkChainId(fork: fork, chainId: expectedChainId)
         if nonce == UInt64.max { throw .nonceMaxValue }
         if type.hasDynamicFee && maxPriorityFeePerGas > maxFeePerGas { throw .priorityFeeGreaterThanMaxFee }
         if !UInt256(gasLimit).multipliedFullWidth(by: maxFeePerGas).high.isZero {
@@ -215,15 +209,27 @@ extension Transaction {
         if gasLimit < intrinsic.floor { throw .floorDataGasTooLow }
     }
 
+    /// The chain id rule: a typed transaction's `chainId` must equal the chain's; a legacy
+    /// transaction signed under EIP-155 (Spurious Dragon+) must encode the chain's id.
+    /// Before Spurious Dragon an EIP-155 v is a bad signature (`checkSignatureValues`).
+    public func checkChainId(fork: Hardfork, chainId expectedChainId: UInt256) throws(TransactionError) {
+        if type == .legacy {
+            if fork >= .spuriousDragon, let chainId, chainId != expectedChainId { throw .invalidChainId }
+        } else if chainId != expectedChainId {
+            throw .invalidChainId
+        }
+    }
+
     /// Range checks on v / y-parity, r and s, without curve arithmetic:
-    /// - legacy v is 27/28, or (Spurious Dragon+) an EIP-155 value ≥ 35; any other v is
-    ///   `invalidChainId` from Spurious Dragon and `invalidSignature` before;
+    /// - legacy v is 27/28, or (Spurious Dragon+) an EIP-155 value ≥ 35; v = 0/1 (a raw
+    ///   parity) is `invalidSignature`; any other v is `invalidChainId` from Spurious Dragon
+    ///   and `invalidSignature` before;
     /// - typed y-parity is 0 or 1;
     /// - r, s ∈ [1, n-1], and s ≤ n/2 from Homestead (EIP-2).
     public func checkSignatureValues(fork: Hardfork) throws(TransactionError) {
         if type == .legacy {
             if v != UInt256(27) && v != UInt256(28) {
-                guard fork >= .spuriousDragon else { throw .invalidSignature }
+                guard fork >= .spuriousDragon, v > UInt256.one else { throw .invalidSignature }
                 guard v >= UInt256(35) else { throw .invalidChainId }
             }
         } else if v > UInt256.one {
@@ -241,21 +247,30 @@ extension Transaction {
         return UInt8(truncatingIfNeeded: (v.w0 &+ 1) & 1)
     }
 
-    /// Decodes `bytes` and checks that the envelope's type byte is active in `fork` before
-    /// parsing the body, so an unknown-in-this-fork type reports `typeNotSupported`.
-    /// Decoding failures come back as `.malformed`.
+    /// Decodes `bytes` and applies the fork's type rule: a type byte the protocol has never
+    /// defined is `typeNotSupported`, as is a well-formed transaction of a type not yet active
+    /// in `fork`. Other decoding failures come back as `.malformed` (they win over an inactive
+    /// type, matching the fixtures: a malformed type-1 envelope is reported as malformed even
+    /// before Berlin).
     public static func decode(_ bytes: [UInt8], fork: Hardfork) throws(TransactionError) -> Transaction {
-        if let first = bytes.first, first < 0x80 {
-            if let t = TxType(rawValue: first), t != .legacy {
-                if fork < t.introducedIn { throw .typeNotSupported(fork) }
-            } else {
-                throw .typeNotSupported(fork)
-            }
+        if let first = bytes.first, first < 0x80, TxType(rawValue: first) == nil || first == 0 {
+            throw .typeNotSupported(fork)
         }
+        let tx: Transaction
         do {
-            return try decode(bytes)
+            tx = try decode(bytes)
         } catch {
+            // For a type not active in this fork, a wrong shape or an out-of-range value is
+            // reported as the type being unsupported; non-canonical encodings stay malformed.
+            if let first = bytes.first, first < 0x80, let t = TxType(rawValue: first), fork < t.introducedIn {
+                switch error {
+                case .fieldCount, .invalidField(_, .integerTooLarge): throw .typeNotSupported(fork)
+                default: break
+                }
+            }
             throw .malformed(error)
         }
+        if fork < tx.type.introducedIn { throw .typeNotSupported(fork) }
+        return tx
     }
 }

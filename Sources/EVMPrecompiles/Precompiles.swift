@@ -111,7 +111,10 @@ public enum Precompiles {
         case .identity: return Identity.run(input: input, gas: gas)
         case .modexp: return ModExp.run(input: input, gas: gas, fork: fork)
         case .blake2f: return Blake2F.run(input: input, gas: gas)
-        case .bn254Add, .bn254Mul, .bn254Pairing, .pointEvaluation,
+        case .bn254Add: return ECAdd.run(input: input, gas: gas, fork: fork)
+        case .bn254Mul: return ECMul.run(input: input, gas: gas, fork: fork)
+        case .bn254Pairing: return ECPairing.run(input: input, gas: gas, fork: fork)
+        case .pointEvaluation,
              .bls12G1Add, .bls12G1MSM, .bls12G2Add, .bls12G2MSM, .bls12PairingCheck,
              .bls12MapFpToG1, .bls12MapFp2ToG2, .p256Verify:
             return .unimplemented(name: precompile.name)
