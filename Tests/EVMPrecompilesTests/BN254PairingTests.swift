@@ -89,3 +89,16 @@ import _TestSupport
         }
     }
 }
+
+@Suite struct BN254FinalExponentiationTests {
+    @Test func additionChainMatchesPlainExponentiation() {
+        var rand = BN254Random(seed: 0xFE)
+        for _ in 0..<3 {
+            guard let m = BN254.OptimalAte.easyPart(rand.fp12()) else { Issue.record("random element was zero"); continue }
+            // m is in the cyclotomic subgroup: m^(p⁴ − p² + 1) = 1 and 1/m = conj(m).
+            #expect(m * m.conjugate == .one)
+            #expect(BN254.OptimalAte.hardPart(m) == BN254.OptimalAte.hardPartBySquareAndMultiply(m))
+        }
+        #expect(BN254.OptimalAte.finalExponentiation(.zero) == .zero)
+    }
+}
