@@ -102,3 +102,26 @@ import _TestSupport
         #expect(BN254.OptimalAte.finalExponentiation(.zero) == .zero)
     }
 }
+
+@Suite struct BN254LineTests {
+    @Test func sparseLineMultiplicationMatchesGeneral() {
+        var rand = BN254Random(seed: 0x11E)
+        for _ in 0..<10 {
+            let f = rand.fp12()
+            let line = BN254.OptimalAte.Line(l0: rand.fp2(), l1: rand.fp2(), l3: rand.fp2())
+            #expect(f.multiplied(by: line) == f * line.asFp12)
+            #expect(f.multiplied(by: nil) == f)
+        }
+    }
+
+    @Test func verticalAndDegenerateLinesAreLeftOut() {
+        let q = BN254.g2Generator
+        guard let (x, y) = q.affine, let (xP, yP) = BN254.g1Generator.affine else { Issue.record("generator at infinity"); return }
+        // T = −Q: vertical line.
+        #expect(BN254.OptimalAte.additionLine(q.negated, xQ: x, yQ: y, xP: xP, yP: yP) == nil)
+        #expect(BN254.OptimalAte.additionLine(.infinity, xQ: x, yQ: y, xP: xP, yP: yP) == nil)
+        #expect(BN254.OptimalAte.doublingLine(.infinity, xP: xP, yP: yP) == nil)
+        // T = Q: the tangent.
+        #expect(BN254.OptimalAte.additionLine(q, xQ: x, yQ: y, xP: xP, yP: yP) == BN254.OptimalAte.doublingLine(q, xP: xP, yP: yP))
+    }
+}
