@@ -93,6 +93,8 @@ public enum Precompiles {
     }
 
     /// Runs the precompile at `address` with `gas` available (negative gas counts as zero).
+    /// Implemented: 0x01–0x09. Not yet implemented (they return `.unimplemented(name:)`):
+    /// 0x0a POINT_EVALUATION, 0x0b–0x11 BLS12-381, 0x100 P256VERIFY.
     /// An address that is not a precompile in `fork` behaves like an account without code:
     /// success, empty output, no gas used.
     public static func run(_ address: Address, input: [UInt8], gas: Int64, fork: Hardfork) -> PrecompileResult {

@@ -89,3 +89,39 @@ import _TestSupport
         }
     }
 }
+
+@Suite struct BN254FinalExponentiationTests {
+    @Test func additionChainMatchesPlainExponentiation() {
+        var rand = BN254Random(seed: 0xFE)
+        for _ in 0..<3 {
+            guard let m = BN254.OptimalAte.easyPart(rand.fp12()) else { Issue.record("random element was zero"); continue }
+            // m is in the cyclotomic subgroup: m^(p⁴ − p² + 1) = 1 and 1/m = conj(m).
+            #expect(m * m.conjugate == .one)
+            #expect(BN254.OptimalAte.hardPart(m) == BN254.OptimalAte.hardPartBySquareAndMultiply(m))
+        }
+        #expect(BN254.OptimalAte.finalExponentiation(.zero) == .zero)
+    }
+}
+
+@Suite struct BN254LineTests {
+    @Test func sparseLineMultiplicationMatchesGeneral() {
+        var rand = BN254Random(seed: 0x11E)
+        for _ in 0..<10 {
+            let f = rand.fp12()
+            let line = BN254.OptimalAte.Line(l0: rand.fp2(), l1: rand.fp2(), l3: rand.fp2())
+            #expect(f.multiplied(by: line) == f * line.asFp12)
+            #expect(f.multiplied(by: nil) == f)
+        }
+    }
+
+    @Test func verticalAndDegenerateLinesAreLeftOut() {
+        let q = BN254.g2Generator
+        guard let (x, y) = q.affine, let (xP, yP) = BN254.g1Generator.affine else { Issue.record("generator at infinity"); return }
+        // T = −Q: vertical line.
+        #expect(BN254.OptimalAte.additionLine(q.negated, xQ: x, yQ: y, xP: xP, yP: yP) == nil)
+        #expect(BN254.OptimalAte.additionLine(.infinity, xQ: x, yQ: y, xP: xP, yP: yP) == nil)
+        #expect(BN254.OptimalAte.doublingLine(.infinity, xP: xP, yP: yP) == nil)
+        // T = Q: the tangent.
+        #expect(BN254.OptimalAte.additionLine(q, xQ: x, yQ: y, xP: xP, yP: yP) == BN254.OptimalAte.doublingLine(q, xP: xP, yP: yP))
+    }
+}

@@ -35,6 +35,17 @@ extension BN254 {
 
         func doubled() -> Fp12 { Fp12(c0.doubled(), c1.doubled()) }
 
+        /// Multiplication by a sparse line value (l0 + l1 w + l3 w³, i.e. b0 = (l0, 0, 0) and
+        /// b1 = (l1, l3, 0)): Karatsuba as in `*`, with the sparse Fp6 products written out.
+        /// A nil line stands for 1.
+        func multiplied(by line: OptimalAte.Line?) -> Fp12 {
+            guard let line else { return self }
+            let v0 = c0.scaled(by: line.l0)
+            let v1 = c1.multipliedBySparse(line.l1, line.l3)
+            let mixed = (c0 + c1).multipliedBySparse(line.l0 + line.l1, line.l3)
+            return Fp12(v0 + v1.multipliedByV(), mixed - v0 - v1)
+        }
+
         /// 1/(a0 + a1 w) = (a0 − a1 w)/(a0² − v a1²).
         func inverse() -> Fp12? {
             let norm = c0.squared() - c1.squared().multipliedByV()

@@ -34,6 +34,12 @@ extension BN254 {
         /// Multiplication by v: (c0 + c1 v + c2 v²)·v = ξc2 + c0 v + c1 v².
         func multipliedByV() -> Fp6 { Fp6(c2.multipliedByXi(), c0, c1) }
 
+        /// Multiplication by d0 + d1·v: (c0 + c1 v + c2 v²)(d0 + d1 v)
+        /// = (c0 d0 + ξ c2 d1) + (c0 d1 + c1 d0) v + (c1 d1 + c2 d0) v².
+        func multipliedBySparse(_ d0: Fp2, _ d1: Fp2) -> Fp6 {
+            Fp6(c0 * d0 + (c2 * d1).multipliedByXi(), c0 * d1 + c1 * d0, c1 * d1 + c2 * d0)
+        }
+
         /// Multiplication by an element of Fp2.
         func scaled(by k: Fp2) -> Fp6 { Fp6(c0 * k, c1 * k, c2 * k) }
 
