@@ -216,7 +216,7 @@ public struct TransactionProcessor {
         for auth in list {
             if !auth.chainId.isZero && auth.chainId != block.chainId { continue }
             if auth.nonce == UInt64.max { continue }
-            guard let authority = recoverAuthority(auth) else { continue }
+            guard let authority = auth.authority() else { continue }
             state.warmAccount(authority)
             let code = state.code(authority)
             if !code.isEmpty && code.delegationTarget == nil { continue }
@@ -226,14 +226,6 @@ public struct TransactionProcessor {
             state.setNonce(authority, auth.nonce + 1)
         }
         return refund
-    }
-
-    /// The signer of an EIP-7702 authorisation; nil for a malformed signature (y parity > 1,
-    /// high s, r or s out of range).
-    func recoverAuthority(_ auth: Authorization) -> Address? {
-        let halfN = UInt256(hex: "7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0")!
-        guard auth.yParity <= 1, !auth.r.isZero, !auth.s.isZero, auth.s <= halfN else { return nil }
-        return Secp256k1.recoverAddress(messageHash: auth.signingHash(), r: auth.r, s: auth.s, recoveryId: auth.yParity)
     }
 
     func checkedMul(_ a: UInt256, _ b: UInt256) throws(TransactionError) -> UInt256 {
