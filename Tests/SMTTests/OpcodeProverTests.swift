@@ -22,7 +22,8 @@ private func confirm(_ cx: OpcodeCounterexample, planted: OpcodeImplementation, 
 extension SMTTests {
     @Suite struct Prover {
         @Test func referenceImplementationPasses() throws {
-            let reports = try OpcodeProver.run(randomCases: 400, seed: proverSeed, slowProofs: slowProofs)
+            let reports = try OpcodeProver.run(randomCases: 400, seed: proverSeed, slowProofs: slowProofs,
+                                               proofTimeoutMilliseconds: slowProofs ? 300_000 : 60_000)
             print(OpcodeProver.render(reports))
             for r in reports { for p in r.proofs { print("  \(r.opcode): \(p)") } }
             #expect(reports.count == OpcodeProver.opcodeNames.count)
