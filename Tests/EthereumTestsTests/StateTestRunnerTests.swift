@@ -156,6 +156,26 @@ final class ScratchDirectory {
         #expect(decoded == summary)
     }
 
+    @Test func testLevelLoadErrorsRespectTheRunFilter() throws {
+        let dir = try ScratchDirectory()
+        let good = try #require(try JSONSerialization.jsonObject(with: Self.fixture(named: "good")) as? [String: Any])
+        let bad = try #require(try JSONSerialization.jsonObject(
+            with: try SampleFixture.with(["add11", "pre"], "nope")) as? [String: Any])
+        try dir.write("st/two.json", try JSONSerialization.data(withJSONObject: ["good": good["good"] as Any,
+                                                                                   "bad": bad["add11"] as Any]))
+        let folder = dir.url.appendingPathComponent("st").path
+        var reports: [CaseReport] = []
+        let all = try StateTestRunner(filter: try CaseFilter(), onReport: { reports.append($0) })
+            .run(paths: [folder]) { _ in CaseOutcome(pass: true) }
+        #expect(all.total == Tally(passed: 2, loadErrors: 1))
+        #expect(reports.first?.name == "bad" && reports.first?.status == .loadError)
+        #expect(reports.first?.outcome.error == "st/two.json: test \"bad\": pre: expected object, found string")
+        // The malformed test is not even converted when --run excludes it.
+        let onlyGood = try StateTestRunner(filter: try CaseFilter(run: "^good$"))
+            .run(paths: [folder]) { _ in CaseOutcome(pass: true) }
+        #expect(onlyGood.total == Tally(passed: 2) && onlyGood.succeeded)
+    }
+
     @Test func allPassingRunSucceeds() throws {
         let dir = try Self.tree(broken: false)
         let summary = try StateTestRunner(filter: try CaseFilter()).run(paths: [dir.url.path]) { _ in CaseOutcome(pass: true) }
