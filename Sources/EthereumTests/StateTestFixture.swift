@@ -238,7 +238,7 @@ public struct StateTestFile: Sendable, Equatable {
     /// `.` for a file at the root.
     public static func folder(ofRelativePath path: String) -> String {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        parts.removeLast()
+        if !parts.isEmpty { parts.removeLast() }
         if parts.first == "GeneralStateTests" { parts.removeFirst() }
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }

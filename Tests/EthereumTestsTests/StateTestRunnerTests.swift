@@ -60,6 +60,7 @@ final class ScratchDirectory {
         #expect(mine.map(\.relativePath) == ["mine/x.json"])
         #expect(StateTestFile.folder(ofRelativePath: "mine/x.json") == "mine")
         #expect(StateTestFile.folder(ofRelativePath: "x.json") == ".")
+        #expect(StateTestFile.folder(ofRelativePath: "") == ".")
         #expect(StateTestFile.folder(ofRelativePath: "GeneralStateTests/Cancun/stEIP5656-MCOPY/a.json") == "Cancun/stEIP5656-MCOPY")
     }
 
