@@ -23,17 +23,19 @@ import _TestSupport
 
     static func randomProgram(_ rng: inout SeededRNG, addresses: [Address]) -> Asm {
         var a = Asm()
+        // A few small operands first so that most programs get past their first instructions.
+        for _ in 0..<Int(3 + rng.next() % 8) { a += .push(UInt256(rng.next() % 40)) }
         let n = Int(rng.next() % 40) + 1
         for _ in 0..<n {
-            switch rng.next() % 16 {
-            case 0...4:
+            switch rng.next() % 18 {
+            case 0...6:
                 let v: UInt256 = rng.next() % 2 == 0 ? UInt256(rng.next() % 70) : .edgeBiased(using: &rng)
                 a += .push(v)
-            case 5:
-                a += .push(addresses[Int(rng.next() % UInt64(addresses.count))])
-            case 6:
-                a += .jumpdest
             case 7:
+                a += .push(addresses[Int(rng.next() % UInt64(addresses.count))])
+            case 8:
+                a += .jumpdest
+            case 9:
                 // Raw bytes, including truncated PUSH immediates and undefined opcodes.
                 a += .op(UInt8(truncatingIfNeeded: rng.next()))
             default:
@@ -77,6 +79,7 @@ import _TestSupport
             if r.status != .success { #expect(r.gasRefund == 0, "\(context)") }
             #expect(r.status != .callDepthExceeded && r.status != .insufficientBalance, "\(context)")
         }
+        print("smoke: \(n) programs, seed \(Self.seed):", statuses.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         // The generator must reach the interesting outcomes.
         #expect(statuses[.success, default: 0] > n / 20)
         #expect(statuses[.outOfGas, default: 0] > 0 && statuses[.stackUnderflow, default: 0] > 0)
