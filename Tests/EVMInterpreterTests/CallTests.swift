@@ -1,4 +1,5 @@
 import EVMCore
+import Foundation
 import EVMInterpreter
 import Testing
 import _TestSupport
@@ -345,5 +346,66 @@ import _TestSupport
 extension Array {
     func chunked(_ n: Int) -> [[Element]] {
         stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min($0 + n, count)]) }
+    }
+}
+
+/// Runs `body` on a thread with a 512 MiB stack (1024 nested frames need more native stack
+/// than a test thread has in debug builds) and waits for it.
+final class BigStackBox<T>: @unchecked Sendable {
+    var value: T?
+    let done = DispatchSemaphore(value: 0)
+}
+
+func onBigStack<T>(_ body: @escaping () -> T) -> T {
+    let box = BigStackBox<T>()
+    nonisolated(unsafe) let work = body
+    let thread = Thread {
+        box.value = work()
+        box.done.signal()
+    }
+    thread.stackSize = 512 << 20
+    thread.start()
+    box.done.wait()
+    return box.value!
+}
+
+@Suite struct DepthTests {
+    /// Per-level native stack use of the interpreter plus the mock host (printed for reference).
+    @Test func stackUsePerFrame() {
+        final class Marks: Tracer {
+            var marks: [Int] = []
+            func step(_ step: TraceStep) {}
+            func frameStart(_ message: Message, code: Bytecode) {
+                var marker = 0
+                withUnsafeMutablePointer(to: &marker) { marks.append(Int(bitPattern: $0)) }
+            }
+        }
+        let host = MockHost(fork: .cancun)
+        let code = Asm.push(0) + .push(0) + .push(0) + .push(0) + .push(0) + .address + .gas + .call + .stop
+        host.setCode(MockHost.contract, code)
+        host.run(code, gas: 1 << 42, depth: 1014)
+        let untraced = host.stackMarks
+        let t = Marks()
+        let traced = MockHost(fork: .cancun)
+        traced.setCode(MockHost.contract, code)
+        traced.tracer = t
+        traced.run(code, gas: 1 << 42, depth: 1014)
+        let perLevel = zip(untraced, untraced.dropFirst()).map { $0 - $1 }
+        let hostPart = zip(traced.stackMarks, t.marks.dropFirst()).map { $0 - $1 }
+        print("native stack per nested frame (untraced, incl. mock host):", perLevel.first ?? 0,
+              "of which mock host ≈", hostPart.first ?? 0)
+        #expect(perLevel.count == 10)
+        #expect(perLevel.allSatisfy { $0 > 0 && $0 == perLevel[0] })
+    }
+
+    /// A contract that calls itself with all its gas recurses until the host refuses depth 1025.
+    @Test func recursionToDepthLimit() {
+        let host = MockHost(fork: .cancun)
+        let code = Asm.push(0) + .push(0) + .push(0) + .push(0) + .push(0) + .address + .gas + .call + .stop
+        host.setCode(MockHost.contract, code)
+        let r = onBigStack { host.run(code, gas: 1 << 42) }
+        #expect(r.status == .success)
+        #expect(host.calls.count == 1025)
+        #expect(host.calls.map(\.depth) == Array(1...1025))
     }
 }

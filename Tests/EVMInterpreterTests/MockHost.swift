@@ -101,7 +101,12 @@ final class MockHost: Host {
         return blockHashes[number] ?? Bytes32(UInt256(number) &+ 0xb10c)
     }
 
+    /// Native stack address seen at each nested call (to measure per-frame stack use).
+    var stackMarks: [Int] = []
+
     func call(_ message: Message) -> CallResult {
+        var marker = 0
+        withUnsafeMutablePointer(to: &marker) { stackMarks.append(Int(bitPattern: $0)) }
         calls.append(message)
         if let h = callHandler { return h(message) }
         if message.depth > 1024 { return CallResult(status: .callDepthExceeded, gasLeft: message.gas) }
