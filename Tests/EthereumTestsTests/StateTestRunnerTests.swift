@@ -223,10 +223,18 @@ final class ScratchDirectory {
         #expect(!CaseOutcome.judge(rejecting, stateRoot: other, logsHash: empty, rejection: "x").pass)
     }
 
-    @Test func placeholderExecutorFailsEveryCase() throws {
-        let c = try #require(try StateTestFile.parse(SampleFixture.data, relativePath: SampleFixture.file).cases().first)
+    @Test func executorJudgesTheStateRoot() throws {
+        var c = try #require(try StateTestFile.parse(SampleFixture.data, relativePath: SampleFixture.file).cases().first)
         let outcome = StateTestExecution.run(c, trace: false)
-        #expect(!outcome.pass && outcome.error == "executor not wired")
+        let root = try #require(outcome.stateRoot)
+        // Expecting the root the executor computes passes; any other root fails, naming both.
+        c.expectedStateRoot = root
+        c.expectedLogsHash = try #require(outcome.logsHash ?? Optional(Keccak256.emptyListHash))
+        #expect(StateTestExecution.run(c, trace: false).stateRoot == root)
+        c.expectedStateRoot = Bytes32(root.word ^ .one)
+        let wrong = StateTestExecution.run(c, trace: false)
+        #expect(!wrong.pass)
+        #expect(wrong.error?.contains(c.expectedStateRoot.description) == true)
     }
 
     @Test func locatorHonoursEnvironmentAndCurrentDirectory() throws {
