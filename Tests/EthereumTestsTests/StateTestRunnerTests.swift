@@ -224,8 +224,11 @@ final class ScratchDirectory {
     }
 
     @Test func executorJudgesTheStateRoot() throws {
-        var c = try #require(try StateTestFile.parse(SampleFixture.data, relativePath: SampleFixture.file).cases().first)
+        guard let root0 = FixturePaths.ethereumTests else { return }   // fixtures absent: covered by the corpus suites' skip
+        let url = root0.appendingPathComponent("GeneralStateTests/stExample/add11.json")
+        var c = try #require(try StateTestFile.load(contentsOf: url, relativePath: "GeneralStateTests/stExample/add11.json").cases().first)
         let outcome = StateTestExecution.run(c, trace: false)
+        #expect(outcome.pass, "\(outcome.error ?? "")")
         let root = try #require(outcome.stateRoot)
         // Expecting the root the executor computes passes; any other root fails, naming both.
         c.expectedStateRoot = root
@@ -234,7 +237,7 @@ final class ScratchDirectory {
         c.expectedStateRoot = Bytes32(root.word ^ .one)
         let wrong = StateTestExecution.run(c, trace: false)
         #expect(!wrong.pass)
-        #expect(wrong.error?.contains(c.expectedStateRoot.description) == true)
+        #expect(wrong.error?.contains(c.expectedStateRoot.description) == true, "\(wrong.error ?? "nil")")
     }
 
     @Test func locatorHonoursEnvironmentAndCurrentDirectory() throws {
