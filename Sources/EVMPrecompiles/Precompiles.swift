@@ -93,8 +93,8 @@ public enum Precompiles {
     }
 
     /// Runs the precompile at `address` with `gas` available (negative gas counts as zero).
-    /// Implemented: 0x01–0x0f, 0x100 P256VERIFY. Not yet implemented (they return
-    /// `.unimplemented(name:)`): 0x10 BLS12_MAP_FP_TO_G1, 0x11 BLS12_MAP_FP2_TO_G2.
+    /// Every precompile through Osaka is implemented (0x01–0x11, 0x100); `.unimplemented` is
+    /// no longer returned by this dispatch.
     /// An address that is not a precompile in `fork` behaves like an account without code:
     /// success, empty output, no gas used.
     public static func run(_ address: Address, input: [UInt8], gas: Int64, fork: Hardfork) -> PrecompileResult {
@@ -123,9 +123,8 @@ public enum Precompiles {
         case .bls12G2Add: return BLS12G2Add.run(input: input, gas: gas)
         case .bls12G2MSM: return BLS12G2MSM.run(input: input, gas: gas)
         case .bls12PairingCheck: return BLS12PairingCheck.run(input: input, gas: gas)
-        case .bls12MapFpToG1,
-             .bls12MapFp2ToG2:
-            return .unimplemented(name: precompile.name)
+        case .bls12MapFpToG1: return BLS12MapFpToG1.run(input: input, gas: gas)
+        case .bls12MapFp2ToG2: return BLS12MapFp2ToG2.run(input: input, gas: gas)
         }
     }
 }

@@ -87,6 +87,31 @@ func checkFailureVectors(_ vectors: [PrecompileVector], precompile: Precompile, 
         try Self.failure("eip-2537/fail-pairing_check_bls.json", .bls12PairingCheck, count: 25)
     }
 
+    @Test(.enabled(if: VectorFiles.available, VectorFiles.skipMessage))
+    func mapFpToG1() throws {
+        try Self.success("geth/blsMapG1.json", .bls12MapFpToG1, count: 105)
+        try Self.failure("geth/fail-blsMapG1.json", .bls12MapFpToG1, count: 5)
+        try Self.success("eip-2537/map_fp_to_G1_bls.json", .bls12MapFpToG1, count: 5)
+        try Self.failure("eip-2537/fail-map_fp_to_G1_bls.json", .bls12MapFpToG1, count: 5)
+    }
+
+    @Test(.enabled(if: VectorFiles.available, VectorFiles.skipMessage))
+    func mapFp2ToG2() throws {
+        try Self.success("geth/blsMapG2.json", .bls12MapFp2ToG2, count: 105)
+        try Self.failure("geth/fail-blsMapG2.json", .bls12MapFp2ToG2, count: 5)
+        try Self.success("eip-2537/map_fp2_to_G2_bls.json", .bls12MapFp2ToG2, count: 5)
+        try Self.failure("eip-2537/fail-map_fp2_to_G2_bls.json", .bls12MapFp2ToG2, count: 5)
+    }
+
+    /// Mapped points land in the subgroups.
+    @Test func mappedPointsAreInSubgroups() {
+        var rng = SeededBLSRandom(seed: 5)
+        let p = BLS12381.MapToCurve.mapToG1(rng.fp())
+        #expect(p.isOnCurve && BLS12381.isInG1(p) && !p.isInfinity)
+        let q = BLS12381.MapToCurve.mapToG2(BLS12381.Fp2(rng.fp(), rng.fp()))
+        #expect(q.isOnCurve && BLS12381.isInG2(q) && !q.isInfinity)
+    }
+
     /// MSM over random points equals the sum of the single multiplications; gas by the tables.
     @Test func msmEqualsSumOfMultiplications() {
         var rng = SeededBLSRandom(seed: 99)
