@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import EVMCore
 @testable import EVMPrecompiles
@@ -15,7 +16,11 @@ func checkFailureVectors(_ vectors: [PrecompileVector], precompile: Precompile, 
     return passed
 }
 
-@Suite struct BLS12VectorTests {
+/// The BLS12-381 vector files include MSMs of thousands of points, far too slow for the default
+/// debug test run on 2 cores; run them with `LOCKSTEP_SLOW_TESTS=1 swift test --filter BLS12VectorTests`.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["LOCKSTEP_SLOW_TESTS"] == "1",
+                "BLS12-381 vector files are slow in debug: set LOCKSTEP_SLOW_TESTS=1"))
+struct BLS12VectorTests {
     static func success(_ file: String, _ precompile: Precompile, count: Int) throws {
         let vectors = try VectorFiles.load(file)
         #expect(vectors.count == count)
