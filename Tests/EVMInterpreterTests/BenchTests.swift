@@ -12,7 +12,6 @@ struct BenchTests {
                         setup: (MockHost) -> Void = { _ in }) -> (Double, Int) {
         let host = MockHost(fork: fork)
         setup(host)
-        var counter = 0
         final class Counter: Tracer {
             var n = 0
             func step(_ step: TraceStep) { n += 1 }
@@ -20,10 +19,19 @@ struct BenchTests {
         let c = Counter()
         host.tracer = c
         host.run(code, gas: 1 << 40)
-        counter = c.n
+        let counter = c.n
         host.tracer = nil
+        if ProcessInfo.processInfo.environment["LOCKSTEP_BENCH_TRACED"] != nil {
+            // Same program with a (counting) tracer, to price the traced path.
+            host.tracer = c
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            host.run(code, gas: 1 << 40)
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0)
+            host.tracer = nil
+            print("bench \(name) traced: \(String(format: "%.1f", dt / Double(counter))) ns/instruction")
+        }
         var best = Double.infinity
-        for _ in 0..<repeats {
+        for _ in 0..<(ProcessInfo.processInfo.environment["LOCKSTEP_BENCH_REPEATS"].flatMap { Int($0) } ?? repeats) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let r = host.run(code, gas: 1 << 40)
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0)
