@@ -389,3 +389,35 @@ public enum ToolVersion {
         return s.isEmpty ? "unknown" : s
     }()
 }
+
+/// The `Counterexamples/` folder: listing and classifying stored files.
+public enum CounterexampleStore {
+    public enum Classification: Sendable, Equatable {
+        /// Still fails (the gate fails); carries the difference.
+        case reproduced(String)
+        /// Passes now.
+        case fixed
+        /// Cannot be read by this version (schema, property or variant unknown, bad field).
+        case stale(String)
+    }
+
+    /// Every `.json` file under `root`, sorted (none when the folder is missing).
+    public static func files(under root: URL) -> [String] {
+        guard let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        var out: [String] = []
+        for case let url as URL in e where url.pathExtension == "json" { out.append(url.path) }
+        return out.sorted()
+    }
+
+    public static func classify(path: String) -> Classification {
+        do {
+            let file = try CounterexampleFile.load(path: path)
+            switch try file.replay() {
+            case .reproduced(let v, _): return .reproduced(v.difference.description)
+            case .fixed: return .fixed
+            }
+        } catch {
+            return .stale(error.description)
+        }
+    }
+}
