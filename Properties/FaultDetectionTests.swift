@@ -43,8 +43,12 @@ import Verification
         #expect(f.input.transactions.count <= f.originalSize)
         if p.name == ParallelMatchesSerial.name { #expect(f.violation.trace != nil) }
 
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-faults-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        // LOCKSTEP_FAULT_DIR keeps the files (to try `lockstep replay`/`report` on them); by
+        // default they go to a temporary folder that is removed.
+        let keep = ProcessInfo.processInfo.environment["LOCKSTEP_FAULT_DIR"]
+        let dir = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-faults-\(UUID().uuidString)")
+        defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
         let url = try CounterexampleFile(failure: f).write(to: dir)
         #expect(url.lastPathComponent.count == 16 + 5)
         let loaded = try CounterexampleFile.load(path: url.path)
