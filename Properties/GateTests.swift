@@ -12,7 +12,7 @@ import Verification
     @Test(arguments: PropertyCatalog.names)
     func propertyHolds(name: String) throws {
         let p = try #require(PropertyCatalog.property(named: name))
-        let cases = name == ParallelMatchesSerial.name ? 6 : 10
+        let cases = name == ParallelMatchesSerial.name ? 40 : 60
         let (run, failure) = PropertyRunner.run(p, cases: cases, seed: Self.seed)
         #expect(run == cases)
         if let f = failure {

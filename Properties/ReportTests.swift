@@ -28,7 +28,10 @@ import Verification
         #expect(html.contains(Self.escaped(file.firstDifference.expected)))
         #expect(html.contains("<svg id=\"schedule\""))
         #expect(html.contains("<rect"))
-        #expect(html.contains("SSTORE") || html.contains("CALLER"))
+        #expect(CounterexampleRendering.text(try file.blockInput()).contains { $0.contains("code:") } == html.contains("code:"))
+        // The input: every transaction decoded, the pre-state listed (code would be disassembled).
+        for i in file.input.transactions.indices { #expect(html.contains("T\(i) ")) }
+        #expect(html.contains("Pre-state ("))
         #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""))  // no external resources
         #expect(html.hasSuffix("</html>\n"))
     }

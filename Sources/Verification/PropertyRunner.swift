@@ -1,5 +1,6 @@
 import Foundation
 import EVMCore
+import EVMState
 import EVMExecution
 import ParallelExecutor
 
@@ -86,7 +87,9 @@ public enum PropertyRunner {
     }
 
     static func shrink(_ p: any BlockProperty, input: BlockInput, runSeed: UInt64, blockSeed: UInt64, casesRun: Int) -> PropertyFailure? {
-        let (shrunk, steps) = Shrinker.shrinkTransactions(input) { p.check($0, seed: blockSeed) != nil }
+        let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input) { p.check($0, seed: blockSeed) != nil }
+        let (shrunk, accountSteps) = Shrinker.shrinkAccounts(fewerTxs) { p.check($0, seed: blockSeed) != nil }
+        let steps = txSteps + accountSteps
         if let v = p.check(shrunk, seed: blockSeed) {
             return PropertyFailure(property: p.name, variant: p.variant, runSeed: runSeed, blockSeed: blockSeed, input: shrunk,
                                    originalSize: input.transactions.count, shrinkSteps: steps, casesRun: casesRun, violation: v)
@@ -94,5 +97,46 @@ public enum PropertyRunner {
         guard let v = p.check(input, seed: blockSeed) else { return nil }
         return PropertyFailure(property: p.name, variant: p.variant, runSeed: runSeed, blockSeed: blockSeed, input: input,
                                originalSize: input.transactions.count, shrinkSteps: 0, casesRun: casesRun, violation: v)
+    }
+}
+
+extension BlockInput {
+    /// The same block with a pre-state holding only `kept` accounts (code and storage kept).
+    public func keepingAccounts(_ kept: [Address]) -> BlockInput {
+        let state = InMemoryState()
+        for a in kept {
+            guard let acct = pre.account(a) else { continue }
+            state.setAccount(a, nonce: acct.nonce, balance: acct.balance, code: pre.code(hash: acct.codeHash).bytes,
+                             storage: pre.storage[a] ?? [:])
+        }
+        var b = self
+        b.pre = state
+        return b
+    }
+}
+
+extension Shrinker {
+    /// Drops pre-state accounts (chunks, then single ones) while `failing` holds.
+    public static func shrinkAccounts(_ input: BlockInput, failing: (BlockInput) -> Bool) -> (BlockInput, Int) {
+        var current = input.pre.accounts.keys.sorted()
+        var steps = 0
+        var chunk = max(1, current.count / 2)
+        while chunk >= 1 {
+            var i = 0
+            var progressed = false
+            while i < current.count {
+                var candidate = current
+                candidate.removeSubrange(i..<min(current.count, i + chunk))
+                if failing(input.keepingAccounts(candidate)) {
+                    current = candidate
+                    steps += 1
+                    progressed = true
+                } else {
+                    i += chunk
+                }
+            }
+            if !progressed { chunk /= 2 }
+        }
+        return (input.keepingAccounts(current), steps)
     }
 }

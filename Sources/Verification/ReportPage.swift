@@ -12,8 +12,10 @@ public enum CounterexampleRendering {
         let b = input.block
         out.append("Block: fork \(input.fork) number \(b.number) timestamp \(b.timestamp) gasLimit \(b.gasLimit) baseFee \(b.baseFee.decimalString) coinbase \(b.coinbase)")
         let used = Set(input.transactions.flatMap { [$0.sender] + ($0.transaction.to.map { [$0] } ?? []) } + [b.coinbase])
-        out.append("Accounts touched by the transactions (\(used.count) of \(input.pre.accounts.count) in the pre-state):")
-        for a in input.pre.accounts.keys.sorted() where used.contains(a) {
+        let all = input.pre.accounts.count <= 20
+        out.append(all ? "Pre-state (\(input.pre.accounts.count) accounts):"
+                       : "Pre-state accounts the transactions name (of \(input.pre.accounts.count)):")
+        for a in input.pre.accounts.keys.sorted() where all || used.contains(a) {
             let acct = input.pre.accounts[a]!
             out.append("  \(a) nonce \(acct.nonce) balance \(acct.balance.decimalString)")
             for (k, v) in (input.pre.storage[a] ?? [:]).sorted(by: { $0.key < $1.key }).prefix(12) {
