@@ -35,19 +35,23 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where new counterexamples go.", valueName: "dir"))
     var out: String = "Counterexamples"
 
+    @Option(name: .long, help: ArgumentHelp("Check a deliberately faulty executor variant instead of the real one (to see the gate fail): dropRefund, mintEther, skipNonceBump, perTransactionCumulativeGas, leakRevertedWrites, parallel:skipValidation, parallel:dropBeneficiaryFees.", valueName: "name"))
+    var variant: String = "reference"
+
     func run() throws {
+        guard let executor = ExecutorVariant(name: variant) else { throw usage("unknown --variant \(variant)") }
         guard let runSeed = parseSeed(seed) else { throw usage("--seed \(seed) is not a decimal or 0x-hex 64-bit number") }
         guard let shard = Shard(parsing: shard) else { throw usage("--shard \(self.shard) must be K/N with 1 ≤ K ≤ N") }
         if let c = cases, c < 0 { throw usage("--cases must be ≥ 0") }
         if let s = seconds, !(s > 0) || !s.isFinite { throw usage("--seconds must be a positive number") }
         var properties: [any BlockProperty] = []
         for name in property {
-            guard let p = PropertyCatalog.property(named: name) else {
+            guard let p = PropertyCatalog.property(named: name, variant: executor) else {
                 throw usage("unknown property \(name); known: \(PropertyCatalog.names.joined(separator: ", "))")
             }
             properties.append(p)
         }
-        if properties.isEmpty { properties = PropertyCatalog.all }
+        if properties.isEmpty { properties = PropertyCatalog.names.compactMap { PropertyCatalog.property(named: $0, variant: executor) } }
         let caseLimit = cases ?? (seconds == nil ? 100 : Int.max)
 
         let start = ContinuousClock.now
