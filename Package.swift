@@ -54,5 +54,6 @@ let package = Package(
         .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "Properties", dependencies: ["Verification", "_TestSupport"], path: "Properties", swiftSettings: strict),
     ]
 )
