@@ -350,6 +350,14 @@ final class BuildRun {
                 let id = unit.members[0]
                 guard let t = byId[id] else { continue }
                 if laneTaken.contains(t.lane) { skipped.append((unit, nil)); continue }
+                // R10: a privileged transaction never overtakes a skipped user transaction that
+                // was ready before it arrived (its lane successors may conflict).
+                if t.kind.isPrivileged, skipped.contains(where: { s in
+                    !s.0.forced && !s.0.express && s.0.readyTime < t.arrival
+                        && !s.0.members.contains { byId[$0]?.kind.isPrivileged ?? false }
+                }) {
+                    skipped.append((unit, nil)); continue
+                }
                 let prediction: PredictedAccess
                 switch predictor.predict(t.tx, on: state) {
                 case .rejected(let e):
