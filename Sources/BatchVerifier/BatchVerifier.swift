@@ -82,7 +82,7 @@ struct Checker {
         violations.append(RuleViolation(rule: rule, txs: txs, explanation: why))
     }
 
-    func admission(_ id: Int) -> Int { Int((tx[id]?.arrival ?? 0) / max(1, policy.batchInterval)) }
+    func admission(_ id: Int) -> Int { Int(min((tx[id]?.arrival ?? 0) / max(1, policy.batchInterval), 1 << 40)) }
 
     // MARK: R16 / R17: exactly once, within K batches, nothing before it arrived
 
@@ -133,7 +133,7 @@ struct Checker {
             if t.tx.transaction.nonce != expected {
                 fail(rule, [id], "lane \(lane) sequence \(t.tx.transaction.nonce) where \(expected) is next")
             }
-            next[lane] = t.tx.transaction.nonce + 1
+            next[lane] = t.tx.transaction.nonce &+ 1
         }
     }
 
@@ -312,7 +312,7 @@ struct Checker {
         for id in output.order {
             guard let s = tx[id]?.expressSeq else { continue }
             if s != next { fail("R12", [id], "express sequence \(s) included where \(next) is next") }
-            next = max(next, s + 1)
+            next = max(next, s &+ 1)
         }
     }
 
@@ -409,7 +409,7 @@ struct Checker {
             }
         }
         for a in plain {
-            for b in plain where (ready[a.id] ?? 0) + policy.fairnessWindow <= (ready[b.id] ?? 0) {
+            for b in plain where (ready[b.id] ?? 0) >= (ready[a.id] ?? 0) && (ready[b.id] ?? 0) - (ready[a.id] ?? 0) >= policy.fairnessWindow {
                 out.append(Instance(rule: "R11", txs: [a.id, b.id], shape: .before(a.id, b.id),
                                     why: "ready \(ready[a.id] ?? 0) is at least Δ=\(policy.fairnessWindow) before \(ready[b.id] ?? 0)"))
             }

@@ -100,6 +100,9 @@ final class BuildRun {
 
     struct LaneSeq: Hashable { var lane: Lane; var seq: UInt64 }
 
+    /// The batch slot an arrival time falls in, bounded so slot arithmetic cannot overflow.
+    static func slot(_ arrival: UInt64, _ interval: UInt64) -> Int { Int(min(arrival / max(1, interval), 1 << 40)) }
+
     init(_ input: SequencerInput) {
         self.input = input
         policy = input.policy
@@ -117,12 +120,12 @@ final class BuildRun {
         var k = 0
         while nextArrival < arrivals.count || !pool.isEmpty {
             if pool.isEmpty, nextArrival < arrivals.count {
-                k = max(k, Int(arrivals[nextArrival].arrival / policy.batchInterval))
+                k = max(k, BuildRun.slot(arrivals[nextArrival].arrival, policy.batchInterval))
             }
             admit(upTo: k)
             buildBatch(k)
             ageUndecided(k)
-            k += 1
+            k &+= 1
         }
         return SequencerOutput(batches: batches, rejections: rejections.sorted { ($0.batch, $0.id) < ($1.batch, $1.id) })
     }
@@ -185,9 +188,9 @@ final class BuildRun {
             if deferrals[id]! > policy.deferralBound {
                 guard let t = byId[id] else { continue }
                 let reason: RejectionReason
-                if candidates.contains(id) { reason = .deferralBound }
+                if let s = t.expressSeq, s != nextExpress { reason = .expressGap(expected: nextExpress) }
+                else if candidates.contains(id) { reason = .deferralBound }
                 else if t.bundle != nil { reason = .bundleIncomplete }
-                else if let s = t.expressSeq, s != nextExpress { reason = .expressGap(expected: nextExpress) }
                 else { reason = .nonceGap }
                 reject(id, reason, k)
             }
@@ -227,7 +230,7 @@ final class BuildRun {
                 guard t.seq == expected else { break }
                 rt = max(rt, t.arrival)
                 ready[t.id] = rt
-                expected += 1
+                expected &+= 1
             }
         }
         var units: [Unit] = []
@@ -333,7 +336,7 @@ final class BuildRun {
                 if skipped.contains(where: { $0.0.forced }) { break }
                 // R11: nothing overtakes a skipped transaction that became ready Δ earlier.
                 if !unit.forced && !unit.express,
-                   skipped.contains(where: { !$0.0.forced && !$0.0.express && $0.0.readyTime + policy.fairnessWindow <= unit.readyTime }) {
+                   skipped.contains(where: { !$0.0.forced && !$0.0.express && $0.0.readyTime <= unit.readyTime && unit.readyTime - $0.0.readyTime >= policy.fairnessWindow }) {
                     break
                 }
                 if unit.members.count > 1 {
@@ -410,7 +413,7 @@ final class BuildRun {
             guard let t = byId[id] else { return false }
             let expected = lanePos[t.lane] ?? laneNext[t.lane] ?? 0
             if t.seq != expected { return false }
-            lanePos[t.lane] = expected + 1
+            lanePos[t.lane] = expected &+ 1
             if t.expressSeq != nil { reject(id, .bundleMemberInvalid(member: id), k); return false }
             switch predictor.predict(t.tx, on: scratch) {
             case .rejected(let e): reject(id, .invalid("\(e)"), k); return false
@@ -450,9 +453,9 @@ final class BuildRun {
             decided.insert(id)
             pool.removeAll { $0 == id }
             holder[LaneSeq(lane: t.lane, seq: t.seq)] = nil
-            laneNext[t.lane] = t.seq + 1
+            laneNext[t.lane] = t.seq &+ 1
             laneReady[t.lane] = max(laneReady[t.lane] ?? 0, t.arrival)
-            if let s = t.expressSeq, s == nextExpress { nextExpress = s + 1 }
+            if let s = t.expressSeq, s == nextExpress { nextExpress = s &+ 1 }
             switch t.kind {
             case .oracleUpdate(let f): lastUpdateTime[f] = policy.batchTime(k); openFeeds.insert(f)
             case .liquidation(let f): openFeeds.remove(f)

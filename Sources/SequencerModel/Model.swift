@@ -139,7 +139,7 @@ public struct SequencerPolicy: Sendable, Hashable {
 
     public func feed(_ id: UInt64) -> FeedPolicy? { feeds.first { $0.feed == id } }
     /// The time batch `k` closes (its timestamp).
-    public func batchTime(_ k: Int) -> UInt64 { UInt64(k + 1) &* batchInterval }
+    public func batchTime(_ k: Int) -> UInt64 { (UInt64(clamping: k) &+ 1) &* batchInterval }
 }
 
 /// Everything a sequencing run starts from.

@@ -1,6 +1,7 @@
 import EVMCore
 import EVMState
 import EVMExecution
+import Foundation
 import Testing
 import SequencerModel
 import Sequencer
@@ -284,5 +285,48 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
         #expect(o1 == o2)
         let c = StreamGenerator(count: 40).generate(seed: 78)
         #expect(a != c)
+    }
+}
+
+/// Wider sweep, opt-in: LOCKSTEP_SEQ_SEEDS=n runs n seeds per ordering mode with 60-tx streams.
+@Suite(.serialized) struct SequencerSweepTests {
+    @Test func sweep() throws {
+        let n = Int(ProcessInfo.processInfo.environment["LOCKSTEP_SEQ_SEEDS"] ?? "") ?? 0
+        for seed in 0..<UInt64(n) {
+            for mode in [OrderingMode.arrival, .fee] {
+                let input = World.input(StreamGenerator(count: 60, gapRate: 0.05).generate(seed: 1000 + seed), policy: World.policy(mode))
+                let out = try sequenced(input)
+                let verdict = try verify(input, out)
+                #expect(verdict.passed, "seed \(1000 + seed) \(mode): \(verdict.violations)")
+            }
+        }
+    }
+}
+
+/// Hostile input: extreme nonces, keys, express numbers and malformed bundles are decided
+/// with a reason and never trap; the verifier accepts the result.
+@Suite(.serialized) struct HostileInputTests {
+    @Test func extremeValuesAreRejectedWithReasons() throws {
+        let u = World.user
+        var s: [IntakeTx] = []
+        s.append(IntakeTx(id: 0, arrival: 1, tx: World.transfer(u(0), nonce: .max, to: u(1), amount: 1)))
+        s.append(IntakeTx(id: 1, arrival: 2, nonceKey: .max, tx: World.transfer(u(1), nonce: 0, to: u(1), amount: 1)))
+        s.append(IntakeTx(id: 2, arrival: 3, tx: World.transfer(u(2), nonce: 0, to: u(1), amount: 1), expressSeq: .max))
+        s.append(IntakeTx(id: 3, arrival: 4, kind: .privileged, tx: World.swap(World.searcher(0), nonce: 0, pool: 0, buy: true),
+                          bundle: BundleRef(id: 9, index: 5, size: 0)))
+        s.append(IntakeTx(id: 4, arrival: 5, tx: World.transfer(u(3), nonce: 0, to: u(1), amount: 1_000_000)))  // token balance short: reverts, still valid
+        s.append(IntakeTx(id: 5, arrival: 6, tx: World.call(u(4), nonce: 0, to: World.token, data: [], maxFee: 1)))  // fee cap below base fee
+        s.append(IntakeTx(id: 6, arrival: 7, actor: u(5), nonceKey: 1, tx: World.transfer(u(0), nonce: 0, to: u(1), amount: 1)))  // executor serves two lanes
+        let input = World.input(s)
+        let out = try sequenced(input)
+        #expect(out.order.count + out.rejections.count == s.count)
+        let reasons = Dictionary(uniqueKeysWithValues: out.rejections.map { ($0.id, $0.reason) })
+        #expect(reasons[1] == .invalidNonceKey)
+        #expect(reasons[3] == .bundleIncomplete)
+        #expect(reasons[2] == .expressGap(expected: 0))
+        if case .invalid? = reasons[5] {} else { Issue.record("fee cap below base fee: \(String(describing: reasons[5]))") }
+        #expect(out.order.contains(4))
+        let v = try verify(input, out)
+        #expect(v.passed, "\(v.violations)")
     }
 }
