@@ -32,11 +32,11 @@ public enum BatchVerifierError: Error, CustomStringConvertible {
 
 /// Checks a sequencer's output against the input stream, independently of the sequencer's
 /// code: it re-derives lanes, replacements, accesses and positions itself. Concrete checks
-/// cover R1, R2, R4, R8, R12–R18; the ordering rules (R1/R2 lane order, R5, R6, R7, R9, R10,
+/// cover R1, R2, R3, R4, R8, R12–R18; the ordering rules (R1/R2 lane order, R5, R6, R7, R9, R10,
 /// R11, R12, R18 contiguity) are encoded over Z3 bit-vector positions, the emitted order is
 /// asserted as tracked facts, and each unsat core names a violated rule instance.
 public enum BatchVerifier {
-    public static let rules = ["R1", "R2", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16",
+    public static let rules = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16",
                                "R17", "R18"]
 
     public static func verify(input: SequencerInput, output: SequencerOutput, workers: Int = 2) throws(BatchVerifierError) -> BatchVerdict {
@@ -120,6 +120,8 @@ struct Checker {
     mutating func lanes() {
         var laneExec: [Lane: Address] = [:], execLane: [Address: Lane] = [:]
         var next: [Lane: UInt64] = [:]
+        var firstLane: [Address: Lane] = [:]
+        for t in input.stream where firstLane[t.tx.sender] == nil { firstLane[t.tx.sender] = t.lane }
         for id in output.order {
             guard let t = tx[id] else { continue }
             let lane = Lane(actor: t.actor, key: t.nonceKey)
@@ -134,6 +136,18 @@ struct Checker {
                 fail(rule, [id], "lane \(lane) sequence \(t.tx.transaction.nonce) where \(expected) is next")
             }
             next[lane] = t.tx.transaction.nonce &+ 1
+            // R3: each authorization consumes the next nonce of its authority's lane.
+            for auth in t.tx.transaction.authorizationList {
+                guard let authority = auth.authority() else { continue }
+                if !auth.chainId.isZero && auth.chainId != input.block.chainId { continue }
+                let aLane = execLane[authority] ?? firstLane[authority] ?? Lane(actor: authority, key: .zero)
+                let want = next[aLane] ?? (input.pre.account(authority)?.nonce ?? 0)
+                if auth.nonce != want || authority == t.tx.sender {
+                    fail("R3", [id], "authorization for \(authority) carries nonce \(auth.nonce) where \(want) is next: it would be skipped")
+                } else {
+                    next[aLane] = want &+ 1
+                }
+            }
         }
     }
 

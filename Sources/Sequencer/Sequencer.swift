@@ -144,7 +144,7 @@ final class BuildRun {
             if let l = executorLane[t.executor], l != lane { reject(t.id, .laneExecutorMismatch, k, cascade: false); continue }
             laneExecutor[lane] = t.executor
             executorLane[t.executor] = lane
-            if laneNext[lane] == nil { laneNext[lane] = input.pre.account(t.executor)?.nonce ?? 0 }
+            if laneNext[lane] == nil { laneNext[lane] = state.account(t.executor)?.nonce ?? 0 }
             if t.seq < laneNext[lane]! { reject(t.id, .nonceTooLow, k, cascade: false); continue }
             let slot = LaneSeq(lane: lane, seq: t.seq)
             if let h = holder[slot], !decided.contains(h), let old = byId[h] {
@@ -271,7 +271,31 @@ final class BuildRun {
 
     // MARK: Rule checks at placement
 
-    enum Verdict { case ok, skip, reject(RejectionReason) }
+    enum Verdict {
+        case ok, skip, reject(RejectionReason)
+        func merged(_ o: Verdict) -> Verdict {
+            switch (self, o) {
+            case (.reject, _): return self
+            case (_, .reject): return o
+            case (.skip, _), (_, .skip): return .skip
+            default: return .ok
+            }
+        }
+    }
+
+    /// R3: every EIP-7702 authorization must be effective where the transaction runs (the
+    /// authority's nonce equals the authorization's). A nonce still ahead waits; one already
+    /// used is rejected.
+    func authorizationCheck(_ t: IntakeTx) -> Verdict {
+        for auth in t.tx.transaction.authorizationList {
+            guard let authority = auth.authority() else { continue }
+            if !auth.chainId.isZero && auth.chainId != input.block.chainId { continue }
+            let current = state.account(authority)?.nonce ?? 0
+            if auth.nonce > current { return .skip }
+            if auth.nonce < current || authority == t.executor { return .reject(.authorizationNonce(authority: authority)) }
+        }
+        return .ok
+    }
 
     static func swapDirection(_ t: IntakeTx, pools: [Address]) -> (pool: Address, dir: Bool)? {
         guard let to = t.tx.transaction.to, pools.contains(to) else { return nil }
@@ -375,7 +399,7 @@ final class BuildRun {
                 if groupAccess.conflicts(with: prediction) { skipped.append((unit, prediction)); continue }
                 let touchesBeneficiary = prediction.touches(input.block.coinbase)
                 if touchesBeneficiary && !group.isEmpty { skipped.append((unit, prediction)); continue }
-                switch ruleCheck(t, batch: k, extraSwaps: []) {
+                switch authorizationCheck(t).merged(ruleCheck(t, batch: k, extraSwaps: [])) {
                 case .skip: skipped.append((unit, prediction)); continue
                 case .reject(let r): reject(id, r, k); continue
                 case .ok: break
@@ -456,6 +480,16 @@ final class BuildRun {
             laneNext[t.lane] = t.seq &+ 1
             laneReady[t.lane] = max(laneReady[t.lane] ?? 0, t.arrival)
             if let s = t.expressSeq, s == nextExpress { nextExpress = s &+ 1 }
+            // R3: an authorization consumed a nonce of its authority's lane.
+            for auth in t.tx.transaction.authorizationList {
+                guard let authority = auth.authority(), let lane = executorLane[authority] else { continue }
+                let now = state.account(authority)?.nonce ?? 0
+                if now > (laneNext[lane] ?? 0) {
+                    laneNext[lane] = now
+                    let used = pool.filter { id in byId[id].map { $0.lane == lane && $0.seq < now } ?? false }
+                    for id in used { reject(id, .nonceTooLow, k, cascade: false) }
+                }
+            }
             switch t.kind {
             case .oracleUpdate(let f): lastUpdateTime[f] = policy.batchTime(k); openFeeds.insert(f)
             case .liquidation(let f): openFeeds.remove(f)

@@ -172,6 +172,7 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
     case bundleIncomplete
     case bundleMemberInvalid(member: Int)
     case expressGap(expected: UInt64)
+    case authorizationNonce(authority: Address)
 
     public var description: String {
         switch self {
@@ -191,6 +192,7 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
         case .bundleIncomplete: return "bundle incomplete"
         case .bundleMemberInvalid(let m): return "bundle member \(m) invalid"
         case .expressGap(let e): return "express-lane gap: expected sequence \(e)"
+        case .authorizationNonce(let a): return "EIP-7702 authorization for \(a) carries a used nonce"
         }
     }
 }

@@ -330,3 +330,44 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
         #expect(v.passed, "\(v.violations)")
     }
 }
+
+/// R3: EIP-7702 authorizations consume their authority's nonce in output order.
+@Suite(.serialized) struct AuthorizationNonceTests {
+    static func setup(authNonce: UInt64) throws -> (SequencerInput, Address) {
+        let key = Bytes32(UInt256(0xA11CE))
+        var auth = Authorization(chainId: 1, address: World.token, nonce: authNonce)
+        let signed = auth.sign(privateKey: key)
+        #expect(signed)
+        let authority = try #require(auth.authority())
+        var input = World.input([])
+        input.fork = .prague
+        input.pre.setAccount(authority, nonce: 0, balance: UInt256(1_000_000_000_000_000_000 as UInt64), code: [], storage: [:])
+        let own = World.transfer(authority, nonce: 0, to: World.user(1), amount: 0)
+        var delegating = World.transfer(World.user(7), nonce: 0, to: World.user(2), amount: 1)
+        delegating.transaction.type = .setCode
+        delegating.transaction.authorizationList = [auth]
+        input.stream = [IntakeTx(id: 0, arrival: 10, tx: own), IntakeTx(id: 1, arrival: 20, tx: delegating),
+                        IntakeTx(id: 2, arrival: 30, tx: World.transfer(authority, nonce: 1, to: World.user(1), amount: 0))]
+        return (input, authority)
+    }
+
+    @Test func usedAuthorizationNonceIsRejected() throws {
+        let (input, authority) = try Self.setup(authNonce: 0)
+        let out = try sequenced(input)
+        #expect(out.rejections.contains { $0.id == 1 && $0.reason == .authorizationNonce(authority: authority) })
+        #expect(try verify(input, out).passed)
+    }
+
+    @Test func authorizationConsumesTheNextNonce() throws {
+        let (input, _) = try Self.setup(authNonce: 1)
+        let out = try sequenced(input)
+        #expect(out.order == [0, 1], "\(layout(out)) \(out.rejections)")
+        #expect(out.rejections.contains { $0.id == 2 && $0.reason == .nonceTooLow })
+        let v = try verify(input, out)
+        #expect(v.passed, "\(v.violations)")
+        // Planted: the delegation placed before the authority's own nonce-0 transaction.
+        let bad = rebuilt(out, [(0, [[1], [0]])])
+        let bv = try verify(input, bad)
+        #expect(bv.violates("R3"), "\(bv.violations)")
+    }
+}
