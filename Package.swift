@@ -44,7 +44,7 @@ let package = Package(
                 dependencies: ["SequencerModel", "EVMExecution", "EVMState", "ParallelExecutor", "Verification", "SMT"],
                 swiftSettings: strict),
         .executableTarget(name: "lockstep",
-                          dependencies: ["EthereumTests", "SMT", "Verification",
+                          dependencies: ["EthereumTests", "SMT", "Verification", "Sequencer", "BatchVerifier",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 

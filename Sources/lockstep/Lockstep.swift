@@ -6,5 +6,5 @@ struct Lockstep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lockstep",
         abstract: "A reference EVM, a parallel executor and the checks that keep them in lockstep.",
-        subcommands: [StateTestCommand.self, RunCommand.self, ProveCommand.self])
+        subcommands: [StateTestCommand.self, RunCommand.self, ProveCommand.self, SequenceCommand.self, VerifyBatchCommand.self])
 }

@@ -371,3 +371,23 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
         #expect(bv.violates("R3"), "\(bv.violations)")
     }
 }
+
+/// The CLI file formats round-trip: stream file → same output; batches file → same verdict.
+@Suite(.serialized) struct FileFormatTests {
+    @Test func streamAndBatchesFilesRoundTrip() throws {
+        let input = World.input(StreamGenerator(count: 30).generate(seed: 5))
+        if let path = ProcessInfo.processInfo.environment["LOCKSTEP_SEQ_SAMPLE"] {
+            try StreamFile.encode(input).write(to: URL(fileURLWithPath: path))
+        }
+        let decoded = try StreamFile.decode(StreamFile.encode(input))
+        #expect(decoded.stream == input.stream)
+        let out = try sequenced(input)
+        #expect(try sequenced(decoded) == out)
+        let back = try BatchesFile.decode(BatchesFile.encode(out))
+        #expect(back.order == out.order)
+        #expect(try verify(decoded, back).passed)
+        // A broken file is a typed error, not a trap.
+        #expect(throws: SequencerJSONError.self) { try StreamFile.decode(Data("{\"fork\": 1}".utf8)) }
+        #expect(throws: SequencerJSONError.self) { try BatchesFile.decode(Data("{\"batches\":[{\"index\":0,\"time\":1,\"groups\":[],\"access\":[{\"id\":0,\"reads\":[\"\"],\"writes\":[],\"accessList\":[]}],\"blockAccessList\":[]}],\"rejections\":[]}".utf8)) }
+    }
+}
