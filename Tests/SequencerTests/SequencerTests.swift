@@ -288,13 +288,18 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
     }
 }
 
-/// Wider sweep, opt-in: LOCKSTEP_SEQ_SEEDS=n runs n seeds per ordering mode with 60-tx streams.
+/// Wider sweep, opt-in: LOCKSTEP_SEQ_SEEDS=n runs n seeds per ordering mode with 60-tx streams;
+/// LOCKSTEP_SEQ_TIGHT=1 shrinks batches so deferral across batches and the K bound are exercised.
 @Suite(.serialized) struct SequencerSweepTests {
     @Test func sweep() throws {
         let n = Int(ProcessInfo.processInfo.environment["LOCKSTEP_SEQ_SEEDS"] ?? "") ?? 0
         for seed in 0..<UInt64(n) {
             for mode in [OrderingMode.arrival, .fee] {
-                let input = World.input(StreamGenerator(count: 60, gapRate: 0.05).generate(seed: 1000 + seed), policy: World.policy(mode))
+                var policy = World.policy(mode)
+                if ProcessInfo.processInfo.environment["LOCKSTEP_SEQ_TIGHT"] == "1" {
+                    policy.maxGroupsPerBatch = 2; policy.maxTxsPerGroup = 3; policy.deferralBound = 2; policy.fairnessWindow = 60
+                }
+                let input = World.input(StreamGenerator(count: 60, gapRate: 0.05).generate(seed: 1000 + seed), policy: policy)
                 let out = try sequenced(input)
                 let verdict = try verify(input, out)
                 #expect(verdict.passed, "seed \(1000 + seed) \(mode): \(verdict.violations)")
