@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "BatchVerifier", "Verification", "_TestSupport"],
+        .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "BatchVerifier", "Verification", "ParallelExecutor", "_TestSupport"],
                     swiftSettings: strict),
     ]
 )

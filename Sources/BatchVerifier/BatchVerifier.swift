@@ -39,8 +39,12 @@ public enum BatchVerifier {
     public static let rules = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16",
                                "R17", "R18"]
 
-    public static func verify(input: SequencerInput, output: SequencerOutput, workers: Int = 2) throws(BatchVerifierError) -> BatchVerdict {
+    /// `parallelFaults` is for tests only: it makes the parallel executor wrong, to show the
+    /// parallel-versus-serial half of R14 can fail.
+    public static func verify(input: SequencerInput, output: SequencerOutput, workers: Int = 2,
+                              parallelFaults: ParallelExecutor.Faults = []) throws(BatchVerifierError) -> BatchVerdict {
         var c = Checker(input: input, output: output, workers: workers)
+        c.faults = parallelFaults
         c.structure()
         c.lanes()
         c.replacement()
@@ -66,6 +70,7 @@ struct Checker {
     var groupOf: [Int: [Int]] = [:]
     var actualReads: [Int: Set<AccessKey>] = [:]
     var actualWrites: [Int: Set<AccessKey>] = [:]
+    var faults: ParallelExecutor.Faults = []
 
     init(input: SequencerInput, output: SequencerOutput, workers: Int) {
         self.input = input; self.output = output; self.workers = workers; policy = input.policy
@@ -215,7 +220,7 @@ struct Checker {
                 let txs = ids.compactMap { tx[$0]?.tx }
                 gi += 1
                 let serial = SerialExecutor().execute(preState: state, block: input.block, transactions: txs, fork: input.fork)
-                let parallel = ParallelExecutor(driver: .deterministic(seed: UInt64(gi), workers: max(1, workers), abortBias: 0.3))
+                let parallel = ParallelExecutor(driver: .deterministic(seed: UInt64(gi), workers: max(1, workers), abortBias: 0.3), faults: faults)
                     .execute(preState: state, block: input.block, transactions: txs, fork: input.fork)
                 if let d = ResultComparison.firstDifference(expected: serial, actual: parallel) {
                     fail("R14", ids, "group executed in parallel differs from serial: \(d)")

@@ -6,6 +6,7 @@ import Testing
 import SequencerModel
 import Sequencer
 import BatchVerifier
+import ParallelExecutor
 
 // MARK: A fixed scenario with one instance of every rule's situation
 
@@ -232,6 +233,11 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
         let g = try #require(l[b].1.firstIndex { $0.contains(2) })
         l[b].1[g].append(3)
         try expectCaught("R14", rebuilt(out, l), txs: [2, 3])
+    }
+
+    @Test func r14ParallelDiffersFromSerial() throws {
+        let v = try BatchVerifier.verify(input: input, output: out, parallelFaults: .dropBeneficiaryFees)
+        #expect(v.violations.contains { $0.rule == "R14" && $0.explanation.contains("differs from serial") }, "\(v.violations)")
     }
 
     @Test func r15UnderPredictedAccess() throws {
