@@ -37,8 +37,14 @@ let package = Package(
         .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
         .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
+        // The sequencer and its verifier share only the data types in SequencerModel.
+        .target(name: "SequencerModel", dependencies: ["EVMExecution", "EVMState"], swiftSettings: strict),
+        .target(name: "Sequencer", dependencies: ["SequencerModel", "EVMExecution", "EVMState"], swiftSettings: strict),
+        .target(name: "BatchVerifier",
+                dependencies: ["SequencerModel", "EVMExecution", "EVMState", "ParallelExecutor", "Verification", "SMT"],
+                swiftSettings: strict),
         .executableTarget(name: "lockstep",
-                          dependencies: ["EthereumTests", "SMT", "Verification",
+                          dependencies: ["EthereumTests", "SMT", "Verification", "Sequencer", "BatchVerifier",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -55,5 +61,7 @@ let package = Package(
         .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "Properties", dependencies: ["Verification", "_TestSupport"], path: "Properties", swiftSettings: strict),
+        .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "BatchVerifier", "Verification", "ParallelExecutor", "_TestSupport"],
+                    swiftSettings: strict),
     ]
 )

@@ -7,5 +7,6 @@ struct Lockstep: ParsableCommand {
         commandName: "lockstep",
         abstract: "A reference EVM, a parallel executor and the checks that keep them in lockstep.",
         subcommands: [StateTestCommand.self, RunCommand.self, CheckCommand.self, ReplayCommand.self, ReportCommand.self,
-                      ProveCommand.self, BenchCommand.self])
+                      ProveCommand.self, BenchCommand.self,
+                      SequenceCommand.self, VerifyBatchCommand.self])
 }

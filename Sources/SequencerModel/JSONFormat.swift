@@ -1,0 +1,258 @@
+import Foundation
+import EVMCore
+import EVMState
+import EVMInterpreter
+import EVMExecution
+
+/// The JSON files of `lockstep sequence` and `lockstep verify-batch`: a stream file (fork,
+/// block, pre-state, policy, transactions) and a batches file (the emitted batches and the
+/// rejections). Big numbers are strings, hex with 0x or decimal.
+public enum SequencerJSONError: Error, Equatable, CustomStringConvertible {
+    case malformed(String)
+    case field(String, String)
+    public var description: String {
+        switch self {
+        case .malformed(let m): return "malformed JSON: \(m)"
+        case .field(let f, let v): return "bad value for \(f): \(v)"
+        }
+    }
+}
+
+enum JNum {
+    static func u256(_ s: String, _ field: String) throws(SequencerJSONError) -> UInt256 {
+        let v = s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt256(hex: s.dropFirst(2)) : UInt256(decimal: s)
+        guard let v else { throw .field(field, s) }
+        return v
+    }
+    static func address(_ s: String, _ field: String) throws(SequencerJSONError) -> Address {
+        guard let a = Address(hex: s.hasPrefix("0x") ? String(s.dropFirst(2)) : s) else { throw .field(field, s) }
+        return a
+    }
+    static func bytes(_ s: String, _ field: String) throws(SequencerJSONError) -> [UInt8] {
+        let h = s.hasPrefix("0x") ? s.dropFirst(2) : Substring(s)
+        guard h.count % 2 == 0 else { throw .field(field, s) }
+        var out: [UInt8] = []
+        var i = h.startIndex
+        while i < h.endIndex {
+            let j = h.index(i, offsetBy: 2)
+            guard let b = UInt8(h[i..<j], radix: 16) else { throw .field(field, s) }
+            out.append(b); i = j
+        }
+        return out
+    }
+}
+
+public struct StreamFile: Codable {
+    public struct Block: Codable {
+        var coinbase: String; var number: UInt64; var timestamp: UInt64; var gasLimit: UInt64
+        var baseFee: String; var chainId: String
+    }
+    public struct AccountJ: Codable {
+        var address: String; var nonce: UInt64; var balance: String; var code: String?; var storage: [String: String]?
+    }
+    public struct FeedJ: Codable {
+        var feed: UInt64; var maxAge: UInt64; var initialUpdateTime: UInt64?; var downtimeEnd: UInt64?; var grace: UInt64?
+    }
+    public struct PolicyJ: Codable {
+        var ordering: String?; var fairnessWindow: UInt64?; var batchInterval: UInt64?; var maxGroupsPerBatch: Int?
+        var maxTxsPerGroup: Int?; var deferralBound: Int?; var feeds: [FeedJ]?; var pools: [String]?; var expressStart: UInt64?
+    }
+    public struct AccessJ: Codable { var address: String; var storageKeys: [String] }
+    public struct AuthJ: Codable { var chainId: String; var address: String; var nonce: UInt64; var yParity: UInt8; var r: String; var s: String }
+    public struct TxJ: Codable {
+        var type: UInt8; var nonce: UInt64; var maxFeePerGas: String; var maxPriorityFeePerGas: String; var gasLimit: UInt64
+        var to: String?; var value: String?; var data: String?; var accessList: [AccessJ]?; var authorizationList: [AuthJ]?
+    }
+    public struct BundleJ: Codable { var id: UInt64; var index: Int; var size: Int }
+    public struct EntryJ: Codable {
+        var id: Int; var arrival: UInt64; var kind: String?; var actor: String?; var nonceKey: String?; var sender: String
+        var tx: TxJ; var bundle: BundleJ?; var expressSeq: UInt64?
+    }
+    var fork: String; var block: Block; var pre: [AccountJ]; var policy: PolicyJ; var stream: [EntryJ]
+
+    /// Writes an input as a stream file (pre-state accounts sorted by address).
+    public static func encode(_ i: SequencerInput) -> Data {
+        func kind(_ k: TxKind) -> String {
+            switch k {
+            case .user: return "user"
+            case .privileged: return "privileged"
+            case .forced(let l): return "forced:\(l)"
+            case .oracleUpdate(let f): return "oracle:\(f)"
+            case .liquidation(let f): return "liquidation:\(f)"
+            case .backrun(let f): return "backrun:\(f)"
+            }
+        }
+        let pre = i.pre.accounts.keys.sorted().map { a -> AccountJ in
+            let acct = i.pre.accounts[a] ?? .empty
+            let code = i.pre.code(hash: acct.codeHash)
+            var st: [String: String] = [:]
+            for (k, v) in i.pre.storage[a] ?? [:] { st[k.hexString] = v.hexString }
+            return AccountJ(address: a.hexString, nonce: acct.nonce, balance: acct.balance.hexString,
+                            code: Hex.encodePrefixed(code.bytes), storage: st)
+        }
+        let p = i.policy
+        let policy = PolicyJ(ordering: p.ordering.rawValue, fairnessWindow: p.fairnessWindow, batchInterval: p.batchInterval,
+                             maxGroupsPerBatch: p.maxGroupsPerBatch, maxTxsPerGroup: p.maxTxsPerGroup, deferralBound: p.deferralBound,
+                             feeds: p.feeds.map { FeedJ(feed: $0.feed, maxAge: $0.maxAge, initialUpdateTime: $0.initialUpdateTime,
+                                                        downtimeEnd: $0.downtimeEnd, grace: $0.grace) },
+                             pools: p.pools.map(\.hexString), expressStart: p.expressStart)
+        let stream = i.stream.map { e -> EntryJ in
+            let t = e.tx.transaction
+            let tx = TxJ(type: t.type.rawValue, nonce: t.nonce, maxFeePerGas: t.maxFeePerGas.hexString,
+                         maxPriorityFeePerGas: t.maxPriorityFeePerGas.hexString, gasLimit: t.gasLimit, to: t.to?.hexString,
+                         value: t.value.hexString, data: Hex.encodePrefixed(t.data),
+                         accessList: t.accessList.map { AccessJ(address: $0.address.hexString, storageKeys: $0.storageKeys.map { $0.word.hexString }) },
+                         authorizationList: t.authorizationList.map { AuthJ(chainId: $0.chainId.hexString, address: $0.address.hexString,
+                                                                             nonce: $0.nonce, yParity: $0.yParity, r: $0.r.hexString, s: $0.s.hexString) })
+            return EntryJ(id: e.id, arrival: e.arrival, kind: kind(e.kind), actor: e.actor.hexString, nonceKey: e.nonceKey.hexString,
+                          sender: e.tx.sender.hexString, tx: tx, bundle: e.bundle.map { BundleJ(id: $0.id, index: $0.index, size: $0.size) },
+                          expressSeq: e.expressSeq)
+        }
+        let b = i.block
+        let f = StreamFile(fork: "\(i.fork)", block: Block(coinbase: b.coinbase.hexString, number: b.number, timestamp: b.timestamp,
+                                                             gasLimit: b.gasLimit, baseFee: b.baseFee.hexString, chainId: b.chainId.hexString),
+                           pre: pre, policy: policy, stream: stream)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? enc.encode(f)) ?? Data()
+    }
+
+    public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerInput {
+        let file: StreamFile
+        do { file = try JSONDecoder().decode(StreamFile.self, from: data) } catch { throw .malformed("\(error)") }
+        return try file.input()
+    }
+
+    func input() throws(SequencerJSONError) -> SequencerInput {
+        guard let fork = Hardfork.allCases.first(where: { "\($0)".lowercased() == self.fork.lowercased() }) else { throw .field("fork", self.fork) }
+        let env = BlockEnv(coinbase: try JNum.address(block.coinbase, "block.coinbase"), number: block.number, timestamp: block.timestamp,
+                           gasLimit: block.gasLimit, baseFee: try JNum.u256(block.baseFee, "block.baseFee"), excessBlobGas: 0,
+                           chainId: try JNum.u256(block.chainId, "block.chainId"))
+        let state = InMemoryState()
+        for a in pre {
+            var slots: [UInt256: UInt256] = [:]
+            for (k, v) in a.storage ?? [:] { slots[try JNum.u256(k, "storage key")] = try JNum.u256(v, "storage value") }
+            state.setAccount(try JNum.address(a.address, "pre.address"), nonce: a.nonce, balance: try JNum.u256(a.balance, "balance"),
+                             code: try JNum.bytes(a.code ?? "0x", "code"), storage: slots)
+        }
+        var p = SequencerPolicy()
+        if let o = policy.ordering { guard let m = OrderingMode(rawValue: o) else { throw .field("ordering", o) }; p.ordering = m }
+        p.fairnessWindow = policy.fairnessWindow ?? p.fairnessWindow
+        p.batchInterval = policy.batchInterval ?? p.batchInterval
+        p.maxGroupsPerBatch = policy.maxGroupsPerBatch ?? p.maxGroupsPerBatch
+        p.maxTxsPerGroup = policy.maxTxsPerGroup ?? p.maxTxsPerGroup
+        p.deferralBound = policy.deferralBound ?? p.deferralBound
+        p.expressStart = policy.expressStart ?? 0
+        p.feeds = (policy.feeds ?? []).map { FeedPolicy(feed: $0.feed, maxAge: $0.maxAge, initialUpdateTime: $0.initialUpdateTime ?? 0,
+                                                        downtimeEnd: $0.downtimeEnd, grace: $0.grace ?? 0) }
+        var pools: [Address] = []
+        for s in policy.pools ?? [] { pools.append(try JNum.address(s, "pools")) }
+        p.pools = pools
+        var txs: [IntakeTx] = []
+        for e in stream { txs.append(try e.intake()) }
+        return SequencerInput(fork: fork, block: env, pre: state, policy: p, stream: txs)
+    }
+}
+
+extension StreamFile.EntryJ {
+    func intake() throws(SequencerJSONError) -> IntakeTx {
+        guard let type = TxType(rawValue: tx.type) else { throw .field("tx.type", "\(tx.type)") }
+        var list: [AccessListEntry] = []
+        for e in tx.accessList ?? [] {
+            var keys: [Bytes32] = []
+            for k in e.storageKeys { keys.append(Bytes32(try JNum.u256(k, "storageKeys"))) }
+            list.append(AccessListEntry(address: try JNum.address(e.address, "accessList.address"), storageKeys: keys))
+        }
+        var auths: [Authorization] = []
+        for a in tx.authorizationList ?? [] {
+            auths.append(Authorization(chainId: try JNum.u256(a.chainId, "auth.chainId"), address: try JNum.address(a.address, "auth.address"),
+                                       nonce: a.nonce, yParity: a.yParity, r: try JNum.u256(a.r, "auth.r"), s: try JNum.u256(a.s, "auth.s")))
+        }
+        let maxFee = try JNum.u256(tx.maxFeePerGas, "maxFeePerGas")
+        let t = Transaction(type: type, chainId: 1, nonce: tx.nonce, gasPrice: maxFee,
+                            maxPriorityFeePerGas: try JNum.u256(tx.maxPriorityFeePerGas, "maxPriorityFeePerGas"), maxFeePerGas: maxFee,
+                            gasLimit: tx.gasLimit, to: try tx.to.map { s throws(SequencerJSONError) in try JNum.address(s, "to") },
+                            value: try JNum.u256(tx.value ?? "0", "value"), data: try JNum.bytes(tx.data ?? "0x", "data"),
+                            accessList: list, authorizationList: auths)
+        let sender = try JNum.address(self.sender, "sender")
+        let k: TxKind
+        let parts = (kind ?? "user").split(separator: ":")
+        let arg = parts.count > 1 ? UInt64(parts[1]) : nil
+        switch (parts.first.map(String.init) ?? "user", arg) {
+        case ("user", _): k = .user
+        case ("privileged", _): k = .privileged
+        case ("forced", let a?): k = .forced(l1Index: a)
+        case ("oracle", let a?): k = .oracleUpdate(feed: a)
+        case ("liquidation", let a?): k = .liquidation(feed: a)
+        case ("backrun", let a?): k = .backrun(feed: a)
+        default: throw .field("kind", kind ?? "")
+        }
+        return IntakeTx(id: id, arrival: arrival, kind: k, actor: try actor.map { s throws(SequencerJSONError) in try JNum.address(s, "actor") },
+                        nonceKey: try JNum.u256(nonceKey ?? "0", "nonceKey"), tx: RecoveredTransaction(transaction: t, sender: sender),
+                        bundle: bundle.map { BundleRef(id: $0.id, index: $0.index, size: $0.size) }, expressSeq: expressSeq)
+    }
+}
+
+/// The batches file.
+public struct BatchesFile: Codable {
+    struct TxAccessJ: Codable { var id: Int; var reads: [String]; var writes: [String]; var accessList: [StreamFile.AccessJ] }
+    struct BALJ: Codable { var address: String; var storageWrites: [String: [Int]]; var storageReads: [String]; var accountChanges: [Int] }
+    struct BatchJ: Codable { var index: Int; var time: UInt64; var groups: [[Int]]; var access: [TxAccessJ]; var blockAccessList: [BALJ] }
+    struct RejectionJ: Codable { var id: Int; var batch: Int; var reason: String }
+    var batches: [BatchJ]
+    var rejections: [RejectionJ]
+
+    static func key(_ k: AccessKey) -> String {
+        switch k {
+        case .account(let a): return a.hexString
+        case .slot(let a, let s): return a.hexString + ":" + s.hexString
+        }
+    }
+    static func parseKey(_ s: String) throws(SequencerJSONError) -> AccessKey {
+        let parts = s.split(separator: ":")
+        guard let first = parts.first, parts.count <= 2 else { throw .field("access key", s) }
+        let a = try JNum.address(String(first), "access key")
+        if parts.count == 1 { return .account(a) }
+        return .slot(a, try JNum.u256(String(parts[1]), "access key slot"))
+    }
+
+    public static func encode(_ o: SequencerOutput) -> Data {
+        let f = BatchesFile(batches: o.batches.map { b in
+            BatchJ(index: b.index, time: b.time, groups: b.groups,
+                   access: b.access.map { TxAccessJ(id: $0.id, reads: $0.reads.map(key), writes: $0.writes.map(key),
+                                                     accessList: $0.accessList.map { StreamFile.AccessJ(address: $0.address.hexString, storageKeys: $0.storageKeys.map { $0.word.hexString }) }) },
+                   blockAccessList: b.blockAccessList.map { e in
+                       BALJ(address: e.address.hexString,
+                            storageWrites: Dictionary(uniqueKeysWithValues: zip(e.writtenSlots.map(\.hexString), e.writers)),
+                            storageReads: e.storageReads.map(\.hexString), accountChanges: e.accountChanges) })
+        }, rejections: o.rejections.map { RejectionJ(id: $0.id, batch: $0.batch, reason: $0.reason.description) })
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? enc.encode(f)) ?? Data()
+    }
+
+    /// Decodes a batches file. Rejection reasons are informational text and come back as
+    /// `.invalid(text)`; the verifier does not rely on them.
+    public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerOutput {
+        let f: BatchesFile
+        do { f = try JSONDecoder().decode(BatchesFile.self, from: data) } catch { throw .malformed("\(error)") }
+        var batches: [Batch] = []
+        for b in f.batches {
+            var access: [TxAccess] = []
+            for a in b.access {
+                var r: [AccessKey] = [], w: [AccessKey] = []
+                for s in a.reads { r.append(try parseKey(s)) }
+                for s in a.writes { w.append(try parseKey(s)) }
+                var list: [AccessListEntry] = []
+                for e in a.accessList {
+                    var keys: [Bytes32] = []
+                    for k in e.storageKeys { keys.append(Bytes32(try JNum.u256(k, "storageKeys"))) }
+                    list.append(AccessListEntry(address: try JNum.address(e.address, "accessList"), storageKeys: keys))
+                }
+                access.append(TxAccess(id: a.id, reads: r, writes: w, accessList: list))
+            }
+            batches.append(Batch(index: b.index, time: b.time, groups: b.groups, access: access, blockAccessList: []))
+        }
+        return SequencerOutput(batches: batches, rejections: f.rejections.map { Rejection(id: $0.id, reason: .invalid($0.reason), batch: $0.batch) })
+    }
+}
