@@ -83,7 +83,10 @@ public final class EVM: Host {
     // MARK: Frames
 
     public func call(_ message: Message) -> CallResult {
-        message.kind.isCreate ? createFrame(message) : callFrame(message)
+        if message.depth > 0 && message.depth % DeepStack.hopInterval == 0 && message.depth <= EVM.maxCallDepth {
+            return DeepStack.run { message.kind.isCreate ? createFrame(message) : callFrame(message) }
+        }
+        return message.kind.isCreate ? createFrame(message) : callFrame(message)
     }
 
     /// Moves `value`, touching both accounts even when the value is zero (EIP-161).
@@ -180,6 +183,7 @@ public final class EVM: Host {
         var msg = m
         msg.recipient = address
         msg.codeAddress = address
+        msg.input = []   // init code runs with empty call data (CALLDATASIZE = 0)
 
         let target = state.account(address)
         let hasStorage = target.storage.contains { !$0.value.current.isZero }

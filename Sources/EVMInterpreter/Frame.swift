@@ -14,6 +14,8 @@ struct Frame<H: Host> {
     let bytecode: Bytecode
     /// The code bytes; valid for the whole run (the caller keeps `bytecode` alive).
     let code: UnsafeBufferPointer<UInt8>
+    /// `bytecode.jumpdests` (one bit per code byte), valid for the whole run.
+    let jumpdests: UnsafeBufferPointer<UInt64>
     /// 1024 preallocated words; `stack[sp - 1]` is the top.
     let stack: UnsafeMutablePointer<UInt256>
     var sp: Int = 0
@@ -30,7 +32,8 @@ struct Frame<H: Host> {
     var pending: TraceStep?
 
     init(host: H, message: Message, bytecode: Bytecode, code: UnsafeBufferPointer<UInt8>,
-         stack: UnsafeMutablePointer<UInt256>, tracer: (any Tracer)?) {
+         jumpdests: UnsafeBufferPointer<UInt64>, stack: UnsafeMutablePointer<UInt256>, tracer: (any Tracer)?) {
+        self.jumpdests = jumpdests
         self.host = host
         self.fork = host.fork
         self.message = message

@@ -1,11 +1,5 @@
 import EVMCore
 
-/// Compile-time switch for the tracing code in the dispatch loop: the loop is generic over
-/// it, so the untraced specialisation carries no tracing code at all.
-protocol TraceMode { static var enabled: Bool { get } }
-enum Untraced: TraceMode { static var enabled: Bool { false } }
-enum Traced: TraceMode { static var enabled: Bool { true } }
-
 public enum Interpreter {
     /// Runs one frame's code. Does NOT handle value transfer, depth, checkpoints or code
     /// deposit (the host does). Returns status, gas left, refund accumulated by this frame
@@ -30,14 +24,16 @@ public enum Interpreter {
         defer { stack.deallocate() }
         let table = InstructionTable.forFork(host.fork)
         return code.bytes.withUnsafeBufferPointer { codeBuffer in
+          code.jumpdests.withUnsafeBufferPointer { jumpdests in
             table.entries.withUnsafeBufferPointer { entries in
-                var frame = Frame(host: host, message: message, bytecode: code, code: codeBuffer, stack: stack, tracer: tracer)
+                var frame = Frame(host: host, message: message, bytecode: code, code: codeBuffer, jumpdests: jumpdests,
+                                  stack: stack, tracer: tracer)
                 defer { frame.memory.release() }
                 let status: ExecutionStatus
                 if tracer == nil {
-                    status = loop(&frame, entries.baseAddress!, Untraced.self)
+                    status = loop(&frame, entries.baseAddress!, traced: false)
                 } else {
-                    status = loop(&frame, entries.baseAddress!, Traced.self)
+                    status = loop(&frame, entries.baseAddress!, traced: true)
                     if status.consumesAllGas { frame.traceFlushStatic() } else { frame.traceFlush() }
                 }
                 switch status {
@@ -49,6 +45,7 @@ public enum Interpreter {
                     return CallResult(status: status, gasLeft: 0, gasRefund: 0, output: [])
                 }
             }
+          }
         }
     }
 
@@ -60,15 +57,18 @@ public enum Interpreter {
     }
 
     /// The dispatch loop. Returns how the frame ended; output is left in `f.output`.
-    static func loop<H: Host, T: TraceMode>(_ f: inout Frame<H>, _ table: UnsafePointer<InstructionEntry>,
-                                             _: T.Type) -> ExecutionStatus {
+    /// Tracing costs the untraced path one predictable branch per instruction (`traced` is
+    /// loop-invariant). A generic "trace mode" parameter was tried: LLVM merged the two
+    /// specialisations back into one function with an indirect call per step.
+    static func loop<H: Host>(_ f: inout Frame<H>, _ table: UnsafePointer<InstructionEntry>,
+                              traced: Bool) -> ExecutionStatus {
         let code = f.code
         let codeCount = code.count
         while true {
             let pc = f.pc
             let op: UInt8 = pc < codeCount ? code[pc] : 0x00
             let e = table[Int(op)]
-            if T.enabled { f.traceBegin(op: op, pc: pc, staticGas: Int64(e.gas)) }
+            if traced { f.traceBegin(op: op, pc: pc, staticGas: Int64(e.gas)) }
             if f.sp < Int(e.minStack) || f.sp > Int(e.maxStack) { return stackFault(e, sp: f.sp) }
             f.gas &-= Int64(e.gas)
             if f.gas < 0 { return .outOfGas }
@@ -171,7 +171,7 @@ public enum Interpreter {
             case 0xff: return f.selfdestruct()
             default: return .invalidOpcode   // 0xFE INVALID, and any byte the table let through
             }
-            if T.enabled { f.traceFlush() }
+            if traced { f.traceFlush() }
         }
     }
 }

@@ -93,8 +93,8 @@ public enum Precompiles {
     }
 
     /// Runs the precompile at `address` with `gas` available (negative gas counts as zero).
-    /// Implemented: 0x01–0x09. Not yet implemented (they return `.unimplemented(name:)`):
-    /// 0x0a POINT_EVALUATION, 0x0b–0x11 BLS12-381, 0x100 P256VERIFY.
+    /// Every precompile through Osaka is implemented (0x01–0x11, 0x100); `.unimplemented` is
+    /// no longer returned by this dispatch.
     /// An address that is not a precompile in `fork` behaves like an account without code:
     /// success, empty output, no gas used.
     public static func run(_ address: Address, input: [UInt8], gas: Int64, fork: Hardfork) -> PrecompileResult {
@@ -116,10 +116,15 @@ public enum Precompiles {
         case .bn254Add: return ECAdd.run(input: input, gas: gas, fork: fork)
         case .bn254Mul: return ECMul.run(input: input, gas: gas, fork: fork)
         case .bn254Pairing: return ECPairing.run(input: input, gas: gas, fork: fork)
-        case .pointEvaluation,
-             .bls12G1Add, .bls12G1MSM, .bls12G2Add, .bls12G2MSM, .bls12PairingCheck,
-             .bls12MapFpToG1, .bls12MapFp2ToG2, .p256Verify:
-            return .unimplemented(name: precompile.name)
+        case .p256Verify: return P256Verify.run(input: input, gas: gas)
+        case .pointEvaluation: return PointEvaluation.run(input: input, gas: gas)
+        case .bls12G1Add: return BLS12G1Add.run(input: input, gas: gas)
+        case .bls12G1MSM: return BLS12G1MSM.run(input: input, gas: gas)
+        case .bls12G2Add: return BLS12G2Add.run(input: input, gas: gas)
+        case .bls12G2MSM: return BLS12G2MSM.run(input: input, gas: gas)
+        case .bls12PairingCheck: return BLS12PairingCheck.run(input: input, gas: gas)
+        case .bls12MapFpToG1: return BLS12MapFpToG1.run(input: input, gas: gas)
+        case .bls12MapFp2ToG2: return BLS12MapFp2ToG2.run(input: input, gas: gas)
         }
     }
 }

@@ -204,8 +204,9 @@ public struct StateTestFile: Sendable, Equatable {
 
     /// Parses file contents test by test, sorted by test name: a malformed test yields its own
     /// error and does not hide the others. Throws only when the file as a whole is unusable
-    /// (not JSON, not an object).
-    public static func parseTests(_ data: Data, relativePath: String) throws(FixtureError) -> [Result<StateTest, FixtureError>] {
+    /// (not JSON, not an object). Tests whose name `including` rejects are skipped unconverted.
+    public static func parseTests(_ data: Data, relativePath: String,
+                                  including: (String) -> Bool = { _ in true }) throws(FixtureError) -> [Result<StateTest, FixtureError>] {
         let root: Any
         do {
             root = try JSONSerialization.jsonObject(with: data, options: [])
@@ -213,7 +214,7 @@ public struct StateTestFile: Sendable, Equatable {
             throw FixtureError(file: relativePath, problem: .invalidJSON(jsonErrorText(error)))
         }
         let node = FixtureNode(value: root, file: relativePath, test: nil, path: "")
-        let entries = try node.entries()
+        let entries = try node.entries().filter { including($0.key) }
         return entries.map { entry -> Result<StateTest, FixtureError> in
             let testNode = FixtureNode(value: entry.node.value, file: relativePath, test: entry.key, path: "")
             do throws(FixtureError) {
@@ -237,7 +238,7 @@ public struct StateTestFile: Sendable, Equatable {
     /// `.` for a file at the root.
     public static func folder(ofRelativePath path: String) -> String {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        parts.removeLast()
+        if !parts.isEmpty { parts.removeLast() }
         if parts.first == "GeneralStateTests" { parts.removeFirst() }
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }

@@ -273,7 +273,8 @@ public struct StateTestRunner {
             let parsed: [Result<StateTest, FixtureError>]
             do {
                 parsed = try StateTestFile.parseTests(try StateTestFile.read(file.url, relativePath: file.relativePath),
-                                                      relativePath: file.relativePath)
+                                                      relativePath: file.relativePath,
+                                                      including: filter.matches(testName:))
             } catch {
                 report(CaseReport(file: file.relativePath, folder: folder, name: "", fork: "", index: -1,
                                   status: .loadError, outcome: .failed(error.description)))
@@ -283,14 +284,12 @@ public struct StateTestRunner {
                 let test: StateTest
                 switch result {
                 case .failure(let error):
-                    if let name = error.test, !filter.matches(testName: name) { continue }
                     report(CaseReport(file: file.relativePath, folder: folder, name: error.test ?? "", fork: "",
                                       index: -1, status: .loadError, outcome: .failed(error.description)))
                     continue
                 case .success(let t):
                     test = t
                 }
-                guard filter.matches(testName: test.name) else { continue }
                 let cases: [StateTestCase]
                 do {
                     cases = try test.cases(file: file.relativePath, folder: folder)

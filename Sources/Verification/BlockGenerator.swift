@@ -42,6 +42,14 @@ public enum SampleContracts {
         0x5b, 0x60, 0x00, 0x80, 0xfd,
     ]
 
+    /// Test-only faulty token: the balance check is inverted (`LT` for `GT`), so a transfer of
+    /// more than the caller holds goes through and its balance wraps below zero.
+    public static let faultyToken: [UInt8] = {
+        var t = token
+        t[7] = 0x10
+        return t
+    }()
+
     /// Increments slot 0, then reverts (the increment must leave no trace).
     public static let reverter: [UInt8] = [0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x60, 0x00, 0x80, 0xfd]
 
@@ -75,6 +83,8 @@ public struct BlockGenerator: Sendable {
     public var maxTransactions = 200
     public var senders = 16
     public var conflictRate = 0.3
+    /// Code deployed at the token address (a faulty variant in fault-detection tests).
+    public var tokenCode: [UInt8] = SampleContracts.token
 
     public init(fork: Hardfork = .cancun, minTransactions: Int = 2, maxTransactions: Int = 200, senders: Int = 16,
                 conflictRate: Double = 0.3) {
@@ -86,8 +96,8 @@ public struct BlockGenerator: Sendable {
     public static let coinbase = Address(low: 0xc0ffee)
     static let counterAddr = Address(low: 0xa001)
     static let chainAddr = Address(low: 0xa002)
-    static let tokenAddr = Address(low: 0xa003)
-    static let reverterAddr = Address(low: 0xa004)
+    public static let tokenAddr = Address(low: 0xa003)
+    public static let reverterAddr = Address(low: 0xa004)
     static let readerAddr = Address(low: 0xa005)
     static let creatorAddr = Address(low: 0xa006)
     static func destructorAddr(_ i: Int) -> Address { Address(low: 0xd000 + UInt64(i)) }
@@ -110,7 +120,7 @@ public struct BlockGenerator: Sendable {
         }
         pre.setAccount(BlockGenerator.counterAddr, nonce: 1, balance: .zero, code: SampleContracts.counter, storage: [.zero: UInt256(7)])
         pre.setAccount(BlockGenerator.chainAddr, nonce: 1, balance: .zero, code: SampleContracts.chain, storage: [:])
-        pre.setAccount(BlockGenerator.tokenAddr, nonce: 1, balance: .zero, code: SampleContracts.token, storage: tokenStorage)
+        pre.setAccount(BlockGenerator.tokenAddr, nonce: 1, balance: .zero, code: tokenCode, storage: tokenStorage)
         pre.setAccount(BlockGenerator.reverterAddr, nonce: 1, balance: .zero, code: SampleContracts.reverter, storage: [:])
         pre.setAccount(BlockGenerator.readerAddr, nonce: 1, balance: .zero, code: SampleContracts.balanceReader, storage: [:])
         pre.setAccount(BlockGenerator.creatorAddr, nonce: 1, balance: .zero, code: SampleContracts.creator, storage: [:])

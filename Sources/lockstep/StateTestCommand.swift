@@ -2,7 +2,8 @@ import ArgumentParser
 import EthereumTests
 import Foundation
 
-/// `lockstep statetest PATH… [--fork NAME] [--run REGEX] [--trace] [--summary-only] [--json-summary FILE]`
+/// `lockstep statetest PATH… [--fork NAME] [--run REGEX] [--trace] [--summary-only] [--json-summary FILE]
+/// [--parallel N] [--schedule-seed S [--schedules K]]`
 struct StateTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statetest",
@@ -18,6 +19,7 @@ struct StateTestCommand: ParsableCommand {
     var paths: [String] = []
 
     @OptionGroup var selection: CaseSelectionOptions
+    @OptionGroup var executor: ExecutorOptions
 
     @Flag(name: .long, help: "Print only the summary, not one line per case.")
     var summaryOnly = false
@@ -47,9 +49,17 @@ struct StateTestCommand: ParsableCommand {
         let out = StandardOutput()
         let runner = StateTestRunner(filter: filter, onReport: summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
         let trace = selection.trace
+        let modes = try executor.modes()
         let summary: RunSummary
         do {
-            summary = try runner.run(paths: roots) { StateTestExecution.run($0, trace: trace) }
+            summary = try runner.run(paths: roots) { c in
+                var outcome = CaseOutcome.failed("no executor")
+                for mode in modes {
+                    outcome = StateTestExecution.run(c, trace: trace, mode: mode)
+                    if !outcome.pass { break }
+                }
+                return outcome
+            }
         } catch {
             throw failure(error.description, code: 2)
         }

@@ -5,7 +5,9 @@ extension Frame {
     /// Sets `pc` to `dest` when it is a JUMPDEST outside push data.
     @inline(__always)
     mutating func jumpTo(_ dest: UInt256) -> ExecutionStatus? {
-        guard let d = dest.uint64IfFits, d < UInt64(code.count), bytecode.isJumpdest(Int(d)) else {
+        // `d < code.count` keeps the bitmap index in range (one bit per code byte).
+        guard let d = dest.uint64IfFits, d < UInt64(code.count),
+              (jumpdests[Int(d &>> 6)] &>> (d & 63)) & 1 == 1 else {
             return .badJumpDestination
         }
         pc = Int(d)
