@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages; scripts/setup.sh installs them)
@@ -27,14 +28,17 @@ let package = Package(
         .target(name: "EVMCore", swiftSettings: optimized),
         .target(name: "EVMState", dependencies: ["EVMCore"], swiftSettings: optimized),
         .target(name: "EVMPrecompiles",
-                dependencies: ["EVMCore", "CSecp256k1", .product(name: "BigInt", package: "BigInt")],
+                dependencies: ["EVMCore", "CSecp256k1", .product(name: "BigInt", package: "BigInt"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: optimized),
         .target(name: "EVMInterpreter", dependencies: ["EVMCore", "EVMState", "EVMPrecompiles"], swiftSettings: optimized),
-        .target(name: "EVMExecution", dependencies: ["EVMInterpreter"], swiftSettings: optimized),
-        .target(name: "EthereumTests", dependencies: ["EVMExecution"], swiftSettings: optimized),
+        .target(name: "EVMExecution", dependencies: ["EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
+        .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: optimized),
+        .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
+        .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
         .executableTarget(name: "lockstep",
-                          dependencies: ["EthereumTests", "SMT",
+                          dependencies: ["EthereumTests", "SMT", "Verification",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -48,6 +52,8 @@ let package = Package(
         .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMInterpreter", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMExecutionTests", dependencies: ["EVMExecution", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "Properties", dependencies: ["Verification", "_TestSupport"], path: "Properties", swiftSettings: strict),
     ]
 )

@@ -2,7 +2,9 @@
 ///
 /// Decoding is strict: every length must be canonical (no leading zero bytes in a length, no
 /// long form for payloads < 56 bytes, a single byte < 0x80 must not be wrapped as a string),
-/// lengths must fit the input, and `decode` must consume the whole input.
+/// lengths must fit the input, and `decode` must consume the whole input. List nesting deeper
+/// than `RLP.maxDepth` is rejected with a typed error instead of recursing until the stack
+/// overflows (a few hundred kilobytes of `0xc1…` prefixes would otherwise crash the process).
 public enum RLPItem: Sendable, Equatable {
     case bytes([UInt8])
     case list([RLPItem])
@@ -21,6 +23,7 @@ public enum RLPError: Error, Equatable, CustomStringConvertible {
     case integerTooLarge(maxBytes: Int)
     case wrongLength(expected: Int, actual: Int)
     case wrongListCount(expected: String, actual: Int)
+    case nestingTooDeep(maxDepth: Int)
 
     public var description: String {
         switch self {
@@ -36,6 +39,7 @@ public enum RLPError: Error, Equatable, CustomStringConvertible {
         case .integerTooLarge(let m): return "integer longer than \(m) bytes"
         case .wrongLength(let e, let a): return "expected \(e) bytes, found \(a)"
         case .wrongListCount(let e, let a): return "expected \(e) list items, found \(a)"
+        case .nestingTooDeep(let m): return "RLP lists nested deeper than \(m) levels"
         }
     }
 }
@@ -80,17 +84,26 @@ public enum RLP {
 
     // MARK: Decoding
 
+    /// The deepest list nesting `decode` accepts. Nothing Ethereum encodes comes near it (trie
+    /// nodes and transactions nest at most a handful of levels); the bound exists so hostile
+    /// input cannot exhaust the stack.
+    public static let maxDepth = 1024
+
     /// Decodes exactly one item spanning the whole input.
+    ///
+    /// Throws `.empty` for no input, `.trailingBytes` when the item ends before the input does,
+    /// and the other `RLPError` cases for non-canonical or truncated encodings. Never traps.
     public static func decode<C: Collection>(_ data: C) throws(RLPError) -> RLPItem where C.Element == UInt8 {
         let bytes = Array(data)
         var pos = 0
-        let item = try decodeItem(bytes, &pos, end: bytes.count)
+        let item = try decodeItem(bytes, &pos, end: bytes.count, depth: 0)
         if pos != bytes.count { throw .trailingBytes(bytes.count - pos) }
         return item
     }
 
     /// Decodes the item at `pos`, advancing it; never reads at or past `end`.
-    static func decodeItem(_ b: [UInt8], _ pos: inout Int, end: Int) throws(RLPError) -> RLPItem {
+    /// `depth` counts the lists enclosing this item.
+    static func decodeItem(_ b: [UInt8], _ pos: inout Int, end: Int, depth: Int) throws(RLPError) -> RLPItem {
         guard pos < end else { throw .empty }
         let prefix = b[pos]
         switch prefix {
@@ -113,18 +126,19 @@ public enum RLP {
             let start = pos + 1
             guard end - start >= len else { throw .truncated(needed: len, available: end - start) }
             pos = start + len
-            return .list(try decodeList(b, from: start, to: pos))
+            return .list(try decodeList(b, from: start, to: pos, depth: depth + 1))
         default:
             let (len, start) = try longLength(b, pos, lengthOfLength: Int(prefix - 0xf7), end: end)
             pos = start + len
-            return .list(try decodeList(b, from: start, to: pos))
+            return .list(try decodeList(b, from: start, to: pos, depth: depth + 1))
         }
     }
 
-    static func decodeList(_ b: [UInt8], from: Int, to: Int) throws(RLPError) -> [RLPItem] {
+    static func decodeList(_ b: [UInt8], from: Int, to: Int, depth: Int) throws(RLPError) -> [RLPItem] {
+        guard depth <= maxDepth else { throw .nestingTooDeep(maxDepth: maxDepth) }
         var items: [RLPItem] = []
         var p = from
-        while p < to { items.append(try decodeItem(b, &p, end: to)) }
+        while p < to { items.append(try decodeItem(b, &p, end: to, depth: depth)) }
         return items
     }
 

@@ -32,6 +32,8 @@ public protocol StateReader: AnyObject {
     func code(hash: Bytes32) -> Bytecode
     /// A storage slot; zero when unset or the account does not exist.
     func storage(_ address: Address, _ key: UInt256) -> UInt256
+    /// True when the account has at least one non-zero storage slot (EIP-7610 collisions).
+    func hasStorage(_ address: Address) -> Bool
     /// Hash of block `number`, zero when unknown.
     func blockHash(_ number: UInt64) -> Bytes32
 }

@@ -5,5 +5,7 @@ import EVMCore
 struct Lockstep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lockstep",
-        abstract: "A reference EVM, a parallel executor and the checks that keep them in lockstep.")
+        abstract: "A reference EVM, a parallel executor and the checks that keep them in lockstep.",
+        subcommands: [StateTestCommand.self, RunCommand.self, CheckCommand.self, ReplayCommand.self, ReportCommand.self,
+                      ProveCommand.self, BenchCommand.self])
 }

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import EVMCore
+import ParallelExecutor
+import Verification
+
+/// The CI gate: every property on generated blocks, with a budget sized for a debug build on
+/// two cores. `lockstep check` runs the same properties with bigger budgets.
+@Suite struct GateTests {
+    static let seed: UInt64 = 0x10c5_7e9
+
+    @Test(arguments: PropertyCatalog.names)
+    func propertyHolds(name: String) throws {
+        let p = try #require(PropertyCatalog.property(named: name))
+        let cases = name == ParallelMatchesSerial.name ? 40 : 60
+        let (run, failure) = PropertyRunner.run(p, cases: cases, seed: Self.seed)
+        #expect(run == cases)
+        if let f = failure {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-gate")
+            let url = try? CounterexampleFile(failure: f).write(to: dir)
+            Issue.record("\(f.message)\nReplay: lockstep replay \(url?.path ?? "(not written)")")
+        }
+    }
+
+    /// Every committed counterexample is replayed: reproduced fails the gate, fixed passes (and
+    /// says so), stale (unreadable by this version) is reported as an issue to re-triage.
+    @Test func storedCounterexamplesNoLongerReproduce() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Counterexamples")
+        let files = CounterexampleStore.files(under: root)
+        var fixed = 0
+        for path in files {
+            switch CounterexampleStore.classify(path: path) {
+            case .reproduced(let d): Issue.record("reproduced: \(path): \(d)")
+            case .fixed: fixed += 1
+            case .stale(let e): Issue.record("stale: \(path): \(e)")
+            }
+        }
+        #expect(fixed == files.count)
+    }
+}

@@ -1,0 +1,229 @@
+import EVMCore
+
+extension BLS12381 {
+    /// An element of the base field Fp (p of 381 bits), held in Montgomery form a·R mod p with
+    /// R = 2^384, as six 64-bit limbs (least significant first). Multiplication is Montgomery's CIOS
+    /// method (Koç, Acar, Kaliski, "Analyzing and Comparing Montgomery Multiplication Algorithms",
+    /// 1996), written out limb by limb. Every stored value is fully reduced (< p), so equality is
+    /// limb equality.
+    struct Fp: FieldArithmetic, Hashable {
+        var l0: UInt64, l1: UInt64, l2: UInt64, l3: UInt64, l4: UInt64, l5: UInt64
+
+        /// Raw limbs (least significant first), no conversion.
+        init(limbs l0: UInt64, _ l1: UInt64, _ l2: UInt64, _ l3: UInt64, _ l4: UInt64, _ l5: UInt64) {
+            self.l0 = l0; self.l1 = l1; self.l2 = l2; self.l3 = l3; self.l4 = l4; self.l5 = l5
+        }
+
+        /// The modulus p as raw limbs.
+        static let modulus = Fp(limbs: 0xb9fe_ffff_ffff_aaab, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624, 0x6477_4b84_f385_12bf, 0x4b1b_a7b6_434b_acd7, 0x1a01_11ea_397f_e69a)
+        /// −p⁻¹ mod 2^64.
+        static let inverseNegModulus: UInt64 = {
+            let p0 = modulus.l0
+            var inv: UInt64 = 1
+            for _ in 0..<6 { inv = inv &* (2 &- p0 &* inv) }   // Newton: each step doubles the correct low bits
+            return 0 &- inv
+        }()
+
+        /// R mod p, i.e. 1 in Montgomery form: 2^384 − k·p, by repeated subtraction from 2^384 − p.
+        static let one: Fp = {
+            var v = subtractRaw(Fp.zero, modulus).value   // 2^384 − p (wraps)
+            while !v.isBelowModulus { v = subtractRaw(v, modulus).value }
+            return v
+        }()
+
+        static let zero = Fp(limbs: 0, 0, 0, 0, 0, 0)
+
+        /// R² mod p, by doubling R mod p 384 times.
+        static let rSquared: Fp = {
+            var v = one
+            for _ in 0..<384 { v = v + v }
+            return v
+        }()
+
+        var isZero: Bool { (l0 | l1 | l2 | l3 | l4 | l5) == 0 }
+
+        /// Whether the raw limbs, read as an integer, are < p.
+        var isBelowModulus: Bool {
+            let m = Fp.modulus
+            let a = [l5, l4, l3, l2, l1, l0], b = [m.l5, m.l4, m.l3, m.l2, m.l1, m.l0]
+            for i in 0..<6 where a[i] != b[i] { return a[i] < b[i] }
+            return false
+        }
+
+        /// a − b on raw limbs with the borrow out.
+        @inline(__always)
+        static func subtractRaw(_ a: Fp, _ b: Fp) -> (value: Fp, borrow: Bool) {
+            let (d0, b0) = a.l0.subtractingReportingOverflow(b.l0)
+            let (d1, b1) = sbb(a.l1, b.l1, b0)
+            let (d2, b2) = sbb(a.l2, b.l2, b1)
+            let (d3, b3) = sbb(a.l3, b.l3, b2)
+            let (d4, b4) = sbb(a.l4, b.l4, b3)
+            let (d5, b5) = sbb(a.l5, b.l5, b4)
+            return (Fp(limbs: d0, d1, d2, d3, d4, d5), b5)
+        }
+
+        /// a + b on raw limbs (no carry out: both are < p < 2^382).
+        @inline(__always)
+        static func addRaw(_ a: Fp, _ b: Fp) -> Fp {
+            let (s0, c0) = a.l0.addingReportingOverflow(b.l0)
+            let (s1, c1) = adc(a.l1, b.l1, c0)
+            let (s2, c2) = adc(a.l2, b.l2, c1)
+            let (s3, c3) = adc(a.l3, b.l3, c2)
+            let (s4, c4) = adc(a.l4, b.l4, c3)
+            let (s5, _) = adc(a.l5, b.l5, c4)
+            return Fp(limbs: s0, s1, s2, s3, s4, s5)
+        }
+
+        @inline(__always)
+        static func sbb(_ a: UInt64, _ b: UInt64, _ borrow: Bool) -> (UInt64, Bool) {
+            let (d, o1) = a.subtractingReportingOverflow(b)
+            let (e, o2) = d.subtractingReportingOverflow(borrow ? 1 : 0)
+            return (e, o1 || o2)
+        }
+
+        @inline(__always)
+        static func adc(_ a: UInt64, _ b: UInt64, _ carry: Bool) -> (UInt64, Bool) {
+            let (s, o1) = a.addingReportingOverflow(b)
+            let (t, o2) = s.addingReportingOverflow(carry ? 1 : 0)
+            return (t, o1 || o2)
+        }
+
+        /// a + b·c + carry as (low, high); cannot overflow 128 bits.
+        @inline(__always)
+        static func mac(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
+            let (hi, lo) = b.multipliedFullWidth(by: c)
+            let (s1, o1) = lo.addingReportingOverflow(a)
+            let (s2, o2) = s1.addingReportingOverflow(carry)
+            return (s2, hi &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0))
+        }
+
+        // MARK: Arithmetic
+
+        static func + (a: Fp, b: Fp) -> Fp {
+            let s = addRaw(a, b)
+            let (d, borrow) = subtractRaw(s, modulus)
+            return borrow ? s : d
+        }
+
+        static func - (a: Fp, b: Fp) -> Fp {
+            let (d, borrow) = subtractRaw(a, b)
+            return borrow ? addRaw(d, modulus) : d
+        }
+
+        static prefix func - (a: Fp) -> Fp { a.isZero ? a : subtractRaw(modulus, a).value }
+
+        func doubled() -> Fp { self + self }
+
+        func squared() -> Fp { self * self }
+
+        /// a·b·R⁻¹ mod p (CIOS). p < 2^382, so the running total stays below 2p and needs no seventh limb
+        /// beyond a single carry word.
+        static func * (a: Fp, b: Fp) -> Fp {
+            let n0 = inverseNegModulus
+            let m = modulus
+            var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0, t5: UInt64 = 0
+            var t6: UInt64 = 0
+            var c: UInt64 = 0
+            var k: UInt64 = 0
+            for bi in [b.l0, b.l1, b.l2, b.l3, b.l4, b.l5] {
+                (t0, c) = mac(t0, a.l0, bi, 0)
+                (t1, c) = mac(t1, a.l1, bi, c)
+                (t2, c) = mac(t2, a.l2, bi, c)
+                (t3, c) = mac(t3, a.l3, bi, c)
+                (t4, c) = mac(t4, a.l4, bi, c)
+                (t5, c) = mac(t5, a.l5, bi, c)
+                t6 = t6 &+ c
+                // Add k·p so the low limb becomes zero, then shift one limb right.
+                k = t0 &* n0
+                (_, c) = mac(t0, k, m.l0, 0)
+                (t0, c) = mac(t1, k, m.l1, c)
+                (t1, c) = mac(t2, k, m.l2, c)
+                (t2, c) = mac(t3, k, m.l3, c)
+                (t3, c) = mac(t4, k, m.l4, c)
+                (t4, c) = mac(t5, k, m.l5, c)
+                t5 = t6 &+ c
+                t6 = 0
+            }
+            let t = Fp(limbs: t0, t1, t2, t3, t4, t5)
+            let (d, borrow) = subtractRaw(t, m)
+            return borrow ? t : d
+        }
+
+        /// Fermat: a^(p−2).
+        func inverse() -> Fp? {
+            guard !isZero else { return nil }
+            return power(Fp.pMinus2)
+        }
+
+        static let pMinus2: [UInt64] = [0xb9fe_ffff_ffff_aaa9, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624, 0x6477_4b84_f385_12bf, 0x4b1b_a7b6_434b_acd7, 0x1a01_11ea_397f_e69a]
+        /// (p + 1)/4: p ≡ 3 (mod 4), so a square a has the roots ±a^((p+1)/4).
+        static let pPlus1Over4: [UInt64] = [0xee7f_bfff_ffff_eaab, 0x07aa_ffff_ac54_ffff, 0xd9cc_34a8_3dac_3d89, 0xd91d_d2e1_3ce1_44af, 0x92c6_e9ed_90d2_eb35, 0x0680_447a_8e5f_f9a6]
+        /// (p − 1)/2, for Euler's criterion and the "sign" of an element.
+        static let pMinus1Over2: [UInt64] = [0xdcff_7fff_ffff_d555, 0x0f55_ffff_58a9_ffff, 0xb398_6950_7b58_7b12, 0xb23b_a5c2_79c2_895f, 0x258d_d3db_21a5_d66b, 0x0d00_88f5_1cbf_f34d]
+
+        /// A square root, nil when `self` is not a square.
+        func squareRoot() -> Fp? {
+            let root = power(Fp.pPlus1Over4)
+            return root.squared() == self ? root : nil
+        }
+
+        // MARK: Conversions
+
+        /// A small constant.
+        init(_ value: UInt64) {
+            self = Fp(limbs: value, 0, 0, 0, 0, 0) * Fp.rSquared
+        }
+
+        /// The element with canonical value given as 48 big-endian bytes at `offset` of `bytes`
+        /// (zeros past the end), nil when the value is ≥ p.
+        init?(bigEndian bytes: [UInt8], at offset: Int = 0) {
+            let raw = bytes.paddedSlice(from: offset, count: 48)
+            var w = [UInt64](repeating: 0, count: 6)
+            for i in 0..<48 { w[5 - i / 8] = (w[5 - i / 8] << 8) | UInt64(raw[i]) }
+            let v = Fp(limbs: w[0], w[1], w[2], w[3], w[4], w[5])
+            guard v.isBelowModulus else { return nil }
+            self = v * Fp.rSquared
+        }
+
+        /// From a hex string of at most 96 digits (used for constants); nil if not valid or ≥ p.
+        init?(hex: String) {
+            let digits = hex.hasPrefix("0x") ? String(hex.dropFirst(2)) : hex
+            guard digits.count <= 96, let bytes = try? Hex.decode(String(repeating: "0", count: 96 - digits.count) + digits) else { return nil }
+            self.init(bigEndian: bytes)
+        }
+
+        /// The canonical value's raw limbs.
+        var canonicalLimbs: Fp { self * Fp(limbs: 1, 0, 0, 0, 0, 0) }
+
+        /// The canonical value as 48 big-endian bytes.
+        var bigEndianBytes: [UInt8] {
+            let c = canonicalLimbs
+            var out = [UInt8]()
+            out.reserveCapacity(48)
+            for limb in [c.l5, c.l4, c.l3, c.l2, c.l1, c.l0] {
+                for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: limb >> UInt64(shift))) }
+            }
+            return out
+        }
+
+        /// Whether the canonical value is > (p − 1)/2 (the "lexicographically largest" of ±y in
+        /// the ZCash point compression used by EIP-4844).
+        var isLexicographicallyLargest: Bool {
+            let c = canonicalLimbs
+            let h = Fp.halfModulus
+            let a = [c.l5, c.l4, c.l3, c.l2, c.l1, c.l0], b = [h.l5, h.l4, h.l3, h.l2, h.l1, h.l0]
+            for i in 0..<6 where a[i] != b[i] { return a[i] > b[i] }
+            return false
+        }
+
+        /// (p − 1)/2 as raw limbs.
+        static let halfModulus = Fp(limbs: 0xdcff_7fff_ffff_d555, 0x0f55_ffff_58a9_ffff, 0xb398_6950_7b58_7b12, 0xb23b_a5c2_79c2_895f, 0x258d_d3db_21a5_d66b, 0x0d00_88f5_1cbf_f34d)
+
+        /// The sgn0 of RFC 9380 §4.1: the parity of the canonical value.
+        var sgn0: Bool { canonicalLimbs.l0 & 1 == 1 }
+    }
+}
+
+extension BLS12381.Fp: CustomStringConvertible {
+    var description: String { "0x" + Hex.encode(bigEndianBytes) }
+}

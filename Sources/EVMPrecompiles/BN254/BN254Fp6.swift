@@ -1,0 +1,55 @@
+extension BN254 {
+    /// Fp6 = Fp2[v]/(v³ − ξ): c0 + c1·v + c2·v². Multiplication and inversion follow
+    /// Devegili et al. 2006 (§4, Karatsuba) and Scott's "Implementing cryptographic pairings" (2007).
+    struct Fp6: FieldArithmetic, Hashable {
+        var c0: Fp2
+        var c1: Fp2
+        var c2: Fp2
+
+        init(_ c0: Fp2, _ c1: Fp2, _ c2: Fp2) { self.c0 = c0; self.c1 = c1; self.c2 = c2 }
+
+        static let zero = Fp6(.zero, .zero, .zero)
+        static let one = Fp6(.one, .zero, .zero)
+
+        var isZero: Bool { c0.isZero && c1.isZero && c2.isZero }
+
+        static func + (a: Fp6, b: Fp6) -> Fp6 { Fp6(a.c0 + b.c0, a.c1 + b.c1, a.c2 + b.c2) }
+        static func - (a: Fp6, b: Fp6) -> Fp6 { Fp6(a.c0 - b.c0, a.c1 - b.c1, a.c2 - b.c2) }
+        static prefix func - (a: Fp6) -> Fp6 { Fp6(-a.c0, -a.c1, -a.c2) }
+
+        static func * (a: Fp6, b: Fp6) -> Fp6 {
+            let v0 = a.c0 * b.c0
+            let v1 = a.c1 * b.c1
+            let v2 = a.c2 * b.c2
+            let c0 = v0 + ((a.c1 + a.c2) * (b.c1 + b.c2) - v1 - v2).multipliedByXi()
+            let c1 = (a.c0 + a.c1) * (b.c0 + b.c1) - v0 - v1 + v2.multipliedByXi()
+            let c2 = (a.c0 + a.c2) * (b.c0 + b.c2) - v0 - v2 + v1
+            return Fp6(c0, c1, c2)
+        }
+
+        func squared() -> Fp6 { self * self }
+
+        func doubled() -> Fp6 { Fp6(c0.doubled(), c1.doubled(), c2.doubled()) }
+
+        /// Multiplication by v: (c0 + c1 v + c2 v²)·v = ξc2 + c0 v + c1 v².
+        func multipliedByV() -> Fp6 { Fp6(c2.multipliedByXi(), c0, c1) }
+
+        /// Multiplication by d0 + d1·v: (c0 + c1 v + c2 v²)(d0 + d1 v)
+        /// = (c0 d0 + ξ c2 d1) + (c0 d1 + c1 d0) v + (c1 d1 + c2 d0) v².
+        func multipliedBySparse(_ d0: Fp2, _ d1: Fp2) -> Fp6 {
+            Fp6(c0 * d0 + (c2 * d1).multipliedByXi(), c0 * d1 + c1 * d0, c1 * d1 + c2 * d0)
+        }
+
+        /// Multiplication by an element of Fp2.
+        func scaled(by k: Fp2) -> Fp6 { Fp6(c0 * k, c1 * k, c2 * k) }
+
+        func inverse() -> Fp6? {
+            let t0 = c0.squared() - (c1 * c2).multipliedByXi()
+            let t1 = c2.squared().multipliedByXi() - c0 * c1
+            let t2 = c1.squared() - c0 * c2
+            let norm = c0 * t0 + (c2 * t1 + c1 * t2).multipliedByXi()
+            guard let normInverse = norm.inverse() else { return nil }
+            return Fp6(t0 * normInverse, t1 * normInverse, t2 * normInverse)
+        }
+    }
+}

@@ -1,0 +1,354 @@
+import EVMCore
+
+/// A storage slot address.
+public struct SlotKey: Sendable, Hashable {
+    public var address: Address
+    public var key: UInt256
+    @inlinable public init(_ address: Address, _ key: UInt256) { self.address = address; self.key = key }
+}
+
+/// One transaction's view of the world: a write-back cache over a `StateReader` with a journal
+/// so any frame can be undone, plus the per-transaction sets the EVM needs (EIP-2929 warm
+/// sets, EIP-1153 transient storage, EIP-161 touched accounts, EIP-6780 created-in-tx).
+///
+/// Invariants:
+/// - Nothing is written to `base`; the result of a transaction is `diff()`.
+/// - Every mutation pushes exactly one journal entry holding the previous value, so
+///   `revert(to:)` restores the exact prior state, including warm sets and transient storage.
+/// - `original` of a slot is its value at transaction start (zero for an account created in
+///   this transaction), as EIP-2200 needs.
+public final class JournaledState {
+    public struct AccountState {
+        public var info: Account
+        /// False until the account exists in the base state or is created/credited.
+        public var exists: Bool
+        /// Slot → (original at tx start, current).
+        public var storage: [UInt256: (original: UInt256, current: UInt256)]
+        /// Code, loaded lazily by hash.
+        public var code: Bytecode?
+        /// Storage in `base` is ignored (the account was (re)created in this transaction).
+        public var storageWiped: Bool
+        public var createdInTx: Bool
+        public var destructed: Bool
+        public var touched: Bool
+        /// Some field differs from `base` (balance, nonce, code, creation).
+        public var dirty: Bool
+    }
+
+    enum Entry {
+        case accountChanged(Address, AccountState)      // whole previous record (create, destruct)
+        case balance(Address, UInt256, wasExisting: Bool, wasDirty: Bool)
+        case nonce(Address, UInt64, wasDirty: Bool)
+        case code(Address, Bytes32, Bytecode?, wasDirty: Bool)
+        case storage(Address, UInt256, UInt256)
+        case transient(SlotKey, UInt256)
+        case touched(Address)
+        case warmAccount(Address)
+        case warmSlot(SlotKey)
+    }
+
+    public let base: StateReader
+    public private(set) var accounts: [Address: AccountState] = [:]
+    var journal: [Entry] = []
+    public private(set) var warmAccounts: Set<Address> = []
+    public private(set) var warmSlots: Set<SlotKey> = []
+    var transientStorage: [SlotKey: UInt256] = [:]
+    /// EIP-161 quirk kept by clients: a touch of the RIPEMD-160 precompile survives a revert.
+    public var ripemdTouchSurvivesRevert = true
+
+    public init(base: StateReader) { self.base = base }
+
+    // MARK: Loading
+
+    @inline(__always)
+    func load(_ a: Address) -> AccountState {
+        if let s = accounts[a] { return s }
+        let s: AccountState
+        if let acct = base.account(a) {
+            s = AccountState(info: acct, exists: true, storage: [:], code: nil, storageWiped: false,
+                             createdInTx: false, destructed: false, touched: false, dirty: false)
+        } else {
+            s = AccountState(info: .empty, exists: false, storage: [:], code: nil, storageWiped: true,
+                             createdInTx: false, destructed: false, touched: false, dirty: false)
+        }
+        accounts[a] = s
+        return s
+    }
+
+    public func account(_ a: Address) -> AccountState { load(a) }
+
+    public func exists(_ a: Address) -> Bool { load(a).exists }
+
+    /// EIP-161 dead: missing or empty.
+    public func isDead(_ a: Address) -> Bool {
+        let s = load(a)
+        return !s.exists || s.info.isEmpty
+    }
+
+    public func balance(_ a: Address) -> UInt256 { load(a).info.balance }
+    public func nonce(_ a: Address) -> UInt64 { load(a).info.nonce }
+    public func codeHash(_ a: Address) -> Bytes32 { load(a).info.codeHash }
+
+    public func code(_ a: Address) -> Bytecode {
+        var s = load(a)
+        if let c = s.code { return c }
+        let c = s.info.hasCode ? base.code(hash: s.info.codeHash) : Bytecode.empty
+        s.code = c
+        accounts[a] = s
+        return c
+    }
+
+    /// Current and original value of a slot.
+    public func storageValues(_ a: Address, _ key: UInt256) -> (original: UInt256, current: UInt256) {
+        var s = load(a)
+        if let v = s.storage[key] { return v }
+        let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+        s.storage[key] = (v, v)
+        accounts[a] = s
+        return (v, v)
+    }
+
+    public func storage(_ a: Address, _ key: UInt256) -> UInt256 { storageValues(a, key).current }
+
+    // MARK: Mutation (journaled)
+
+    public func setStorage(_ a: Address, _ key: UInt256, _ value: UInt256) {
+        let (orig, cur) = storageValues(a, key)
+        journal.append(.storage(a, key, cur))
+        accounts[a]!.storage[key] = (orig, value)
+    }
+
+    public func transient(_ a: Address, _ key: UInt256) -> UInt256 { transientStorage[SlotKey(a, key)] ?? .zero }
+
+    public func setTransient(_ a: Address, _ key: UInt256, _ value: UInt256) {
+        let k = SlotKey(a, key)
+        journal.append(.transient(k, transientStorage[k] ?? .zero))
+        transientStorage[k] = value
+    }
+
+    /// Marks the account touched (EIP-161). Creates nothing.
+    public func touch(_ a: Address) {
+        let s = load(a)
+        if !s.touched {
+            journal.append(.touched(a))
+            accounts[a]!.touched = true
+        }
+    }
+
+    /// Sets the balance; a credit or debit makes the account exist and touches it.
+    public func setBalance(_ a: Address, _ value: UInt256) {
+        let s = load(a)
+        journal.append(.balance(a, s.info.balance, wasExisting: s.exists, wasDirty: s.dirty))
+        accounts[a]!.info.balance = value
+        accounts[a]!.exists = true
+        accounts[a]!.dirty = true
+        touch(a)
+    }
+
+    /// Adds `amount` (wrapping cannot happen for real ether supplies; it wraps rather than traps).
+    public func addBalance(_ a: Address, _ amount: UInt256) { setBalance(a, balance(a) &+ amount) }
+
+    /// Subtracts `amount`; the caller has checked the balance suffices.
+    public func subBalance(_ a: Address, _ amount: UInt256) { setBalance(a, balance(a) &- amount) }
+
+    public func setNonce(_ a: Address, _ value: UInt64) {
+        let s = load(a)
+        journal.append(.nonce(a, s.info.nonce, wasDirty: s.dirty))
+        accounts[a]!.info.nonce = value
+        accounts[a]!.dirty = true
+        if !s.exists {
+            journal.append(.accountChanged(a, s))
+            accounts[a]!.exists = true
+        }
+        touch(a)
+    }
+
+    public func setCode(_ a: Address, _ code: Bytecode) {
+        let s = load(a)
+        journal.append(.code(a, s.info.codeHash, s.code, wasDirty: s.dirty))
+        accounts[a]!.info.codeHash = code.isEmpty ? Keccak256.emptyHash : code.hash
+        accounts[a]!.code = code
+        accounts[a]!.dirty = true
+    }
+
+    /// Makes a fresh contract account at `a` for CREATE: keeps any balance already there,
+    /// resets nonce and code, wipes storage, and marks it created in this transaction.
+    public func createAccount(_ a: Address) {
+        let s = load(a)
+        journal.append(.accountChanged(a, s))
+        var n = s
+        n.info = Account(nonce: 0, balance: s.info.balance, codeHash: Keccak256.emptyHash)
+        n.exists = true
+        n.storage = [:]
+        n.code = .empty
+        n.storageWiped = true
+        n.createdInTx = true
+        n.dirty = true
+        accounts[a] = n
+        touch(a)
+    }
+
+    /// Marks the account destroyed and zeroes its balance (removed at transaction end).
+    public func markDestructed(_ a: Address) {
+        let s = load(a)
+        journal.append(.accountChanged(a, s))
+        accounts[a]!.destructed = true
+        accounts[a]!.info.balance = .zero
+        accounts[a]!.dirty = true
+    }
+
+    /// True when the account was created in this transaction (EIP-6780).
+    public func createdInTx(_ a: Address) -> Bool { load(a).createdInTx }
+    public func isDestructed(_ a: Address) -> Bool { load(a).destructed }
+
+    // MARK: EIP-2929 access sets (journaled: a reverted frame's accesses become cold again)
+
+    /// Warms the account; returns true when it was already warm.
+    @discardableResult
+    public func warmAccount(_ a: Address) -> Bool {
+        if warmAccounts.contains(a) { return true }
+        warmAccounts.insert(a)
+        journal.append(.warmAccount(a))
+        return false
+    }
+
+    /// Warms the slot; returns true when it was already warm.
+    @discardableResult
+    public func warmSlot(_ a: Address, _ key: UInt256) -> Bool {
+        let k = SlotKey(a, key)
+        if warmSlots.contains(k) { return true }
+        warmSlots.insert(k)
+        journal.append(.warmSlot(k))
+        return false
+    }
+
+    public func isWarm(_ a: Address) -> Bool { warmAccounts.contains(a) }
+
+    // MARK: Checkpoints
+
+    public typealias Checkpoint = Int
+
+    public func checkpoint() -> Checkpoint { journal.count }
+
+    /// Undoes every mutation after `cp`.
+    public func revert(to cp: Checkpoint) {
+        while journal.count > cp {
+            switch journal.removeLast() {
+            case .accountChanged(let a, let old):
+                let touched = accounts[a]?.touched ?? false
+                accounts[a] = old
+                // Touch flags are journaled separately; keep the current one.
+                accounts[a]!.touched = touched
+            case .balance(let a, let old, let wasExisting, let wasDirty):
+                accounts[a]!.info.balance = old
+                accounts[a]!.exists = wasExisting
+                accounts[a]!.dirty = wasDirty
+            case .nonce(let a, let old, let wasDirty):
+                accounts[a]!.info.nonce = old
+                accounts[a]!.dirty = wasDirty
+            case .code(let a, let oldHash, let oldCode, let wasDirty):
+                accounts[a]!.info.codeHash = oldHash
+                accounts[a]!.code = oldCode
+                accounts[a]!.dirty = wasDirty
+            case .storage(let a, let key, let old):
+                accounts[a]!.storage[key]!.current = old
+            case .transient(let k, let old):
+                transientStorage[k] = old
+            case .touched(let a):
+                if !(ripemdTouchSurvivesRevert && a == Address(low: 3)) { accounts[a]!.touched = false }
+            case .warmAccount(let a):
+                warmAccounts.remove(a)
+            case .warmSlot(let k):
+                warmSlots.remove(k)
+            }
+        }
+    }
+
+    /// Forgets the journal (end of transaction); the state stays.
+    public func commitJournal() { journal.removeAll(keepingCapacity: true) }
+
+    // MARK: End of transaction
+
+    /// Applies end-of-transaction rules: destroyed accounts are removed, and (EIP-161,
+    /// `clearEmpty`) touched accounts that are empty are removed. Clears the transient storage
+    /// and the journal.
+    public func finalize(clearEmpty: Bool) {
+        for (a, s) in accounts {
+            if s.destructed || (clearEmpty && s.touched && s.exists && s.info.isEmpty) {
+                var n = s
+                n.exists = false
+                n.info = .empty
+                n.storage = [:]
+                n.code = .empty
+                n.storageWiped = true
+                n.dirty = true
+                n.destructed = true
+                accounts[a] = n
+            }
+        }
+        transientStorage.removeAll()
+        journal.removeAll()
+    }
+
+    /// The changes against `base`: one entry per account that differs.
+    public func diff() -> StateDiff {
+        var out: [Address: AccountDiff] = [:]
+        for (a, s) in accounts {
+            let changedSlots = s.storage.filter { $0.value.current != $0.value.original || (s.storageWiped && !$0.value.current.isZero) }
+            if !s.dirty && changedSlots.isEmpty { continue }
+            if s.destructed || !s.exists {
+                // Deleted (or never came to exist).
+                if base.account(a) != nil {
+                    out[a] = AccountDiff(account: nil, storage: [:], storageCleared: true, code: nil)
+                }
+                continue
+            }
+            var storage: [UInt256: UInt256] = [:]
+            for (k, v) in changedSlots { storage[k] = v.current }
+            out[a] = AccountDiff(account: s.info, storage: storage, storageCleared: s.storageWiped && base.account(a) != nil,
+                                 code: s.info.hasCode ? s.code : nil)
+        }
+        return StateDiff(accounts: out)
+    }
+}
+
+/// How one account changed.
+public struct AccountDiff: Sendable {
+    /// The new account fields; nil when the account was deleted.
+    public var account: Account?
+    /// Slots written (final values; zero means cleared).
+    public var storage: [UInt256: UInt256]
+    /// The account's previous storage must be dropped before applying `storage`.
+    public var storageCleared: Bool
+    /// The code when the account has code (new or unchanged); nil when it has none or is deleted.
+    public var code: Bytecode?
+
+    public init(account: Account?, storage: [UInt256: UInt256], storageCleared: Bool, code: Bytecode?) {
+        self.account = account; self.storage = storage; self.storageCleared = storageCleared; self.code = code
+    }
+}
+
+/// A post-state diff: what a transaction or block changed.
+public struct StateDiff: Sendable {
+    public var accounts: [Address: AccountDiff]
+    public init(accounts: [Address: AccountDiff] = [:]) { self.accounts = accounts }
+
+    /// Folds `later` on top of `self`: the result is the diff of applying both in order.
+    public mutating func merge(_ later: StateDiff) {
+        for (a, d) in later.accounts {
+            guard var cur = accounts[a] else { accounts[a] = d; continue }
+            if d.account == nil || d.storageCleared {
+                // Earlier storage is gone either way; an earlier clear of the base still holds.
+                let clearedBase = cur.storageCleared || cur.account == nil || d.storageCleared
+                cur = d
+                cur.storageCleared = clearedBase
+            } else {
+                cur.account = d.account
+                cur.code = d.code
+                for (k, v) in d.storage { cur.storage[k] = v }
+                if cur.account != nil && accounts[a]?.account == nil { cur.storageCleared = true }
+            }
+            accounts[a] = cur
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// The life of one transaction in Block-STM (Gelashvili et al., PPoPP'23, Algorithm 4):
+///
+/// ```
+///                 try_incarnate                finish_execution
+///   READY_TO_EXECUTE(i) ───────────► EXECUTING(i) ───────────────► EXECUTED(i)
+///          ▲                              │                            │
+///          │ resume (i+1) when the        │ add_dependency             │ try_validation_abort
+///          │ blocking tx finishes         ▼                            ▼
+///          └──────────────────────── ABORTING(i) ◄─────────────────────┘
+///                     set_ready_status: incarnation i → i+1
+/// ```
+///
+/// `ABORTING` covers both "waiting on a dependency" and "failed validation"; either way the
+/// next incarnation starts from READY_TO_EXECUTE. Lower indices are always preferred:
+/// `executionIdx` and `validationIdx` only move down when a lower transaction needs work.
+public enum TxStatus: Sendable, Equatable {
+    case readyToExecute
+    case executing
+    case executed
+    case aborting
+}
+
+/// A unit of work handed to a worker.
+public enum SchedulerTask: Sendable, Equatable {
+    case execute(Version)
+    case validate(Version)
+}
+
+/// The collaborative scheduler. One lock guards all of its state: its operations are tiny
+/// next to executing a transaction, and a single lock keeps the transitions easy to check.
+public final class Scheduler: @unchecked Sendable {
+    let n: Int
+    private let lock = NSLock()
+    private var executionIdx = 0
+    private var validationIdx = 0
+    private var numActiveTasks = 0
+    private var done = false
+    private var incarnation: [Int]
+    private var status: [TxStatus]
+    private var dependents: [[Int]]
+
+    public init(transactionCount: Int) {
+        n = transactionCount
+        incarnation = Array(repeating: 0, count: n)
+        status = Array(repeating: .readyToExecute, count: n)
+        dependents = Array(repeating: [], count: n)
+        done = n == 0
+    }
+
+    public var isDone: Bool { lock.lock(); defer { lock.unlock() }; return done }
+
+    private func checkDone() {
+        if executionIdx >= n && validationIdx >= n && numActiveTasks == 0 { done = true }
+    }
+
+    /// The next task, or nil when there is nothing to do right now (or the block is done).
+    public func nextTask() -> SchedulerTask? {
+        lock.lock(); defer { lock.unlock() }
+        if done { return nil }
+        if validationIdx < executionIdx {
+            let idx = validationIdx
+            validationIdx += 1
+            if idx < n && status[idx] == .executed {
+                numActiveTasks += 1
+                return .validate(Version(tx: idx, incarnation: incarnation[idx]))
+            }
+        } else if executionIdx < n {
+            let idx = executionIdx
+            executionIdx += 1
+            if status[idx] == .readyToExecute {
+                status[idx] = .executing
+                numActiveTasks += 1
+                return .execute(Version(tx: idx, incarnation: incarnation[idx]))
+            }
+        }
+        checkDone()
+        return nil
+    }
+
+    /// `tx` read an ESTIMATE of `blocking`. Returns false when `blocking` has meanwhile
+    /// finished (the caller re-executes at once).
+    public func addDependency(tx: Int, blocking: Int) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if status[blocking] == .executed { return false }
+        status[tx] = .aborting
+        dependents[blocking].append(tx)
+        numActiveTasks -= 1
+        return true
+    }
+
+    private func setReady(_ tx: Int) {
+        incarnation[tx] += 1
+        status[tx] = .readyToExecute
+    }
+
+    /// Records the end of an execution; may hand back the validation of the same version.
+    public func finishExecution(_ v: Version, wroteNewLocation: Bool) -> SchedulerTask? {
+        lock.lock(); defer { lock.unlock() }
+        status[v.tx] = .executed
+        let deps = dependents[v.tx]
+        dependents[v.tx] = []
+        for d in deps { setReady(d) }
+        if let m = deps.min(), m < executionIdx { executionIdx = m }
+        if validationIdx > v.tx {
+            if wroteNewLocation {
+                validationIdx = min(validationIdx, v.tx)
+            } else {
+                return .validate(v)
+            }
+        }
+        numActiveTasks -= 1
+        checkDone()
+        return nil
+    }
+
+    /// Claims the abort of a failed validation; false when another worker already moved on.
+    public func tryValidationAbort(_ v: Version) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if incarnation[v.tx] == v.incarnation && status[v.tx] == .executed {
+            status[v.tx] = .aborting
+            return true
+        }
+        return false
+    }
+
+    /// Records the end of a validation; after an abort may hand back the re-execution.
+    public func finishValidation(_ v: Version, aborted: Bool) -> SchedulerTask? {
+        lock.lock(); defer { lock.unlock() }
+        if aborted {
+            setReady(v.tx)
+            validationIdx = min(validationIdx, v.tx + 1)
+            if executionIdx > v.tx && status[v.tx] == .readyToExecute {
+                status[v.tx] = .executing
+                return .execute(Version(tx: v.tx, incarnation: incarnation[v.tx]))
+            }
+        }
+        numActiveTasks -= 1
+        checkDone()
+        return nil
+    }
+
+    /// Counters for reports.
+    public var incarnations: [Int] { lock.lock(); defer { lock.unlock() }; return incarnation }
+}

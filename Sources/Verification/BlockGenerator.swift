@@ -1,0 +1,195 @@
+import EVMCore
+import EVMState
+import EVMInterpreter
+import EVMExecution
+
+/// A complete, concrete block input: what every executor property runs on and what a
+/// counterexample file stores.
+public struct BlockInput {
+    public var fork: Hardfork
+    public var block: BlockEnv
+    public var pre: InMemoryState
+    public var transactions: [RecoveredTransaction]
+
+    public init(fork: Hardfork, block: BlockEnv, pre: InMemoryState, transactions: [RecoveredTransaction]) {
+        self.fork = fork; self.block = block; self.pre = pre; self.transactions = transactions
+    }
+
+    /// The same block with only the transactions at `indices` (nonces are kept as generated,
+    /// so dropping a transaction can make later ones of the same sender invalid — that is
+    /// still a valid input to compare executors on).
+    public func keeping(_ indices: [Int]) -> BlockInput {
+        var b = self
+        b.transactions = indices.map { transactions[$0] }
+        return b
+    }
+}
+
+/// The small contracts generated blocks call. Each is raw bytecode, annotated.
+public enum SampleContracts {
+    /// `slot0 += 1`.
+    public static let counter: [UInt8] = [0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00]
+
+    /// `slot[k+1] = slot[k] + 1` for k = calldata word 0: reads what other txs write.
+    public static let chain: [UInt8] = [0x60, 0x00, 0x35, 0x80, 0x54, 0x90, 0x60, 0x01, 0x01, 0x55, 0x00]
+
+    /// Token: `transfer(to = word0, amount = word1)` over balances stored at slot = holder
+    /// address; reverts when the caller's balance is short.
+    public static let token: [UInt8] = [
+        0x33, 0x54, 0x60, 0x20, 0x35, 0x81, 0x81, 0x11, 0x60, 0x1a, 0x57,
+        0x80, 0x82, 0x03, 0x33, 0x55,
+        0x60, 0x00, 0x35, 0x80, 0x54, 0x82, 0x01, 0x90, 0x55, 0x00,
+        0x5b, 0x60, 0x00, 0x80, 0xfd,
+    ]
+
+    /// Test-only faulty token: the balance check is inverted (`LT` for `GT`), so a transfer of
+    /// more than the caller holds goes through and its balance wraps below zero.
+    public static let faultyToken: [UInt8] = {
+        var t = token
+        t[7] = 0x10
+        return t
+    }()
+
+    /// Increments slot 0, then reverts (the increment must leave no trace).
+    public static let reverter: [UInt8] = [0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x60, 0x00, 0x80, 0xfd]
+
+    /// `SELFDESTRUCT(CALLER)`.
+    public static let selfDestructor: [UInt8] = [0x33, 0xff]
+
+    /// Stores BALANCE(address in word 0) into slot 1 and emits it as LOG0: reads balances
+    /// others change, including the block beneficiary's.
+    public static let balanceReader: [UInt8] = [
+        0x60, 0x00, 0x35, 0x31, 0x80, 0x60, 0x01, 0x55,      // BALANCE(word0) → slot1
+        0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xa0, 0x00, // mstore, LOG0(0, 32)
+    ]
+
+    /// CREATE of a contract whose runtime is `0x00` (STOP), with the call value forwarded;
+    /// stores the new address in slot 2.
+    public static let creator: [UInt8] = [
+        // init code 0x600160005360016000f3 (return 1 byte 0x01? no: returns mem[0..1] = 0x01)
+        0x69, 0x60, 0x01, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0xf3,   // PUSH10 initcode
+        0x60, 0x00, 0x52,                                                   // MSTORE at 0 (right-aligned at 22..31)
+        0x60, 0x0a, 0x60, 0x16, 0x34, 0xf0,                                 // CREATE(value, 22, 10)
+        0x60, 0x02, 0x55, 0x00,                                             // SSTORE(2, addr)
+    ]
+}
+
+/// Seeded generator of multi-transaction blocks over a small pool of accounts and contracts,
+/// with a controlled conflict rate: `conflictRate` is the probability that a transaction
+/// targets one of the few "hot" accounts/contracts rather than its own cold ones.
+public struct BlockGenerator: Sendable {
+    public var fork: Hardfork = .cancun
+    public var minTransactions = 2
+    public var maxTransactions = 200
+    public var senders = 16
+    public var conflictRate = 0.3
+    /// Code deployed at the token address (a faulty variant in fault-detection tests).
+    public var tokenCode: [UInt8] = SampleContracts.token
+
+    public init(fork: Hardfork = .cancun, minTransactions: Int = 2, maxTransactions: Int = 200, senders: Int = 16,
+                conflictRate: Double = 0.3) {
+        self.fork = fork; self.minTransactions = minTransactions; self.maxTransactions = maxTransactions
+        self.senders = senders; self.conflictRate = conflictRate
+    }
+
+    public static func senderAddress(_ i: Int) -> Address { Address(low: 0x1000 + UInt64(i)) }
+    public static let coinbase = Address(low: 0xc0ffee)
+    static let counterAddr = Address(low: 0xa001)
+    static let chainAddr = Address(low: 0xa002)
+    public static let tokenAddr = Address(low: 0xa003)
+    public static let reverterAddr = Address(low: 0xa004)
+    static let readerAddr = Address(low: 0xa005)
+    static let creatorAddr = Address(low: 0xa006)
+    static func destructorAddr(_ i: Int) -> Address { Address(low: 0xd000 + UInt64(i)) }
+    static func coldCounterAddr(_ i: Int) -> Address { Address(low: 0xb000 + UInt64(i)) }
+
+    public func generate(seed: UInt64) -> BlockInput {
+        var rng = SplitMix64(seed: seed)
+        let pre = InMemoryState()
+        let ether = UInt256(1_000_000_000_000_000_000 as UInt64)
+        var tokenStorage: [UInt256: UInt256] = [:]
+        for i in 0..<senders {
+            let a = BlockGenerator.senderAddress(i)
+            // Some senders are poor, so value transfers can fail for lack of funds.
+            let balance = rng.next() % 5 == 0 ? UInt256(rng.next() % 3_000_000_000_000_000) : ether &* UInt256(10)
+            pre.setAccount(a, nonce: 0, balance: balance, code: [], storage: [:])
+            tokenStorage[a.word] = UInt256(rng.next() % 1000)
+            pre.setAccount(BlockGenerator.destructorAddr(i), nonce: 1, balance: UInt256(rng.next() % 1000),
+                           code: SampleContracts.selfDestructor, storage: [.one: .one])
+            pre.setAccount(BlockGenerator.coldCounterAddr(i), nonce: 1, balance: .zero, code: SampleContracts.counter, storage: [:])
+        }
+        pre.setAccount(BlockGenerator.counterAddr, nonce: 1, balance: .zero, code: SampleContracts.counter, storage: [.zero: UInt256(7)])
+        pre.setAccount(BlockGenerator.chainAddr, nonce: 1, balance: .zero, code: SampleContracts.chain, storage: [:])
+        pre.setAccount(BlockGenerator.tokenAddr, nonce: 1, balance: .zero, code: tokenCode, storage: tokenStorage)
+        pre.setAccount(BlockGenerator.reverterAddr, nonce: 1, balance: .zero, code: SampleContracts.reverter, storage: [:])
+        pre.setAccount(BlockGenerator.readerAddr, nonce: 1, balance: .zero, code: SampleContracts.balanceReader, storage: [:])
+        pre.setAccount(BlockGenerator.creatorAddr, nonce: 1, balance: .zero, code: SampleContracts.creator, storage: [:])
+        if rng.next() % 2 == 0 {
+            pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: UInt256(rng.next() % 1000), code: [], storage: [:])
+        }
+
+        let count = minTransactions + Int(rng.next() % UInt64(max(1, maxTransactions - minTransactions + 1)))
+        var nonces = [UInt64](repeating: 0, count: senders)
+        var txs: [RecoveredTransaction] = []
+        let baseFee = UInt256(7)
+        for _ in 0..<count {
+            let hot = Double(rng.next() % 1000) / 1000 < conflictRate
+            let s = hot ? Int(rng.next() % UInt64(min(3, senders))) : Int(rng.next() % UInt64(senders))
+            let sender = BlockGenerator.senderAddress(s)
+            var nonce = nonces[s]
+            if rng.next() % 40 == 0 { nonce += 1 + rng.next() % 2 }  // occasionally a nonce gap
+            else { nonces[s] += 1 }
+            var tx = Transaction(type: .dynamicFee, chainId: 1, nonce: nonce, gasPrice: 20, maxPriorityFeePerGas: UInt256(rng.next() % 3),
+                                 maxFeePerGas: 20, gasLimit: 200_000, to: nil, value: .zero, data: [])
+            func word(_ v: UInt256) -> [UInt8] { v.bigEndianBytes }
+            switch rng.next() % 9 {
+            case 0:  // ether transfer
+                let r = hot ? Int(rng.next() % 3) : Int(rng.next() % UInt64(senders))
+                tx.to = rng.next() % 7 == 0 ? BlockGenerator.coinbase : BlockGenerator.senderAddress(r)
+                tx.value = UInt256(rng.next() % 2_000_000_000_000_000)
+                tx.gasLimit = 21_000
+            case 1:  // counter
+                tx.to = hot ? BlockGenerator.counterAddr : BlockGenerator.coldCounterAddr(Int(rng.next() % UInt64(senders)))
+            case 2:  // chain reads/writes
+                tx.to = BlockGenerator.chainAddr
+                tx.data = word(UInt256(rng.next() % (hot ? 3 : 40)))
+            case 3:  // token transfer
+                tx.to = BlockGenerator.tokenAddr
+                let r = hot ? Int(rng.next() % 3) : Int(rng.next() % UInt64(senders))
+                tx.data = word(BlockGenerator.senderAddress(r).word) + word(UInt256(rng.next() % 400))
+            case 4:
+                tx.to = BlockGenerator.reverterAddr
+            case 5:  // self-destruct (moves its balance to the sender; EIP-6780 keeps the account)
+                tx.to = BlockGenerator.destructorAddr(Int(rng.next() % UInt64(senders)))
+            case 6:  // read a balance (often the beneficiary's)
+                tx.to = BlockGenerator.readerAddr
+                let target = rng.next() % 2 == 0 ? BlockGenerator.coinbase : BlockGenerator.senderAddress(Int(rng.next() % UInt64(senders)))
+                tx.data = word(target.word)
+            case 7:  // CREATE via a factory, with value
+                tx.to = BlockGenerator.creatorAddr
+                tx.value = UInt256(rng.next() % 3)
+            default:  // contract creation transaction
+                tx.to = nil
+                tx.data = [0x60, 0x2a, 0x60, 0x00, 0x55, 0x60, 0x01, 0x60, 0x00, 0xf3]  // sstore(0,42); return 1 byte
+                tx.gasLimit = 120_000
+            }
+            txs.append(RecoveredTransaction(transaction: tx, sender: sender))
+        }
+        let env = BlockEnv(coinbase: BlockGenerator.coinbase, number: 1, timestamp: 1000, gasLimit: 1_000_000_000,
+                           prevRandao: UInt256(seed), baseFee: baseFee, excessBlobGas: 0, chainId: 1)
+        return BlockInput(fork: fork, block: env, pre: pre, transactions: txs)
+    }
+}
+
+/// SplitMix64, the generator every seeded thing in Lockstep uses.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,446 @@
+import EVMCore
+import EVMState
+import EVMInterpreter
+import EVMExecution
+import ParallelExecutor
+
+/// One side of a comparison as a counterexample stores it: the post-state root, one line per
+/// transaction outcome, and property-specific values (sums, nonces) by name.
+public struct ResultSide: Sendable, Equatable, Codable {
+    public var stateRoot: String
+    public var receipts: [String]
+    public var values: [String: String]
+
+    public init(stateRoot: String, receipts: [String], values: [String: String] = [:]) {
+        self.stateRoot = stateRoot; self.receipts = receipts; self.values = values
+    }
+
+    public init(_ result: BlockResult, values: [String: String] = [:]) {
+        self.init(stateRoot: result.stateRoot.hexString, receipts: result.outcomes.enumerated().map { ResultSide.line($0.offset, $0.element) },
+                  values: values)
+    }
+
+    static func line(_ i: Int, _ o: TxOutcome) -> String {
+        switch o {
+        case .rejected(let e): return "tx \(i): rejected (\(e))"
+        case .executed(let r):
+            return "tx \(i): \(r.status) gasUsed \(r.gasUsed) cumulative \(r.cumulativeGasUsed) logs \(r.logs.count)"
+                + (r.contractAddress.map { " created \($0)" } ?? "")
+        }
+    }
+}
+
+/// A property violated by one concrete input.
+public struct Violation: Sendable, Equatable {
+    public var difference: ResultDifference
+    public var expected: ResultSide
+    public var actual: ResultSide
+    /// The schedule under which it failed (parallel properties).
+    public var trace: ScheduleTrace?
+}
+
+/// The executor a property checks. `reference` is the real code; the other cases are
+/// deliberately wrong, test-only variants that exist to prove each property can fail. They live
+/// here (not in a test target) so that `lockstep replay` can reproduce counterexamples the
+/// fault-detection tests write.
+public enum ExecutorVariant: Sendable, Equatable {
+    case reference
+    /// The parallel executor with injected faults (`parallel_matches_serial`).
+    case parallelFaults(ParallelExecutor.Faults)
+    /// Never returns unused gas to the sender (the ether simply disappears).
+    case dropRefund
+    /// Credits the beneficiary one extra wei per executed transaction.
+    case mintEther
+    /// Forgets to bump the sender's nonce of every executed transaction after the first.
+    case skipNonceBump
+    /// Writes each receipt's own gas as its cumulative gas.
+    case perTransactionCumulativeGas
+    /// Reports reverts but keeps the reverted frame's writes, like a journal whose revert is a
+    /// no-op.
+    case leakRevertedWrites
+
+    /// Stable name stored in counterexample files.
+    public var name: String {
+        switch self {
+        case .reference: return "reference"
+        case .parallelFaults(let f):
+            var parts: [String] = []
+            if f.contains(.skipValidation) { parts.append("skipValidation") }
+            if f.contains(.ignoreEstimates) { parts.append("ignoreEstimates") }
+            if f.contains(.dropBeneficiaryFees) { parts.append("dropBeneficiaryFees") }
+            return "parallel:" + parts.joined(separator: "+")
+        case .dropRefund: return "dropRefund"
+        case .mintEther: return "mintEther"
+        case .skipNonceBump: return "skipNonceBump"
+        case .perTransactionCumulativeGas: return "perTransactionCumulativeGas"
+        case .leakRevertedWrites: return "leakRevertedWrites"
+        }
+    }
+
+    /// Parses `name`; nil for names this version does not know.
+    public init?(name: String) {
+        switch name {
+        case "reference": self = .reference
+        case "dropRefund": self = .dropRefund
+        case "mintEther": self = .mintEther
+        case "skipNonceBump": self = .skipNonceBump
+        case "perTransactionCumulativeGas": self = .perTransactionCumulativeGas
+        case "leakRevertedWrites": self = .leakRevertedWrites
+        default:
+            guard name.hasPrefix("parallel:") else { return nil }
+            var f: ParallelExecutor.Faults = []
+            for part in name.dropFirst("parallel:".count).split(separator: "+") {
+                switch part {
+                case "skipValidation": f.insert(.skipValidation)
+                case "ignoreEstimates": f.insert(.ignoreEstimates)
+                case "dropBeneficiaryFees": f.insert(.dropBeneficiaryFees)
+                default: return nil
+                }
+            }
+            self = .parallelFaults(f)
+        }
+    }
+
+    /// Executes `input` with this variant (serially for all but `parallelFaults`).
+    public func execute(_ input: BlockInput) -> BlockResult {
+        let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        switch self {
+        case .reference, .parallelFaults:
+            return serial
+        case .dropRefund:
+            return rewrite(serial, input) { diff, state in
+                for (tx, o) in zip(input.transactions, serial.outcomes) {
+                    guard let r = o.receipt else { continue }
+                    let price = tx.transaction.effectiveGasPrice(baseFee: input.block.baseFee)
+                    let kept = UInt256(tx.transaction.gasLimit - r.gasUsed) &* price
+                    Self.adjust(&diff, state, tx.sender) { $0.balance = $0.balance &- kept }
+                }
+            }
+        case .mintEther:
+            return rewrite(serial, input) { diff, state in
+                let n = serial.receipts.count
+                if n > 0 { Self.adjust(&diff, state, input.block.coinbase) { $0.balance = $0.balance &+ UInt256(n) } }
+            }
+        case .skipNonceBump:
+            return rewrite(serial, input) { diff, state in
+                var seen: Set<Address> = []
+                for (tx, o) in zip(input.transactions, serial.outcomes) where o.receipt != nil {
+                    if !seen.insert(tx.sender).inserted { Self.adjust(&diff, state, tx.sender) { $0.nonce -= 1 } }
+                }
+            }
+        case .perTransactionCumulativeGas:
+            var r = serial
+            r.outcomes = serial.outcomes.map {
+                guard case .executed(var rec) = $0 else { return $0 }
+                rec.cumulativeGasUsed = rec.gasUsed
+                return .executed(rec)
+            }
+            return r
+        case .leakRevertedWrites:
+            // Run the block again with REVERT turned into STOP in every contract: its diff is
+            // what a journal that never rolls back would leave; the receipts stay the real ones.
+            let leaky = input.pre.copy()
+            for (a, acct) in input.pre.accounts where acct.hasCode {
+                let code = input.pre.code(hash: acct.codeHash).bytes
+                let patched = Disassembler.instructions(code).reduce(into: code) { c, ins in if ins.opcode == 0xfd { c[ins.offset] = 0x00 } }
+                leaky.setAccount(a, nonce: acct.nonce, balance: acct.balance, code: patched,
+                                 storage: input.pre.storage[a] ?? [:])
+            }
+            let leaked = SerialExecutor().execute(preState: leaky, block: input.block, transactions: input.transactions, fork: input.fork)
+            var r = serial
+            // Keep only the storage writes of the leaked run on top of the real one.
+            var diff = serial.diff
+            for (a, d) in leaked.diff.accounts where !d.storage.isEmpty {
+                var cur = diff.accounts[a] ?? AccountDiff(account: input.pre.account(a), storage: [:], storageCleared: false,
+                                                          code: input.pre.account(a).map { input.pre.code(hash: $0.codeHash) })
+                for (k, v) in d.storage { cur.storage[k] = v }
+                diff.accounts[a] = cur
+            }
+            let post = input.pre.copy()
+            post.apply(diff)
+            r.diff = diff
+            r.stateRoot = post.stateRoot()
+            return r
+        }
+    }
+
+    private func rewrite(_ result: BlockResult, _ input: BlockInput, _ body: (inout StateDiff, InMemoryState) -> Void) -> BlockResult {
+        let post = input.pre.copy()
+        post.apply(result.diff)
+        var diff = result.diff
+        body(&diff, post)
+        let fixed = input.pre.copy()
+        fixed.apply(diff)
+        var r = result
+        r.diff = diff
+        r.stateRoot = fixed.stateRoot()
+        return r
+    }
+
+    private static func adjust(_ diff: inout StateDiff, _ post: InMemoryState, _ a: Address, _ change: (inout Account) -> Void) {
+        var d = diff.accounts[a] ?? AccountDiff(account: post.account(a), storage: [:], storageCleared: false,
+                                                code: post.account(a).flatMap { $0.hasCode ? post.code(hash: $0.codeHash) : nil })
+        var acct = d.account ?? Account()
+        change(&acct)
+        d.account = acct
+        diff.accounts[a] = d
+    }
+}
+
+/// A property of block execution: a generator of inputs and a check of one input.
+public protocol BlockProperty: Sendable {
+    var name: String { get }
+    var generator: BlockGenerator { get }
+    var variant: ExecutorVariant { get }
+    /// Checks one input; `seed` picks schedules for properties that have them.
+    func check(_ input: BlockInput, seed: UInt64) -> Violation?
+    /// Re-runs exactly what a counterexample recorded (the schedule trace, when there is one).
+    func replay(_ input: BlockInput, trace: ScheduleTrace?) -> Violation?
+}
+
+extension BlockProperty {
+    public func replay(_ input: BlockInput, trace: ScheduleTrace?) -> Violation? { check(input, seed: 0) }
+}
+
+/// Widened (320-bit) sums of 256-bit amounts, so no total wraps.
+public struct WideSum: Sendable, Equatable, CustomStringConvertible {
+    public private(set) var high: UInt64 = 0
+    public private(set) var low: UInt256 = .zero
+    public init() {}
+    public mutating func add(_ v: UInt256) {
+        let (s, o) = low.addingReportingOverflow(v)
+        low = s
+        if o { high &+= 1 }
+    }
+    public var description: String { high == 0 ? low.decimalString : "\(high)·2^256 + \(low.decimalString)" }
+}
+
+/// `parallel_matches_serial`: the parallel executor's result equals the serial one's under
+/// deterministic schedules (each check tries four, alternating the abort bias).
+public struct ParallelMatchesSerialProperty: BlockProperty {
+    public var name: String { ParallelMatchesSerial.name }
+    public var generator: BlockGenerator
+    public var variant: ExecutorVariant
+    public var schedules: Int
+    public var workers: Int
+
+    public init(generator: BlockGenerator = BlockGenerator(minTransactions: 2, maxTransactions: 40, conflictRate: 0.5),
+                variant: ExecutorVariant = .reference, schedules: Int = 4, workers: Int = 4) {
+        self.generator = generator; self.variant = variant; self.schedules = schedules; self.workers = workers
+    }
+
+    var faults: ParallelExecutor.Faults { if case .parallelFaults(let f) = variant { return f } else { return [] } }
+
+    public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
+        for s in 0..<schedules {
+            let driver = ParallelExecutor.Driver.deterministic(seed: seed &+ UInt64(s), workers: workers, abortBias: s % 2 == 0 ? 0 : 0.7)
+            if let v = run(input, driver: driver) { return v }
+        }
+        return nil
+    }
+
+    public func replay(_ input: BlockInput, trace: ScheduleTrace?) -> Violation? {
+        guard let trace else { return check(input, seed: 0) }
+        return run(input, driver: .replay(trace))
+    }
+
+    func run(_ input: BlockInput, driver: ParallelExecutor.Driver) -> Violation? {
+        let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        let (parallel, report) = ParallelExecutor(driver: driver, faults: faults)
+            .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        guard let d = ResultComparison.firstDifference(expected: serial, actual: parallel) else { return nil }
+        return Violation(difference: d, expected: ResultSide(serial), actual: ResultSide(parallel), trace: report.trace)
+    }
+}
+
+/// `ether_conservation`: Σ balances before = Σ balances after + burned base fee
+/// (Σ gasUsed × baseFee) + burned blob fee (Σ blobGasUsed × blobBaseFee). Tips stay in the sum
+/// (they move to the beneficiary). Sums are widened.
+public struct EtherConservationProperty: BlockProperty {
+    public let name = "ether_conservation"
+    public var generator: BlockGenerator
+    public var variant: ExecutorVariant
+    public init(generator: BlockGenerator = BlockGenerator(minTransactions: 2, maxTransactions: 40), variant: ExecutorVariant = .reference) {
+        self.generator = generator; self.variant = variant
+    }
+
+    public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
+        let result = variant.execute(input)
+        let post = input.pre.copy()
+        post.apply(result.diff)
+        var before = WideSum(), after = WideSum()
+        for (_, a) in input.pre.accounts { before.add(a.balance) }
+        for (_, a) in post.accounts { after.add(a.balance) }
+        let blobFee = TransactionProcessor(fork: input.fork, block: input.block).blobBaseFee
+        var burned = WideSum()
+        for r in result.receipts {
+            burned.add(UInt256(r.gasUsed) &* input.block.baseFee)
+            burned.add(UInt256(r.blobGasUsed) &* blobFee)
+        }
+        var accounted = after
+        accounted.add(burned.low)
+        if burned.high > 0 { for _ in 0..<burned.high { accounted.add(.max); accounted.add(.one) } }
+        guard accounted != before else { return nil }
+        let d = ResultDifference(field: "sum of balances + burned fees", expected: before.description, actual: accounted.description)
+        return Violation(difference: d,
+                         expected: ResultSide(stateRoot: input.pre.stateRoot().hexString, receipts: [], values: ["balances before": before.description]),
+                         actual: ResultSide(result, values: ["balances after": after.description, "burned": burned.description]),
+                         trace: nil)
+    }
+}
+
+/// `token_conservation`: the sample token's holder balances (slot = holder address) always sum
+/// to the same total.
+public struct TokenConservationProperty: BlockProperty {
+    public let name = "token_conservation"
+    public var generator: BlockGenerator
+    public var variant: ExecutorVariant
+    public init(generator: BlockGenerator = BlockGenerator(minTransactions: 2, maxTransactions: 40, conflictRate: 0.6),
+                variant: ExecutorVariant = .reference) {
+        self.generator = generator; self.variant = variant
+    }
+
+    public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
+        let result = variant.execute(input)
+        let post = input.pre.copy()
+        post.apply(result.diff)
+        let token = BlockGenerator.tokenAddr
+        var before = WideSum(), after = WideSum()
+        for (_, v) in input.pre.storage[token] ?? [:] { before.add(v) }
+        for (_, v) in post.storage[token] ?? [:] { after.add(v) }
+        guard before != after else { return nil }
+        return Violation(difference: ResultDifference(field: "token \(token) total supply", expected: before.description, actual: after.description),
+                         expected: ResultSide(stateRoot: input.pre.stateRoot().hexString, receipts: [], values: ["token supply": before.description]),
+                         actual: ResultSide(result, values: ["token supply": after.description]), trace: nil)
+    }
+}
+
+/// `nonce_once`: every (sender, nonce) executes at most once, and each sender's nonce grows by
+/// exactly the number of its executed transactions.
+public struct NonceOnceProperty: BlockProperty {
+    public let name = "nonce_once"
+    public var generator: BlockGenerator
+    public var variant: ExecutorVariant
+    public init(generator: BlockGenerator = BlockGenerator(minTransactions: 2, maxTransactions: 40, senders: 6), variant: ExecutorVariant = .reference) {
+        self.generator = generator; self.variant = variant
+    }
+
+    public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
+        let result = variant.execute(input)
+        let post = input.pre.copy()
+        post.apply(result.diff)
+        var executed: [Address: Int] = [:]
+        var pairs: Set<String> = []
+        for (i, (tx, o)) in zip(input.transactions, result.outcomes).enumerated() where o.receipt != nil {
+            let key = "\(tx.sender)/\(tx.transaction.nonce)"
+            if !pairs.insert(key).inserted {
+                return Violation(difference: ResultDifference(field: "tx \(i) (sender, nonce) \(key)", expected: "executed at most once", actual: "executed twice"),
+                                 expected: ResultSide(stateRoot: "", receipts: []), actual: ResultSide(result), trace: nil)
+            }
+            executed[tx.sender, default: 0] += 1
+        }
+        for sender in Set(input.transactions.map(\.sender)).sorted() {
+            let n0 = input.pre.account(sender)?.nonce ?? 0
+            let n1 = post.account(sender)?.nonce ?? 0
+            let want = n0 + UInt64(executed[sender] ?? 0)
+            if n1 != want {
+                return Violation(difference: ResultDifference(field: "nonce of \(sender)", expected: "\(want)", actual: "\(n1)"),
+                                 expected: ResultSide(stateRoot: "", receipts: [], values: ["nonce \(sender)": "\(want)"]),
+                                 actual: ResultSide(result, values: ["nonce \(sender)": "\(n1)"]), trace: nil)
+            }
+        }
+        return nil
+    }
+}
+
+/// `receipts_consistent`: cumulative gas is monotone and equals the running sum of gas used,
+/// no receipt uses more than its gas limit, and failed transactions have no logs.
+public struct ReceiptsConsistentProperty: BlockProperty {
+    public let name = "receipts_consistent"
+    public var generator: BlockGenerator
+    public var variant: ExecutorVariant
+    public init(generator: BlockGenerator = BlockGenerator(minTransactions: 2, maxTransactions: 40), variant: ExecutorVariant = .reference) {
+        self.generator = generator; self.variant = variant
+    }
+
+    public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
+        let result = variant.execute(input)
+        var running: UInt64 = 0
+        func fail(_ field: String, _ e: String, _ a: String) -> Violation {
+            Violation(difference: ResultDifference(field: field, expected: e, actual: a),
+                      expected: ResultSide(stateRoot: "", receipts: []), actual: ResultSide(result), trace: nil)
+        }
+        for (i, (tx, o)) in zip(input.transactions, result.outcomes).enumerated() {
+            guard let r = o.receipt else { continue }
+            if r.gasUsed > tx.transaction.gasLimit { return fail("tx \(i) gasUsed", "≤ \(tx.transaction.gasLimit)", "\(r.gasUsed)") }
+            running += r.gasUsed
+            if r.cumulativeGasUsed != running { return fail("tx \(i) cumulativeGasUsed", "\(running)", "\(r.cumulativeGasUsed)") }
+            if !r.success && !r.logs.isEmpty { return fail("tx \(i) logs", "none (failed)", "\(r.logs.count)") }
+        }
+        return nil
+    }
+}
+
+/// `journal_revert`: a transaction whose top frame failed changes nothing but the sender's
+/// nonce and balance and the beneficiary's balance (checked transaction by transaction).
+public struct JournalRevertProperty: BlockProperty {
+    public let name = "journal_revert"
+    public var generator: BlockGenerator
+    public var variant: ExecutorVariant
+    public init(generator: BlockGenerator = BlockGenerator(minTransactions: 2, maxTransactions: 30), variant: ExecutorVariant = .reference) {
+        self.generator = generator; self.variant = variant
+    }
+
+    public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
+        let state = input.pre.copy()
+        for (i, tx) in input.transactions.enumerated() {
+            let one = BlockInput(fork: input.fork, block: input.block, pre: state, transactions: [tx])
+            let result = variant.execute(one)
+            if let r = result.receipts.first, !r.success {
+                for (a, d) in result.diff.accounts.sorted(by: { $0.key < $1.key }) {
+                    if a == tx.sender || a == input.block.coinbase {
+                        if !d.storage.isEmpty || d.storageCleared || d.code != nil && state.account(a)?.hasCode != true {
+                            return violation(i, "account \(a) storage/code", "unchanged", "changed", result)
+                        }
+                        continue
+                    }
+                    if let k = d.storage.keys.sorted().first {
+                        return violation(i, "storage \(a):\(k)", state.storage(a, k).hexString, d.storage[k]!.hexString, result)
+                    }
+                    if d.account != state.account(a) {
+                        return violation(i, "account \(a)", ResultComparison.describe(state.account(a)), ResultComparison.describe(d.account), result)
+                    }
+                }
+            }
+            state.apply(result.diff)
+        }
+        return nil
+    }
+
+    func violation(_ i: Int, _ field: String, _ e: String, _ a: String, _ r: BlockResult) -> Violation {
+        Violation(difference: ResultDifference(field: "tx \(i) (reverted) \(field)", expected: e, actual: a),
+                  expected: ResultSide(stateRoot: "", receipts: []), actual: ResultSide(r), trace: nil)
+    }
+}
+
+/// Every property, by name, with its default generator and the reference executor.
+public enum PropertyCatalog {
+    public static let all: [any BlockProperty] = [
+        ParallelMatchesSerialProperty(), EtherConservationProperty(), TokenConservationProperty(),
+        NonceOnceProperty(), ReceiptsConsistentProperty(), JournalRevertProperty(),
+    ]
+    public static var names: [String] { all.map(\.name) }
+
+    /// The property called `name`, checking `variant`.
+    public static func property(named name: String, variant: ExecutorVariant = .reference) -> (any BlockProperty)? {
+        switch name {
+        case "parallel_matches_serial": return ParallelMatchesSerialProperty(variant: variant)
+        case "ether_conservation": return EtherConservationProperty(variant: variant)
+        case "token_conservation": return TokenConservationProperty(variant: variant)
+        case "nonce_once": return NonceOnceProperty(variant: variant)
+        case "receipts_consistent": return ReceiptsConsistentProperty(variant: variant)
+        case "journal_revert": return JournalRevertProperty(variant: variant)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import EVMCore
+import EVMExecution
+import ParallelExecutor
+import Verification
+import Foundation
+
+/// `lockstep bench [--repeats N] [--scale X]`: interpreter gas/s on fixed workloads, Keccak
+/// ns/hash, and the parallel executor's speed-up over serial execution on generated blocks.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure interpreter throughput and parallel speed-up on deterministic workloads.",
+        discussion: """
+            Each figure is the median of --repeats timed runs after one warm-up run. Inputs are fixed \
+            (constant bytecode, seeded blocks), so runs differ only in time. Build in release first: \
+            swift build -c release --product lockstep && .build/release/lockstep bench
+            """)
+
+    @Option(name: .long, help: "Timed runs per workload (the median is reported).")
+    var repeats = 5
+
+    @Option(name: .long, help: "Multiplies every workload's size (0.1 for a quick smoke run).")
+    var scale = 1.0
+
+    @Flag(name: .long, help: "Skip the parallel executor section.")
+    var noParallel = false
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
+    }
+
+    func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
+
+    func run() throws {
+        print("lockstep bench: \(repeats) timed runs per row after one warm-up, median; " +
+              "\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+        print("")
+        var rows: [[String]] = []
+
+        // Keccak-256 of 32 bytes, the common case (storage keys, trie nodes).
+        let hashes = scaled(1_000_000)
+        var input = [UInt8](repeating: 0xab, count: 32)
+        var sink: UInt64 = 0
+        let keccakSeconds = BenchmarkClock.median(repeats: repeats) {
+            for _ in 0..<hashes {
+                let h = Keccak256.hash(input)
+                sink ^= h.word.w0
+                input[0] = UInt8(truncatingIfNeeded: h.word.w3)
+            }
+        }
+        let nsPerHash = keccakSeconds * 1e9 / Double(hashes)
+
+        // Interpreter: (a) arithmetic loop, (b) keccak loop, as a single call frame.
+        let frames: [(String, [UInt8])] = [
+            ("arithmetic loop (\(scaled(1_000_000)) iter)", BenchmarkWorkloads.arithmeticLoop(iterations: UInt32(scaled(1_000_000)))),
+            ("keccak256 loop (\(scaled(200_000)) iter, 64 B)", BenchmarkWorkloads.keccakLoop(iterations: UInt32(scaled(200_000)))),
+        ]
+        for (name, code) in frames {
+            var gas: Int64 = 0
+            let seconds = BenchmarkClock.median(repeats: repeats) {
+                let r = BenchmarkWorkloads.runFrame(code: code)
+                precondition(r.status == .success, "\(name): \(r.status)")
+                gas = r.gasUsed
+            }
+            rows.append(row(name, gas: UInt64(gas), seconds: seconds))
+        }
+
+        // (c) token transfers through the serial executor (includes the block's state root).
+        let transfers = scaled(5_000)
+        let tokenBlock = BenchmarkWorkloads.tokenTransferBlock(count: transfers)
+        var tokenGas: UInt64 = 0
+        let tokenSeconds = BenchmarkClock.median(repeats: repeats) {
+            let result = SerialExecutor().execute(preState: tokenBlock.pre, block: tokenBlock.block,
+                                                  transactions: tokenBlock.transactions, fork: tokenBlock.fork)
+            precondition(result.receipts.count == transfers && result.receipts.allSatisfy(\.success), "token transfers failed")
+            tokenGas = result.gasUsed
+        }
+        rows.append(row("token transfers (\(transfers) txs, serial)", gas: tokenGas, seconds: tokenSeconds))
+
+        printTable(header: ["workload", "gas", "seconds", "Mgas/s"], rows: rows)
+        print(String(format: "keccak256 of 32 bytes: %.0f ns/hash (%d hashes)", nsPerHash, hashes))
+        if sink == 0x5eed { print("") }   // keeps the hash loop observable
+
+        if !noParallel { parallelSection() }
+    }
+
+    /// Serial vs `ParallelExecutor.threaded` with 1 and 2 workers on the same block, in one run.
+    func parallelSection() {
+        print("")
+        print("Parallel executor (Block-STM) on generated blocks; ratios are serial time / parallel time:")
+        let cases: [(String, Double)] = [("low conflict (5%)", 0.05), ("high conflict (90%)", 0.9)]
+        var rows: [[String]] = []
+        for (name, rate) in cases {
+            let block = BenchmarkWorkloads.generatedBlock(transactions: scaled(2_000), conflictRate: rate, seed: 42)
+            func time(_ executor: some BlockExecutor) -> (Double, UInt64) {
+                var gas: UInt64 = 0
+                let s = BenchmarkClock.median(repeats: repeats) {
+                    gas = executor.execute(preState: block.pre, block: block.block, transactions: block.transactions,
+                                           fork: block.fork).gasUsed
+                }
+                return (s, gas)
+            }
+            let (serial, gas) = time(SerialExecutor())
+            let (one, gas1) = time(ParallelExecutor(driver: .threaded(workers: 1)))
+            let (two, gas2) = time(ParallelExecutor(driver: .threaded(workers: 2)))
+            precondition(gas1 == gas && gas2 == gas, "parallel gas differs from serial")
+            rows.append([name, "\(block.transactions.count)", "\(gas)",
+                         String(format: "%.4f", serial), String(format: "%.4f", one), String(format: "%.4f", two),
+                         String(format: "%.2f×", serial / one), String(format: "%.2f×", serial / two)])
+        }
+        printTable(header: ["block", "txs", "gas", "serial s", "1 worker s", "2 workers s", "speed-up 1w", "speed-up 2w"],
+                   rows: rows)
+    }
+
+    func row(_ name: String, gas: UInt64, seconds: Double) -> [String] {
+        [name, "\(gas)", String(format: "%.4f", seconds), String(format: "%.1f", Double(gas) / seconds / 1e6)]
+    }
+
+    func printTable(header: [String], rows: [[String]]) {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, s in
+                let pad = String(repeating: " ", count: widths[i] - s.count)
+                return i == 0 ? s + pad : pad + s
+            }.joined(separator: "  ")
+        }
+        print(line(header))
+        print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for r in rows { print(line(r)) }
+    }
+
+    func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}

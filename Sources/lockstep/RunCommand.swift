@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import EVMCore
+import EVMExecution
+import EthereumTests
+import ParallelExecutor
+import Verification
+
+/// `lockstep run [FILE] [--parallel N | --schedule-seed S]`: executes a block serially and in
+/// parallel, compares the results field by field and prints the parallel run's counters.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Execute a block serially and in parallel and compare.",
+        discussion: """
+            With FILE (a filled state-test JSON), each case is one block. Without FILE, a block is \
+            generated from --block-seed (transfers, tokens, counters, creates, self-destructs, reverts, \
+            balance reads) with --txs transactions and --conflict-rate. Prints the state root, gas, \
+            incarnations, executions, validations and aborts; exits 1 if parallel ≠ serial, printing \
+            the first difference and, for the deterministic driver, the replay command.
+            """)
+
+    @Argument(help: ArgumentHelp("A state-test file; omit to run a generated block.", valueName: "file"))
+    var file: String?
+
+    @OptionGroup var executor: ExecutorOptions
+
+    @Option(name: .long, help: "Seed of the generated block.")
+    var blockSeed: UInt64 = 1
+
+    @Option(name: .long, help: "Transactions in the generated block.")
+    var txs: Int = 200
+
+    @Option(name: .long, help: "Probability (0…1) that a generated transaction touches a hot account.")
+    var conflictRate: Double = 0.3
+
+    func run() throws {
+        var modes = try executor.modes()
+        if executor.parallel == nil && executor.scheduleSeed == nil {
+            modes = [.parallel(.threaded(workers: ProcessInfo.processInfo.activeProcessorCount))]
+        }
+        var inputs: [(String, BlockInput)] = []
+        if let file {
+            let url = URL(fileURLWithPath: file)
+            let cases: [StateTestCase]
+            do { cases = try StateTestFile.load(contentsOf: url, relativePath: url.lastPathComponent).cases() } catch {
+                FileHandle.standardError.write(Data("lockstep run: error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            for c in cases {
+                if case .success(let i) = StateTestExecution.blockInput(c) {
+                    inputs.append(("\(c.testName) \(c.fork)#\(c.index)", BlockInput(fork: i.fork, block: i.block, pre: i.pre, transactions: [i.tx])))
+                }
+            }
+        } else {
+            guard txs >= 1, (0...1).contains(conflictRate) else { throw ValidationError("--txs ≥ 1 and 0 ≤ --conflict-rate ≤ 1") }
+            let gen = BlockGenerator(minTransactions: txs, maxTransactions: txs, conflictRate: conflictRate)
+            inputs.append(("generated block seed \(blockSeed)", gen.generate(seed: blockSeed)))
+        }
+        var failed = false
+        for (label, input) in inputs {
+            let serialStart = Date()
+            let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+            let serialTime = Date().timeIntervalSince(serialStart)
+            print("\(label): \(input.transactions.count) txs, fork \(input.fork), serial root \(serial.stateRoot), gas \(serial.gasUsed), \(String(format: "%.3f", serialTime)) s")
+            for mode in modes {
+                guard case .parallel(let driver) = mode else { continue }
+                let start = Date()
+                let (result, report) = ParallelExecutor(driver: driver)
+                    .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+                let t = Date().timeIntervalSince(start)
+                let name: String
+                switch driver {
+                case .threaded(let w): name = "threaded ×\(w)"
+                case .deterministic(let s, let w, let b): name = "schedule seed \(s) ×\(w) bias \(b)"
+                case .replay: name = "replay"
+                }
+                let diff = ResultComparison.firstDifference(expected: serial, actual: result)
+                print("  \(name): root \(result.stateRoot) \(diff == nil ? "== serial" : "DIFFERS") · incarnations \(report.incarnations) · executions \(report.executions) · validations \(report.validations) · aborts \(report.aborts) · dependency waits \(report.dependencyWaits)\(report.fellBackToSerial ? " · fell back to serial" : "") · \(String(format: "%.3f", t)) s")
+                if let diff {
+                    failed = true
+                    print("  first difference: \(diff)")
+                    if case .deterministic(let s, let w, let b) = driver {
+                        print("  replay: lockstep run\(file.map { " \($0)" } ?? " --block-seed \(blockSeed) --txs \(txs) --conflict-rate \(conflictRate)") --schedule-seed \(s) --workers \(w) --abort-bias \(b)")
+                    }
+                }
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

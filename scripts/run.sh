@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The main job: installs missing C libraries, builds the release CLI, then (with no arguments)
+# runs the built-in default — a state-test sample through the serial executor and through the
+# parallel executor under 20 seeded schedules, and a generated 200-transaction block compared
+# serial vs parallel. With arguments, runs `lockstep ARGS…` instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift build -c release --product lockstep >&2
+bin=.build/release/lockstep
+if [ $# -gt 0 ]; then exec "$bin" "$@"; fi
+
+fixtures="${LOCKSTEP_ETHEREUM_TESTS:-../shared/ethereum-tests}/GeneralStateTests"
+if [ -d "$fixtures" ]; then
+  sample=()
+  for f in stExample VMTests stCreate2 stRevertTest stRefundTest stSStoreTest stEIP2930 \
+           Cancun/stEIP1153-transientStorage Cancun/stEIP5656-MCOPY Pyspecs/cancun/eip6780_selfdestruct \
+           Pyspecs/frontier/opcodes stPreCompiledContracts2; do
+    [ -d "$fixtures/$f" ] && sample+=("$fixtures/$f")
+  done
+  echo "== state tests, serial executor"
+  "$bin" statetest --summary-only "${sample[@]}"
+  echo "== state tests, parallel executor under 20 seeded schedules"
+  "$bin" statetest --summary-only --schedule-seed 1 --schedules 20 "${sample[@]}"
+else
+  echo "state-test fixtures not found at $fixtures (set LOCKSTEP_ETHEREUM_TESTS); skipping them" >&2
+fi
+echo "== generated block: serial vs parallel (threads and 20 schedules)"
+"$bin" run --txs 200 --conflict-rate 0.3 --parallel 2 --schedule-seed 1 --schedules 20

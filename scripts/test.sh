@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test command: installs missing C libraries, then runs the whole suite (unit tests, the
+# state-test slice, the property gate). Extra arguments go to `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift test "$@"
