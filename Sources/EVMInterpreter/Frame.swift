@@ -170,10 +170,12 @@ struct Frame<H: Host> {
         t.step(p)
     }
 
-    /// Emits the pending step keeping its static cost (used on exceptional halts).
-    mutating func traceFlushStatic() {
-        guard let p = pending, let t = tracer else { return }
+    /// Emits the pending step keeping its static cost, marked with the halt (used on
+    /// exceptional halts).
+    mutating func traceFlushHalt(_ status: ExecutionStatus) {
+        guard var p = pending, let t = tracer else { return }
         pending = nil
+        p.error = status
         t.step(p)
     }
 }

@@ -34,7 +34,7 @@ public enum Interpreter {
                     status = loop(&frame, entries.baseAddress!, traced: false)
                 } else {
                     status = loop(&frame, entries.baseAddress!, traced: true)
-                    if status.consumesAllGas { frame.traceFlushStatic() } else { frame.traceFlush() }
+                    if status.consumesAllGas { frame.traceFlushHalt(status) } else { frame.traceFlush() }
                 }
                 switch status {
                 case .success:

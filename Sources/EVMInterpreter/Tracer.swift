@@ -24,17 +24,21 @@ public struct TraceStep: Sendable, Equatable {
     public var opName: String
     /// The return data buffer (output of the last call in this frame).
     public var returnData: [UInt8]
+    /// Set on the last step of a frame that ended in an exceptional halt (the halt it caused).
+    public var error: ExecutionStatus?
 
     public init(pc: Int, op: UInt8, gas: Int64, gasCost: Int64, memorySize: Int, stack: [UInt256], depth: Int,
                 refund: Int64, opName: String, returnData: [UInt8]) {
         self.pc = pc; self.op = op; self.gas = gas; self.gasCost = gasCost; self.memorySize = memorySize
         self.stack = stack; self.depth = depth; self.refund = refund; self.opName = opName; self.returnData = returnData
+        self.error = nil
     }
 }
 
 /// Observes execution. `step` is called once per executed instruction (in execution order:
 /// a CALL's line comes before the callee's lines). `frameStart`/`frameEnd` bracket each run
-/// of `Interpreter.run` (not precompiles or frames the host refuses to start).
+/// of `Interpreter.run` (not precompiles or frames the host refuses to start); `depth` in
+/// `frameEnd` is the EIP-3155 depth (message depth + 1).
 public protocol Tracer: AnyObject {
     func step(_ step: TraceStep)
     func frameStart(_ message: Message, code: Bytecode)
@@ -54,20 +58,25 @@ public final class JSONLTracer: Tracer {
     private let write: (String) -> Void
     /// Include `"returnData"` in step lines (optional in EIP-3155).
     public var includeReturnData: Bool
+    /// Include `"error"` on the step that caused an exceptional halt (optional in EIP-3155).
+    public var includeErrors: Bool
     /// Refund of the enclosing frames (transaction-wide base) per active frame.
     private var bases: [Int64] = []
     /// Last refund value seen in each active frame.
     private var lastRefund: [Int64] = []
 
     /// `write` receives one complete line (with trailing newline) per call.
-    public init(includeReturnData: Bool = false, write: @escaping (String) -> Void) {
+    public init(includeReturnData: Bool = false, includeErrors: Bool = false, write: @escaping (String) -> Void) {
         self.write = write
         self.includeReturnData = includeReturnData
+        self.includeErrors = includeErrors
     }
 
     /// Writes to a file handle (e.g. `FileHandle.standardError`).
-    public convenience init(fileHandle: FileHandle, includeReturnData: Bool = false) {
-        self.init(includeReturnData: includeReturnData) { line in fileHandle.write(Data(line.utf8)) }
+    public convenience init(fileHandle: FileHandle, includeReturnData: Bool = false, includeErrors: Bool = false) {
+        self.init(includeReturnData: includeReturnData, includeErrors: includeErrors) { line in
+            fileHandle.write(Data(line.utf8))
+        }
     }
 
     public func frameStart(_ message: Message, code: Bytecode) {
@@ -91,7 +100,9 @@ public final class JSONLTracer: Tracer {
         }
         line += "],\"depth\":\(s.depth),\"refund\":\(total)"
         if includeReturnData { line += ",\"returnData\":\"0x\(Hex.encode(s.returnData))\"" }
-        line += ",\"opName\":\"\(s.opName)\"}\n"
+        line += ",\"opName\":\"\(s.opName)\""
+        if includeErrors, let e = s.error { line += ",\"error\":\"\(e)\"" }
+        line += "}\n"
         write(line)
     }
 

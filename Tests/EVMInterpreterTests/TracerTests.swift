@@ -69,6 +69,12 @@ import _TestSupport
         #expect(r.status == .outOfGas)
         #expect(recorder.steps.map(\.opName) == ["PUSH1", "PUSH1", "MSTORE"])
         #expect(recorder.steps[2].gasCost == 3)
+        #expect(recorder.steps[2].error == .outOfGas && recorder.steps[1].error == nil)
+        let out = Lines()
+        let h2 = MockHost(fork: .cancun)
+        h2.tracer = JSONLTracer(includeErrors: true) { out.text += $0 }
+        h2.run(.push(1) + .invalid)
+        #expect(out.text.hasSuffix("\"opName\":\"INVALID\",\"error\":\"invalidOpcode\"}\n"))
         #expect(recorder.ends.map(\.0) == [.outOfGas])
         let rec2 = StepRecorder()
         host.tracer = rec2
