@@ -116,36 +116,44 @@ extension BLS12381 {
 
         func squared() -> Fp { self * self }
 
-        /// a·b·R⁻¹ mod p (CIOS). p < 2^382, so the running total stays below 2p and needs no seventh limb
-        /// beyond a single carry word.
-        static func * (a: Fp, b: Fp) -> Fp {
-            let n0 = inverseNegModulus
+        /// The CIOS running total t0…t6.
+        struct Accumulator { var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0, t5: UInt64 = 0 }
+
+        /// One CIOS round: t += a·bi, then add k·p so the low limb becomes zero and shift one limb
+        /// right. p < 2^382, so the total stays below 2p and one carry word suffices.
+        @inline(__always)
+        static func cios(_ acc: inout Accumulator, _ a: Fp, _ bi: UInt64) {
             let m = modulus
-            var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0, t5: UInt64 = 0
-            var t6: UInt64 = 0
             var c: UInt64 = 0
-            var k: UInt64 = 0
-            for bi in [b.l0, b.l1, b.l2, b.l3, b.l4, b.l5] {
-                (t0, c) = mac(t0, a.l0, bi, 0)
-                (t1, c) = mac(t1, a.l1, bi, c)
-                (t2, c) = mac(t2, a.l2, bi, c)
-                (t3, c) = mac(t3, a.l3, bi, c)
-                (t4, c) = mac(t4, a.l4, bi, c)
-                (t5, c) = mac(t5, a.l5, bi, c)
-                t6 = t6 &+ c
-                // Add k·p so the low limb becomes zero, then shift one limb right.
-                k = t0 &* n0
-                (_, c) = mac(t0, k, m.l0, 0)
-                (t0, c) = mac(t1, k, m.l1, c)
-                (t1, c) = mac(t2, k, m.l2, c)
-                (t2, c) = mac(t3, k, m.l3, c)
-                (t3, c) = mac(t4, k, m.l4, c)
-                (t4, c) = mac(t5, k, m.l5, c)
-                t5 = t6 &+ c
-                t6 = 0
-            }
-            let t = Fp(limbs: t0, t1, t2, t3, t4, t5)
-            let (d, borrow) = subtractRaw(t, m)
+            var t0, t1, t2, t3, t4, t5: UInt64
+            (t0, c) = mac(acc.t0, a.l0, bi, 0)
+            (t1, c) = mac(acc.t1, a.l1, bi, c)
+            (t2, c) = mac(acc.t2, a.l2, bi, c)
+            (t3, c) = mac(acc.t3, a.l3, bi, c)
+            (t4, c) = mac(acc.t4, a.l4, bi, c)
+            (t5, c) = mac(acc.t5, a.l5, bi, c)
+            let t6 = c
+            let k = t0 &* inverseNegModulus
+            (_, c) = mac(t0, k, m.l0, 0)
+            (acc.t0, c) = mac(t1, k, m.l1, c)
+            (acc.t1, c) = mac(t2, k, m.l2, c)
+            (acc.t2, c) = mac(t3, k, m.l3, c)
+            (acc.t3, c) = mac(t4, k, m.l4, c)
+            (acc.t4, c) = mac(t5, k, m.l5, c)
+            acc.t5 = t6 &+ c
+        }
+
+        /// a·b·R⁻¹ mod p (CIOS, six rounds, one per limb of b), then one conditional subtraction.
+        static func * (a: Fp, b: Fp) -> Fp {
+            var acc = Accumulator()
+            cios(&acc, a, b.l0)
+            cios(&acc, a, b.l1)
+            cios(&acc, a, b.l2)
+            cios(&acc, a, b.l3)
+            cios(&acc, a, b.l4)
+            cios(&acc, a, b.l5)
+            let t = Fp(limbs: acc.t0, acc.t1, acc.t2, acc.t3, acc.t4, acc.t5)
+            let (d, borrow) = subtractRaw(t, modulus)
             return borrow ? t : d
         }
 
@@ -177,10 +185,16 @@ extension BLS12381 {
         /// The element with canonical value given as 48 big-endian bytes at `offset` of `bytes`
         /// (zeros past the end), nil when the value is ≥ p.
         init?(bigEndian bytes: [UInt8], at offset: Int = 0) {
-            let raw = bytes.paddedSlice(from: offset, count: 48)
-            var w = [UInt64](repeating: 0, count: 6)
-            for i in 0..<48 { w[5 - i / 8] = (w[5 - i / 8] << 8) | UInt64(raw[i]) }
-            let v = Fp(limbs: w[0], w[1], w[2], w[3], w[4], w[5])
+            /// The big-endian 64-bit word at byte `start` (zeros past the end of `bytes`).
+            func word(_ start: Int) -> UInt64 {
+                var w: UInt64 = 0
+                for i in start..<(start + 8) {
+                    w = (w << 8) | ((i >= 0 && i < bytes.count) ? UInt64(bytes[i]) : 0)
+                }
+                return w
+            }
+            let v = Fp(limbs: word(offset + 40), word(offset + 32), word(offset + 24),
+                       word(offset + 16), word(offset + 8), word(offset))
             guard v.isBelowModulus else { return nil }
             self = v * Fp.rSquared
         }
