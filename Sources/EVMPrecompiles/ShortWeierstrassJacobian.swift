@@ -142,13 +142,14 @@ struct JacobianPoint<Curve: ShortWeierstrassCurve>: Sendable {
     /// "Faster batch forgery identification", 2012, §4): the 256-bit scalars are cut into
     /// c-bit windows; per window every point is added once into the bucket of its digit, and the
     /// buckets are summed by the running-sum trick (Σ j·B_j with 2·2^c additions). Windows are
-    /// combined most significant first with c doublings each. c minimises the estimated number of
-    /// group operations ⌈256/c⌉·(n + 2^(c+1)); one pair is a plain windowed multiplication.
-    /// The result equals Σ Pᵢ.multiplied(by: kᵢ) for any scalars (tested).
+    /// combined most significant first with c doublings each. For few pairs, where the bucket
+    /// sums cost more than they save, it is the sum of windowed multiplications instead
+    /// (`pippengerWindow` decides). The result equals Σ Pᵢ.multiplied(by: kᵢ) for any scalars
+    /// (tested on both paths).
     static func multiScalarMultiplication(_ pairs: [(point: JacobianPoint, scalar: UInt256)]) -> JacobianPoint {
-        if pairs.isEmpty { return .infinity }
-        if pairs.count == 1 { return pairs[0].point.multiplied(by: pairs[0].scalar) }
-        let c = pippengerWindow(count: pairs.count)
+        guard let c = pippengerWindow(count: pairs.count) else {
+            return pairs.reduce(JacobianPoint.infinity) { $0 + $1.point.multiplied(by: $1.scalar) }
+        }
         let windows = (256 + c - 1) / c
         let mask = (UInt64(1) << UInt64(c)) - 1
         var result = JacobianPoint.infinity
@@ -177,14 +178,17 @@ struct JacobianPoint<Curve: ShortWeierstrassCurve>: Sendable {
         return result
     }
 
-    /// The window width (1…16 bits) minimising ⌈256/c⌉·(n + 2^(c+1)) group operations for n pairs.
-    static func pippengerWindow(count n: Int) -> Int {
+    /// The Pippenger window width (1…16 bits) for n pairs, or nil when n separate windowed
+    /// multiplications are cheaper. Estimated group operations: Pippenger with width c costs
+    /// 256 doublings + ⌈256/c⌉·(n + 2^(c+1)) additions; one windowed multiplication costs
+    /// 256 doublings + 64 additions + 14 for its table, i.e. 334·n for the separate sum.
+    static func pippengerWindow(count n: Int) -> Int? {
         var best = 1, bestCost = Int.max
         for c in 1...16 {
-            let cost = ((256 + c - 1) / c) * (n + (1 << (c + 1)))
+            let cost = 256 + ((256 + c - 1) / c) * (n + (1 << (c + 1)))
             if cost < bestCost { best = c; bestCost = cost }
         }
-        return best
+        return bestCost < 334 * n ? best : nil
     }
 }
 

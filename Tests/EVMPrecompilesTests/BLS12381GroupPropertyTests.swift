@@ -139,7 +139,9 @@ func referenceMultiply<C>(_ p: JacobianPoint<C>, _ k: UInt256) -> JacobianPoint<
             let expected = pairs.reduce(G2.infinity) { $0 + $1.point.multiplied(by: $1.scalar) }
             #expect(G2.multiScalarMultiplication(pairs) == expected, "seed \(seed) G2 n=\(n)")
         }
-        #expect(G1.pippengerWindow(count: 2) >= 1 && G1.pippengerWindow(count: 5000) > G1.pippengerWindow(count: 100))
+        // n = 0…3 take the separate-multiplication path, 9 and 40 the bucket path.
+        #expect(G1.pippengerWindow(count: 3) == nil && G1.pippengerWindow(count: 9) != nil)
+        #expect((G1.pippengerWindow(count: 5000) ?? 0) > (G1.pippengerWindow(count: 100) ?? 0))
     }
 
     /// The G2MSM precompile equals Σ kᵢQᵢ computed by single multiplications, with its gas.
@@ -155,6 +157,59 @@ func referenceMultiply<C>(_ p: JacobianPoint<C>, _ k: UInt256) -> JacobianPoint<
         }
         #expect(Precompiles.run(.bls12G2MSM, input: input, gas: 1_000_000, fork: .prague)
                 == .success(output: BLS12381.encodeG2(expected), gasUsed: 3 * 22_500 * 923 / 1000), "seed \(seed)")
+    }
+
+    /// e(aP, bQ) = e(P, Q)^(ab mod r) and e(aP, Q) = e(P, aQ) on seeded random scalars and
+    /// random subgroup points; the precompile returns 1 for e(P, Q)·e(−P, Q) and for
+    /// e(aG₁, Q)·e(−G₁, aQ) (the generator's negation cancels), 0 when the scalars differ.
+    @Test func bilinearityAndCancellation() {
+        let seed: UInt64 = 0xb111
+        var src = BLSPointSource(seed: seed)
+        for round in 0..<2 {
+            let p = src.g1(), q = src.g2()
+            let a = src.rng.scalar(), b = src.rng.scalar()
+            let base = BLS12381.OptimalAte.pairing(p, q)
+            let ab = UInt256.evmMulmod(a, b, BLS12381.r)
+            #expect(BLS12381.OptimalAte.pairing(p.multiplied(by: a), q.multiplied(by: b)) == base.power([ab.w0, ab.w1, ab.w2, ab.w3]),
+                    "seed \(seed) round \(round) a=\(a) b=\(b)")
+            #expect(BLS12381.OptimalAte.pairing(p.multiplied(by: a), q) == BLS12381.OptimalAte.pairing(p, q.multiplied(by: a)),
+                    "seed \(seed) round \(round) a=\(a)")
+        }
+        let one = [UInt8](repeating: 0, count: 31) + [1], zero = [UInt8](repeating: 0, count: 32)
+        let p = src.g1(), q = src.g2(), a = src.rng.scalar(), g = BLS12381.g1Generator
+        func pair(_ p: G1, _ q: G2) -> [UInt8] { BLS12381.encodeG1(p) + BLS12381.encodeG2(q) }
+        let gas = Int64(37_700 + 2 * 32_600)
+        #expect(Precompiles.run(.bls12PairingCheck, input: pair(p, q) + pair(-p, q), gas: gas, fork: .prague)
+                == .success(output: one, gasUsed: gas), "seed \(seed)")
+        #expect(Precompiles.run(.bls12PairingCheck, input: pair(g.multiplied(by: a), q) + pair(-g, q.multiplied(by: a)), gas: gas, fork: .prague)
+                == .success(output: one, gasUsed: gas), "seed \(seed) a=\(a)")
+        #expect(Precompiles.run(.bls12PairingCheck, input: pair(g.multiplied(by: a), q) + pair(-g, q.multiplied(by: a &+ .one)), gas: gas, fork: .prague)
+                == .success(output: zero, gasUsed: gas), "seed \(seed) a=\(a)")
+    }
+
+    /// The shared-squaring multi-Miller loop equals the product of single-pair loops (pairs
+    /// with infinity contribute 1).
+    @Test func multiMillerLoopEqualsProductOfSingleLoops() {
+        let seed: UInt64 = 0x3111
+        var src = BLSPointSource(seed: seed)
+        let pairs: [(G1, G2)] = [(src.g1(), src.g2()), (.infinity, src.g2()), (src.g1(), src.g2())]
+        let product = pairs.reduce(BLS12381.Fp12.one) { $0 * BLS12381.OptimalAte.millerLoop($1.0, $1.1) }
+        #expect(BLS12381.OptimalAte.millerLoop(pairs) == product, "seed \(seed)")
+        #expect(BLS12381.OptimalAte.millerLoop([]) == .one)
+    }
+
+    /// Granger–Scott squaring equals the plain squaring on cyclotomic elements (images of the
+    /// easy part), and the cyclotomic power equals the plain power.
+    @Test func cyclotomicSquaringMatchesSquaring() {
+        let seed: UInt64 = 0xc7c
+        var src = BLSPointSource(seed: seed)
+        for round in 0..<3 {
+            func fp2() -> BLS12381.Fp2 { BLS12381.Fp2(src.rng.fp(), src.rng.fp()) }
+            func fp6() -> BLS12381.Fp6 { BLS12381.Fp6(fp2(), fp2(), fp2()) }
+            guard let m = BLS12381.OptimalAte.easyPart(BLS12381.Fp12(fp6(), fp6())) else { Issue.record("zero element"); continue }
+            #expect(m.cyclotomicSquared() == m.squared(), "seed \(seed) round \(round)")
+            #expect(m.cyclotomicPower(BLS12381.xAbs) == m.power([BLS12381.xAbs]), "seed \(seed) round \(round)")
+        }
     }
 
     @Test func endomorphismConstants() {

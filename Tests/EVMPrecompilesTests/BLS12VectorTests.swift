@@ -10,7 +10,7 @@ import EVMCore
 /// run in release through `lockstep bench precompiles --check-vectors`.
 @Suite struct BLS12VectorTests {
     static let everyVector = ProcessInfo.processInfo.environment["LOCKSTEP_SLOW_TESTS"] == "1"
-    static let quickCount = 6
+    static let quickCount = 12
 
     static func success(_ file: String, _ precompile: Precompile, count: Int) throws {
         let vectors = try VectorFiles.load(file)
