@@ -108,7 +108,7 @@ public struct PrecompileVectorFile: Sendable {
         return try JSONDecoder().decode([PrecompileVector].self, from: data)
     }
 
-    /// Every JSON vector file of the folder (46: geth's 29 and EIP-2537's 16, EIP-7951's 1;
+    /// Every JSON vector file of the folder (47: geth's 29, EIP-2537's 17, EIP-7951's 1;
     /// EIP-2537's `msm_G2_bls.json` is missing from the snapshot).
     public static let all: [PrecompileVectorFile] = {
         var files: [PrecompileVectorFile] = [

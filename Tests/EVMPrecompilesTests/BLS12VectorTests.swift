@@ -6,7 +6,8 @@ import EVMCore
 /// Every BLS12-381 vector file (geth's and EIP-2537's, success and failure). The default run
 /// checks every failure vector and, of each success file, the `quickCount` vectors with the
 /// fewest pairs (the MSM files hold inputs of up to 4877 pairs, too slow for a debug build);
-/// `LOCKSTEP_SLOW_TESTS=1` checks every vector. Each file prints its pass count. The same files
+/// `LOCKSTEP_SLOW_TESTS=1` checks every vector (about 2 CPU minutes in debug). Each file
+/// prints its pass count. The same files
 /// run in release through `lockstep bench precompiles --check-vectors`.
 @Suite struct BLS12VectorTests {
     static let everyVector = ProcessInfo.processInfo.environment["LOCKSTEP_SLOW_TESTS"] == "1"
