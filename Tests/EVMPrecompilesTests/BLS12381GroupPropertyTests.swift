@@ -212,6 +212,20 @@ func referenceMultiply<C>(_ p: JacobianPoint<C>, _ k: UInt256) -> JacobianPoint<
         }
     }
 
+    /// Binary-Euclid inversion equals Fermat's on random and edge elements (1, −1, 2, p−2 …).
+    @Test func binaryInversionMatchesFermat() {
+        let seed: UInt64 = 0x1a7
+        var src = BLSPointSource(seed: seed)
+        typealias Fp = BLS12381.Fp
+        var elements: [Fp] = [.one, -Fp.one, Fp(2), -Fp(2), Fp(3), Fp.rSquared, Fp(limbs: 1, 0, 0, 0, 0, 0)]
+        for _ in 0..<20 { elements.append(src.rng.fp()) }
+        for (i, a) in elements.enumerated() {
+            #expect(a.inverse() == a.inverseByFermat(), "seed \(seed) element \(i): \(a)")
+            #expect(a * (a.inverse() ?? .zero) == .one, "seed \(seed) element \(i)")
+        }
+        #expect(Fp.zero.inverse() == nil)
+    }
+
     @Test func endomorphismConstants() {
         let beta = BLS12381.beta
         #expect(beta != .one && beta.squared() * beta == .one)
