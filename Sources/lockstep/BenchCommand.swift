@@ -15,7 +15,9 @@ struct BenchCommand: ParsableCommand {
             Each figure is the median of --repeats timed runs after one warm-up run. Inputs are fixed \
             (constant bytecode, seeded blocks), so runs differ only in time. Build in release first: \
             swift build -c release --product lockstep && .build/release/lockstep bench
-            """)
+            `lockstep bench precompiles` times every precompile instead (PrecompileBenchCommand.swift).
+            """,
+        subcommands: [PrecompileBenchCommand.self])
 
     @Option(name: .long, help: "Timed runs per workload (the median is reported).")
     var repeats = 5

@@ -84,7 +84,7 @@ import _TestSupport
             for v in vectors.prefix(4) {
                 let price = gas(v.input.count)
                 #expect(Precompiles.run(precompile, input: v.input, gas: price, fork: .byzantium)
-                        == .success(output: v.expected ?? [], gasUsed: price), "\(file) \(v.Name)")
+                        == .success(output: v.expected ?? [], gasUsed: price), "\(file) \(v.name)")
             }
         }
     }

@@ -16,8 +16,8 @@ import _TestSupport
         let vectors = try VectorFiles.load("geth/fail-blake2f.json")
         #expect(vectors.count == 4)
         for v in vectors {
-            #expect(v.ExpectedError != nil)
-            #expect(Precompiles.run(.blake2f, input: v.input, gas: 1_000_000, fork: .istanbul) == .failure, "\(v.Name)")
+            #expect(v.expectedError != nil)
+            #expect(Precompiles.run(.blake2f, input: v.input, gas: 1_000_000, fork: .istanbul) == .failure, "\(v.name)")
         }
     }
 

@@ -22,10 +22,10 @@ import EVMCore
         #expect(vectors.count == 781)
         var passed = 0
         for v in vectors {
-            #expect(v.Gas == 3450)
+            #expect(v.gas == 3450)
             let result = Precompiles.run(.p256Verify, input: v.input, gas: 6900, fork: .osaka)
             let ok = result == .success(output: v.expected ?? [1, 2, 3], gasUsed: 6900)
-            #expect(ok, "\(v.Name): \(describe(result))")
+            #expect(ok, "\(v.name): \(describe(result))")
             if ok { passed += 1 }
         }
         #expect(passed == 781)

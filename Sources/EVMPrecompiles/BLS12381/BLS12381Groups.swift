@@ -28,17 +28,74 @@ extension BLS12381 {
         affineY: Fp2(constant("0ce5d527727d6e118cc9cdc6da2e351aadfd9baa8cbdd3a76d429a695160d12c923ac9cc3baca289e193548608b82801"),
                      constant("0606c4a02ea734cc32acd2b02bc28b99cb3e287e85a763af267492ab572e99ab3f370d275cec1da1aaa9075ff05f79be")))
 
-    /// Whether a curve point lies in the order-r subgroup, by checking r·P = O.
-    static func isInG1(_ p: G1) -> Bool { p.multiplied(by: r).isInfinity }
+    // MARK: Endomorphisms and subgroup membership
 
-    /// Whether a twist point lies in the order-r subgroup, by checking r·Q = O.
-    static func isInG2(_ q: G2) -> Bool { q.multiplied(by: r).isInfinity }
+    /// A primitive cube root of unity β in Fp, the one for which φ(x, y) = (β·x, y) acts on G1 as
+    /// multiplication by −x² (the other root, β², gives the other eigenvalue x² − 1; EIP-2537's
+    /// fast_subgroup_checks.md lists that one). Tests check β³ = 1, β ≠ 1 and φ(G) = −x²·G.
+    static let beta = constant("5f19672fdf76ce51ba69c6076a0f77eaddb3a93be6f89688de17d813620a00022e01fffffffefffe")
+
+    /// φ(P) = (β·X, Y, Z) in Jacobian coordinates (X/Z² scales by β as well).
+    static func phi(_ p: G1) -> G1 { G1(x: p.x * beta, y: p.y, z: p.z) }
+
+    /// ψ = untwist ∘ Frobenius ∘ twist on the M-type twist: (x, y) ↦ (conj(x)·ξ^(−(p−1)/3),
+    /// conj(y)·ξ^(−(p−1)/2)) (RFC 9380 Appendix G.3's psi). In Jacobian coordinates the same
+    /// constants apply to X and Y, with Z conjugated. On G2, ψ acts as multiplication by
+    /// p ≡ x (mod r).
+    static func psi(_ q: G2) -> G2 {
+        G2(x: q.x.conjugate * psiX, y: q.y.conjugate * psiY, z: q.z.conjugate)
+    }
+
+    /// ξ^(−(p−1)/3) and ξ^(−(p−1)/2), the inverses of the Frobenius coefficients γ₂ and γ₃.
+    static let psiX: Fp2 = Fp12.frobeniusCoefficients[2].inverse() ?? .zero
+    static let psiY: Fp2 = Fp12.frobeniusCoefficients[3].inverse() ?? .zero
+
+    /// [x]·P for the (negative) BLS parameter x: −(|x|·P).
+    static func timesX<C>(_ p: JacobianPoint<C>) -> JacobianPoint<C> {
+        p.multiplied(byWords: [xAbs]).negated
+    }
+
+    /// Whether a curve point lies in G1, by Scott's endomorphism test ("A note on group
+    /// membership tests for G1, G2 and GT on BLS pairing-friendly curves", ePrint 2021/1130, §4;
+    /// the test EIP-2537 prescribes): P ∈ G1 ⇔ φ(P) = −x²·P. About 128 doublings instead of the
+    /// 255 of r·P; tests compare it with `isInG1ByOrder` on points in and out of G1.
+    static func isInG1(_ p: G1) -> Bool {
+        guard p.isOnCurve else { return false }
+        return phi(p) == -(p.multiplied(byWords: [xAbs]).multiplied(byWords: [xAbs]))
+    }
+
+    /// Whether a twist point lies in G2, by Scott's test (ePrint 2021/1130, §4): Q ∈ G2 ⇔
+    /// ψ(Q) = x·Q (about 64 doublings).
+    static func isInG2(_ q: G2) -> Bool {
+        guard q.isOnCurve else { return false }
+        return psi(q) == timesX(q)
+    }
+
+    /// The definition, r·P = O: the reference for the fast tests.
+    static func isInG1ByOrder(_ p: G1) -> Bool { p.isOnCurve && p.multiplied(by: r).isInfinity }
+
+    /// The definition, r·Q = O: the reference for the fast tests.
+    static func isInG2ByOrder(_ q: G2) -> Bool { q.isOnCurve && q.multiplied(by: r).isInfinity }
+
+    /// clear_cofactor for G2, i.e. multiplication by h_eff, by the Budroni–Pintore method in the
+    /// form of RFC 9380 Appendix G.3 (clear_cofactor_bls12381_g2):
+    /// h_eff·P = [x² − x − 1]P + [x − 1]ψ(P) + ψ²(2P). Tests compare it with h_eff·P.
+    static func clearCofactorG2(_ p: G2) -> G2 {
+        let t1 = timesX(p)
+        var t2 = psi(p)
+        var t3 = psi(psi(p.doubled()))
+        t3 = t3 - t2
+        t2 = timesX(t1 + t2)
+        t3 = t3 + t2
+        t3 = t3 - t1
+        return t3 - p
+    }
 
     // MARK: EIP-2537 encodings
 
     /// An EIP-2537 field element: 64 bytes, the first 16 zero, then 48 bytes big-endian < p.
     static func decodeFp(_ input: [UInt8], at offset: Int) -> Fp? {
-        for i in 0..<16 where input.paddedSlice(from: offset + i, count: 1)[0] != 0 { return nil }
+        for i in offset..<(offset + 16) where i >= 0 && i < input.count && input[i] != 0 { return nil }
         return Fp(bigEndian: input, at: offset + 16)
     }
 

@@ -59,12 +59,13 @@ extension BLS12381 {
             return G1(affineX: x, affineY: y).multiplied(by: UInt256(K.g1CofactorMultiplier))
         }
 
-        /// map_to_curve for G2: SSWU onto E'₂, the 3-isogeny to the twist, then multiplication by h_eff.
+        /// map_to_curve for G2: SSWU onto E'₂, the 3-isogeny to the twist, then clear_cofactor (multiplication by h_eff, computed
+        /// with ψ as in RFC 9380 Appendix G.3).
         static func mapToG2(_ u: Fp2) -> G2 {
             let (xp, yp) = simplifiedSWU(u, a: K.g2A, b: K.g2B, z: K.g2Z)
             guard let (x, y) = isogeny(x: xp, y: yp, xNum: K.g2XNumerator, xDen: K.g2XDenominator,
                                        yNum: K.g2YNumerator, yDen: K.g2YDenominator) else { return .infinity }
-            return G2(affineX: x, affineY: y).multiplied(byWords: K.g2CofactorMultiplier)
+            return clearCofactorG2(G2(affineX: x, affineY: y))
         }
     }
 }
