@@ -2,6 +2,7 @@ import EVMCore
 import EVMState
 import EVMInterpreter
 import EVMExecution
+import ParallelExecutor
 import SMT
 import SequencerModel
 
@@ -235,5 +236,54 @@ extension Checker {
         case .unsat: return nil
         case .unknown(let reason): throw BatchVerifierError.solver("unknown: \(reason)")
         }
+    }
+}
+
+extension BatchVerifier {
+    /// Executes `output` group after group, each group through the parallel executor
+    /// (deterministic driver, `workers`, schedule seed `seed + group index`) on the state the
+    /// previous *parallel* groups left, and compares with one serial execution of the whole
+    /// output order: per transaction status, gas and logs, then the final state root. Nil when
+    /// they agree — "sequencing then parallel execution equals serial execution in output order".
+    public static func groupedParallelDifference(input: SequencerInput, output: SequencerOutput, seed: UInt64,
+                                                 workers: Int = 2) -> ResultDifference? {
+        let byId = Dictionary(input.stream.map { ($0.id, $0.tx) }, uniquingKeysWith: { a, _ in a })
+        let order = output.order.compactMap { byId[$0] }
+        let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: order, fork: input.fork)
+        let state = input.pre.copy()
+        var outcomes: [TxOutcome] = []
+        var root = serial.stateRoot
+        var gi: UInt64 = 0
+        for b in output.batches {
+            for g in b.groups {
+                let txs = g.compactMap { byId[$0] }
+                guard !txs.isEmpty else { continue }
+                let r = ParallelExecutor(driver: .deterministic(seed: seed &+ gi, workers: max(1, workers), abortBias: 0.3))
+                    .execute(preState: state, block: input.block, transactions: txs, fork: input.fork)
+                gi += 1
+                state.apply(r.diff)
+                outcomes += r.outcomes
+                root = r.stateRoot
+            }
+        }
+        guard outcomes.count == serial.outcomes.count else {
+            return ResultDifference(field: "outcome count", expected: "\(serial.outcomes.count)", actual: "\(outcomes.count)")
+        }
+        for (i, (s, p)) in zip(serial.outcomes, outcomes).enumerated() {
+            switch (s, p) {
+            case (.executed(let a), .executed(let b)):
+                if a.success != b.success || a.gasUsed != b.gasUsed || a.logsHash != b.logsHash {
+                    return ResultDifference(field: "tx \(output.order[i]) receipt", expected: "success \(a.success) gas \(a.gasUsed) logs \(a.logs.count)",
+                                            actual: "success \(b.success) gas \(b.gasUsed) logs \(b.logs.count)")
+                }
+            case (.rejected, .rejected): break
+            default:
+                return ResultDifference(field: "tx \(output.order[i]) outcome", expected: "\(s)", actual: "\(p)")
+            }
+        }
+        if root != serial.stateRoot {
+            return ResultDifference(field: "state root", expected: serial.stateRoot.hexString, actual: root.hexString)
+        }
+        return nil
     }
 }

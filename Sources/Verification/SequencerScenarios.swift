@@ -81,12 +81,17 @@ public enum SequencerWorld {
             + (0..<aaAccounts).flatMap { i in (0..<aaKeys).map { aaExecutor(i, key: $0) } }
     }
 
-    public static func pre() -> InMemoryState {
+    /// Extra funded accounts for the conflict-rate streams (`SequencerStreamGenerator.hotRate`).
+    public static func benchUser(_ i: Int) -> Address { Address(low: 0x10_0000 + UInt64(i)) }
+
+    /// The pre-state: every EOA funded (ether, 1 000 tokens, pool balances), the contracts, and
+    /// `benchUsers` extra funded accounts.
+    public static func pre(benchUsers: Int = 0) -> InMemoryState {
         let s = InMemoryState()
         let ether = UInt256(1_000_000_000_000_000_000 as UInt64)
         var tokenBalances: [UInt256: UInt256] = [:]
         var poolBalances: [UInt256: UInt256] = [.zero: UInt256(poolReserve), .one: UInt256(poolReserve)]
-        for a in allEOAs {
+        for a in allEOAs + (0..<max(0, benchUsers)).map(benchUser) {
             s.setAccount(a, nonce: 0, balance: ether, code: [], storage: [:])
             tokenBalances[a.word] = UInt256(1_000)
             poolBalances[SequencerContracts.slot(a, 0)] = UInt256(poolBalance)
@@ -154,8 +159,8 @@ public enum SequencerWorld {
         return p
     }
 
-    public static func input(_ stream: [IntakeTx], policy: SequencerPolicy = SequencerWorld.policy()) -> SequencerInput {
-        SequencerInput(fork: .cancun, block: block, pre: pre(), policy: policy, stream: stream)
+    public static func input(_ stream: [IntakeTx], policy: SequencerPolicy = SequencerWorld.policy(), benchUsers: Int = 0) -> SequencerInput {
+        SequencerInput(fork: .cancun, block: block, pre: pre(benchUsers: benchUsers), policy: policy, stream: stream)
     }
 }
 
@@ -165,14 +170,18 @@ public enum SequencerWorld {
 /// with several nonce keys, bundles, replacement storms, nonce gaps, forced and express-lane
 /// transactions, and a hot contract everyone touches.
 ///
-/// `hotRate` is the probability that a step is a call to the hot counter instead (the
-/// benchmark's conflict-rate knob); the default stream mixes every kind.
+/// With `hotRate` set, the stream is instead the benchmark's conflict-rate knob: each
+/// transaction comes from one of `benchUsers` accounts (`SequencerWorld.benchUser`, funded by
+/// `SequencerWorld.input(…, benchUsers:)`) and is, with probability `hotRate`, a call to the hot
+/// counter (conflicts with every other such call), otherwise a token transfer to itself
+/// (touches only its own balance slot).
 public struct SequencerStreamGenerator: Sendable {
     public var count = 40
     public var gapRate = 0.03
-    public var hotRate = 0.0
-    public init(count: Int = 40, gapRate: Double = 0.03, hotRate: Double = 0.0) {
-        self.count = count; self.gapRate = gapRate; self.hotRate = hotRate
+    public var hotRate: Double?
+    public var benchUsers = 64
+    public init(count: Int = 40, gapRate: Double = 0.03, hotRate: Double? = nil, benchUsers: Int = 64) {
+        self.count = count; self.gapRate = gapRate; self.hotRate = hotRate; self.benchUsers = benchUsers
     }
 
     public func generate(seed: UInt64) -> [IntakeTx] {
@@ -196,13 +205,15 @@ public struct SequencerStreamGenerator: Sendable {
                                 bundle: bundleRef, expressSeq: expressSeq))
         }
         while out.count < count {
-            time += UInt64(1 + roll(40))
-            let u = W.user(roll(UInt64(W.users)))
-            if hotRate > 0 {
-                if chance(hotRate) { add(W.touchHot(u, nonce: nextNonce(u), tip: UInt64(1 + roll(5)))) }
-                else { add(W.transfer(u, nonce: nextNonce(u), to: W.user(roll(UInt64(W.users))), amount: UInt64(1 + roll(50)), tip: UInt64(1 + roll(5)))) }
+            if let hotRate {
+                time += UInt64(roll(3))
+                let b = W.benchUser(roll(UInt64(max(1, benchUsers))))
+                if chance(hotRate) { add(W.touchHot(b, nonce: nextNonce(b), tip: UInt64(1 + roll(5)))) }
+                else { add(W.transfer(b, nonce: nextNonce(b), to: b, amount: UInt64(1 + roll(50)), tip: UInt64(1 + roll(5)))) }
                 continue
             }
+            time += UInt64(1 + roll(40))
+            let u = W.user(roll(UInt64(W.users)))
             switch roll(16) {
             case 0, 1:
                 add(W.transfer(u, nonce: nextNonce(u), to: W.user(roll(UInt64(W.users))), amount: UInt64(1 + roll(50)), tip: UInt64(1 + roll(5))))
