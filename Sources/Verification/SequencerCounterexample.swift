@@ -95,7 +95,7 @@ extension BatchVerifier {
     }
 
     /// `input` restricted to the transactions not in `drop`, and `output` with them removed
-    /// from every group (emptied groups disappear; batches keep their index and time),
+    /// from every group (emptied groups and batches disappear; the rest keep their index and time),
     /// access record and rejection.
     public static func removing(_ drop: Set<Int>, input: SequencerInput, output: SequencerOutput) -> (SequencerInput, SequencerOutput) {
         var i = input
@@ -103,7 +103,7 @@ extension BatchVerifier {
         let batches = output.batches.map { b in
             Batch(index: b.index, time: b.time, groups: b.groups.map { $0.filter { !drop.contains($0) } }.filter { !$0.isEmpty },
                   access: b.access.filter { !drop.contains($0.id) }, blockAccessList: b.blockAccessList)
-        }
+        }.filter { !$0.groups.isEmpty }
         return (i, SequencerOutput(batches: batches, rejections: output.rejections.filter { !drop.contains($0.id) }))
     }
 

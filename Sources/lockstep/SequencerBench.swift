@@ -33,11 +33,11 @@ extension BenchCommand {
         var policy = SequencerWorld.policy()
         policy.maxGroupsPerBatch = 256
         policy.maxTxsPerGroup = 256
-        let n = scaled(1_000)
+        let n = scaled(400)
         let cases: [(String, SequencerInput)] = [0.0, 0.1, 0.5, 0.9].map { rate in
             let g = SequencerStreamGenerator(count: n, gapRate: 0, hotRate: rate, benchUsers: 256)
             return ("conflict \(Int(rate * 100))%", SequencerWorld.input(g.generate(seed: 42), policy: policy, benchUsers: 256))
-        } + [("adversarial mix", SequencerWorld.input(SequencerStreamGenerator(count: scaled(300)).generate(seed: 42)))]
+        } + [("adversarial mix", SequencerWorld.input(SequencerStreamGenerator(count: scaled(200)).generate(seed: 42)))]
         var rows: [[String]] = []
         for (name, input) in cases {
             var out = SequencerOutput(batches: [], rejections: [])
