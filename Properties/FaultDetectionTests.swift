@@ -33,6 +33,16 @@ import Verification
         Case(label: "nonce skipNonceBump") { NonceOnceProperty(variant: .skipNonceBump) },
         Case(label: "receipts perTransactionCumulativeGas") { ReceiptsConsistentProperty(variant: .perTransactionCumulativeGas) },
         Case(label: "journal leakRevertedWrites") { JournalRevertProperty(variant: .leakRevertedWrites) },
+        Case(label: "token DeFi skipBalanceCheck") {
+            TokenConservationProperty(generator: .defi(DeFiWorld.Faults(token: .skipBalanceCheck)))
+        },
+        Case(label: "amm swappedReserves") { AMMInvariantsProperty(generator: .defi(DeFiWorld.Faults(pool: .swappedReserves))) },
+        Case(label: "lending repayKeepsTotalDebt") {
+            LendingSolvencyProperty(generator: .defi(DeFiWorld.Faults(lending: .repayKeepsTotalDebt)))
+        },
+        Case(label: "staking claimKeepsPending") {
+            StakingSolvencyProperty(generator: .defi(DeFiWorld.Faults(staking: .claimKeepsPending)))
+        },
     ]
 
     @Test(arguments: cases)

@@ -129,7 +129,7 @@ public struct DeFiWorld: Sendable {
         case 7: return Call(to: Self.lending, data: rng.next() % 2 == 0 ? LendingMarket.deposit(amount(50_000)) : LendingMarket.withdraw(amount(50_000)))
         case 8: return Call(to: Self.staking, data: StakingRewards.notifyRewardAmount(amount(10_000)))
         case 9: return Call(to: Self.staking, data: rng.next() % 2 == 0 ? StakingRewards.stake(amount(20_000)) : StakingRewards.unstake(amount(20_000)))
-        case 10: return Call(to: token, data: ERC20Token.transfer(to: other, amount: amount(30_000)))
+        case 10: return Call(to: token, data: ERC20Token.transfer(to: other, amount: amount(2_000_000)))   // often more than held
         case 11: return Call(to: token, data: rng.next() % 3 == 0
                                 ? ERC20Token.transferFrom(from: other, to: sender, amount: amount(1_000))
                                 : ERC20Token.approve(spender: other, amount: amount(5_000)))

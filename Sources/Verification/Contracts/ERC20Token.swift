@@ -29,7 +29,7 @@ extension Assembly {
 
 /// Slot of account `a`'s entry in the k-th per-account mapping of a sample contract:
 /// `a + k·2^160` (k = 0 is the address itself). Entries of different mappings never collide,
-/// and every slot below 2^160 is a k = 0 entry.
+/// and every slot in [16, 2^160) is a k = 0 entry (slots 0–15 hold configuration).
 public func accountSlot(_ a: Address, _ k: Int = 0) -> UInt256 { a.word &+ UInt256(k).shiftedLeft(160) }
 
 /// An ERC-20 token (the subset every DeFi contract here uses), as EVM bytecode.
