@@ -140,6 +140,7 @@ public enum BenchmarkWorkloads {
         var g = BlockGenerator(fork: .cancun, minTransactions: transactions, maxTransactions: transactions, senders: 64,
                                conflictRate: conflictRate)
         g.defiRate = 0   // the blocks BENCHMARKS.md rows were measured on
+        g.programRate = 0
         return g.generate(seed: seed)
     }
 }

@@ -99,6 +99,10 @@ public struct BlockGenerator: Sendable {
     /// from the whole range [min, max]; the rest from [min, smallBlockMax]. Big blocks are
     /// sampled less often so a budget of cases costs about the same.
     public var largeBlockRate = 0.125
+    /// Probability that a transaction calls one of the generated programs (`programs`,
+    /// installed in the pre-state when > 0); 0 reproduces earlier versions' blocks.
+    public var programRate = 0.15
+    public var programs = ProgramGenerator()
     public var smallBlockMax = 40
 
     public init(fork: Hardfork = .cancun, minTransactions: Int = 2, maxTransactions: Int = 200, senders: Int = 16,
@@ -146,6 +150,8 @@ public struct BlockGenerator: Sendable {
         let world = DeFiWorld(users: (0..<senders).map(BlockGenerator.senderAddress), updater: BlockGenerator.senderAddress(0),
                               faults: defiFaults, priceTime: 1000)
         if defiRate > 0 { world.install(in: pre, seed: seed) }
+        var programRNG = SplitMix64(seed: seed ^ 0x9e0_9a11)   // separate stream: the main one stays as before
+        if programRate > 0 { programs.install(in: pre, rng: &programRNG) }
 
         var upper = maxTransactions
         if maxTransactions > smallBlockMax && minTransactions < smallBlockMax,
@@ -171,6 +177,15 @@ public struct BlockGenerator: Sendable {
                 tx.to = call.to
                 tx.data = call.data
                 tx.gasLimit = 400_000
+                txs.append(RecoveredTransaction(transaction: tx, sender: sender))
+                continue
+            }
+            if programRate > 0, Double(rng.next() % 1000) / 1000 < programRate {
+                let targets = hot ? 2 : programs.contracts
+                tx.to = ProgramGenerator.address(Int(rng.next() % UInt64(targets)))
+                tx.data = ProgramGenerator.calldata(rng: &rng)
+                tx.value = UInt256(rng.next() % 3)
+                tx.gasLimit = 300_000
                 txs.append(RecoveredTransaction(transaction: tx, sender: sender))
                 continue
             }

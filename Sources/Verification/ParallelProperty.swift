@@ -79,7 +79,9 @@ public enum ParallelMatchesSerial {
             }
             return false
         }
-        let (shrunk, steps) = Shrinker.shrinkTransactions(input, failing: failing)
+        let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input, failing: failing)
+        let (shrunk, codeSteps) = Shrinker.shrinkCode(fewerTxs, failing: failing)
+        let steps = txSteps + codeSteps
         // Find the failing schedule of the shrunk input and keep its trace.
         for k in 0..<8 {
             let s = scheduleSeed &+ UInt64(k)

@@ -88,8 +88,9 @@ public enum PropertyRunner {
 
     static func shrink(_ p: any BlockProperty, input: BlockInput, runSeed: UInt64, blockSeed: UInt64, casesRun: Int) -> PropertyFailure? {
         let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input) { p.check($0, seed: blockSeed) != nil }
-        let (shrunk, accountSteps) = Shrinker.shrinkAccounts(fewerTxs) { p.check($0, seed: blockSeed) != nil }
-        let steps = txSteps + accountSteps
+        let (fewerAccounts, accountSteps) = Shrinker.shrinkAccounts(fewerTxs) { p.check($0, seed: blockSeed) != nil }
+        let (shrunk, codeSteps) = Shrinker.shrinkCode(fewerAccounts) { p.check($0, seed: blockSeed) != nil }
+        let steps = txSteps + accountSteps + codeSteps
         if let v = p.check(shrunk, seed: blockSeed) {
             return PropertyFailure(property: p.name, variant: p.variant, runSeed: runSeed, blockSeed: blockSeed, input: shrunk,
                                    originalSize: input.transactions.count, shrinkSteps: steps, casesRun: casesRun, violation: v)
