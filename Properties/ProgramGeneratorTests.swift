@@ -99,3 +99,13 @@ import Verification
         #expect(Shrinker.compact(dynamic, removed: removed) == nil)
     }
 }
+
+@Test func differenceKindIgnoresNumbers() {
+    let a = ResultDifference(field: "tx 3 swap: pool k = r0·r1", expected: "1", actual: "2")
+    let b = ResultDifference(field: "tx 12 swap: pool k = r0·r1", expected: "5", actual: "6")
+    let c = ResultDifference(field: "pool 0x00def1c0 reserve1 vs token 0xDEF1A0 balance", expected: "", actual: "")
+    #expect(a.kind == b.kind)
+    #expect(a.kind == "tx # swap: pool k = r#·r#")
+    #expect(c.kind == "pool # reserve# vs token # balance")
+    #expect(a.kind != c.kind)
+}

@@ -126,6 +126,7 @@ protocol InvariantProperty: BlockProperty {
 }
 
 extension InvariantProperty {
+    public var shrinksCode: Bool { false }
     public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
         let result = variant.execute(input)
         let post = input.pre.copy()

@@ -196,10 +196,15 @@ public protocol BlockProperty: Sendable {
     func check(_ input: BlockInput, seed: UInt64) -> Violation?
     /// Re-runs exactly what a counterexample recorded (the schedule trace, when there is one).
     func replay(_ input: BlockInput, trace: ScheduleTrace?) -> Violation?
+    /// Whether shrinking may simplify contract code. True for properties of the executor (the
+    /// code is just input); false for properties of the contracts themselves (token supply,
+    /// pool, market, staking invariants), where editing the code would change the subject.
+    var shrinksCode: Bool { get }
 }
 
 extension BlockProperty {
     public func replay(_ input: BlockInput, trace: ScheduleTrace?) -> Violation? { check(input, seed: 0) }
+    public var shrinksCode: Bool { true }
 }
 
 /// Widened (320-bit) sums of 256-bit amounts, so no total wraps.
@@ -297,6 +302,7 @@ public struct EtherConservationProperty: BlockProperty {
 /// sum of the balances after the block whenever it did before.
 public struct TokenConservationProperty: BlockProperty {
     public let name = "token_conservation"
+    public var shrinksCode: Bool { false }
     public var generator: BlockGenerator
     public var variant: ExecutorVariant
     public init(generator: BlockGenerator = BlockGenerator(minTransactions: 2, maxTransactions: 40, conflictRate: 0.6),

@@ -87,9 +87,12 @@ public enum PropertyRunner {
     }
 
     static func shrink(_ p: any BlockProperty, input: BlockInput, runSeed: UInt64, blockSeed: UInt64, casesRun: Int) -> PropertyFailure? {
-        let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input) { p.check($0, seed: blockSeed) != nil }
-        let (fewerAccounts, accountSteps) = Shrinker.shrinkAccounts(fewerTxs) { p.check($0, seed: blockSeed) != nil }
-        let (shrunk, codeSteps) = Shrinker.shrinkCode(fewerAccounts) { p.check($0, seed: blockSeed) != nil }
+        // A candidate counts as failing only with a difference of the original kind.
+        let kind = p.check(input, seed: blockSeed)?.difference.kind
+        func failing(_ b: BlockInput) -> Bool { p.check(b, seed: blockSeed).map { $0.difference.kind == kind } ?? false }
+        let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input, failing: failing)
+        let (fewerAccounts, accountSteps) = Shrinker.shrinkAccounts(fewerTxs, failing: failing)
+        let (shrunk, codeSteps) = p.shrinksCode ? Shrinker.shrinkCode(fewerAccounts, failing: failing) : (fewerAccounts, 0)
         let steps = txSteps + accountSteps + codeSteps
         if let v = p.check(shrunk, seed: blockSeed) {
             return PropertyFailure(property: p.name, variant: p.variant, runSeed: runSeed, blockSeed: blockSeed, input: shrunk,
