@@ -190,7 +190,7 @@ public enum ExecutorVariant: Sendable, Equatable {
 /// A property of block execution: a generator of inputs and a check of one input.
 public protocol BlockProperty: Sendable {
     var name: String { get }
-    var generator: BlockGenerator { get }
+    var generator: BlockGenerator { get set }
     var variant: ExecutorVariant { get }
     /// Checks one input; `seed` picks schedules for properties that have them.
     func check(_ input: BlockInput, seed: UInt64) -> Violation?

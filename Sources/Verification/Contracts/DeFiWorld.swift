@@ -35,6 +35,28 @@ public struct DeFiWorld: Sendable {
                     lending: LendingMarket.Fault = .none, staking: StakingRewards.Fault = .none) {
             self.token = token; self.pool = pool; self.lending = lending; self.staking = staking
         }
+
+        /// Every fault by its CLI name `contract:fault`.
+        public static var names: [String] {
+            ERC20Token.Fault.allCases.dropFirst().map { "token:\($0.rawValue)" }
+                + ConstantProductPool.Fault.allCases.dropFirst().map { "pool:\($0.rawValue)" }
+                + LendingMarket.Fault.allCases.dropFirst().map { "lending:\($0.rawValue)" }
+                + StakingRewards.Fault.allCases.dropFirst().map { "staking:\($0.rawValue)" }
+        }
+
+        /// Adds the fault named `contract:fault` (see `names`); false for an unknown name.
+        public mutating func insert(named name: String) -> Bool {
+            let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return false }
+            switch parts[0] {
+            case "token": guard let f = ERC20Token.Fault(rawValue: parts[1]) else { return false }; token = f
+            case "pool": guard let f = ConstantProductPool.Fault(rawValue: parts[1]) else { return false }; pool = f
+            case "lending": guard let f = LendingMarket.Fault(rawValue: parts[1]) else { return false }; lending = f
+            case "staking": guard let f = StakingRewards.Fault(rawValue: parts[1]) else { return false }; staking = f
+            default: return false
+            }
+            return true
+        }
     }
 
     public var users: [Address]
