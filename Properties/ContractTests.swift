@@ -199,8 +199,9 @@ import Verification
 
     @Test func lendingBorrowLimitLiquidationAndStaleness() throws {
         let c = Self.chain()
-        let (alice, bob, updater) = (Self.users[0], Self.users[1], Self.users[2])
-        DeFiWorld(users: [alice, bob], updater: updater).install(in: c.state, seed: 3)
+        // Users 0 and 2 start with positions; user 0's is beyond the limit from the start.
+        let (carol, bob, alice, updater) = (Self.users[0], Self.users[1], Self.users[2], DeFiWorld.liquidityProvider)
+        DeFiWorld(users: [carol, bob, alice], updater: updater).install(in: c.state, seed: 3)
         let market = DeFiWorld.lending
         let p0 = try #require(c.view(market, LendingMarket.positionOf(alice)))
         let price = BigUInt(200_000_000)
@@ -216,8 +217,13 @@ import Verification
         }
         // Withdrawing any collateral now breaks health.
         #expect(c.call(from: alice, to: market, data: LendingMarket.withdraw(1))?.success == false)
-        // Healthy positions cannot be liquidated.
+        // Healthy positions cannot be liquidated; Carol's (beyond the limit) can.
         #expect(c.call(from: bob, to: market, data: LendingMarket.liquidate(user: alice, amount: 1))?.success == false)
+        let carol0 = try #require(c.view(market, LendingMarket.positionOf(carol)))
+        #expect(!LendingMarket.isHealthy(collateral: carol0[0], debt: carol0[1], price: Self.word(price)))
+        #expect(c.call(from: bob, to: market, data: LendingMarket.liquidate(user: carol, amount: 1000))?.success == true)
+        #expect(c.view(market, LendingMarket.positionOf(carol)) == [carol0[0] &- Self.word(BigUInt(1000) * 100_000_000 * 110 / (price * 100)),
+                                                                  carol0[1] &- 1000])
         // Price drops 20%: liquidation of half the debt seizes repay·10^8·110/(price·100).
         let newPrice = BigUInt(160_000_000)
         #expect(c.call(from: updater, to: DeFiWorld.oracle, data: PriceOracle.update(price: Self.word(newPrice)))?.success == true)
@@ -236,8 +242,9 @@ import Verification
         #expect(c.call(from: alice, to: market, data: LendingMarket.borrow(1))?.success == false)
         #expect(c.call(from: alice, to: market, data: LendingMarket.withdraw(Self.word(coll)))?.success == true)
         let totals = try #require(c.view(market, LendingMarket.totals()))
-        let bobPos = try #require(c.view(market, LendingMarket.positionOf(bob)))
-        #expect(totals == bobPos)     // only Bob's position is left
+        let carolPos = try #require(c.view(market, LendingMarket.positionOf(carol)))
+        #expect(c.view(market, LendingMarket.positionOf(bob)) == [0, 0])
+        #expect(totals == carolPos)     // only Carol's position is left
     }
 
     // MARK: Staking

@@ -11,7 +11,8 @@ import EVMState
 /// `StakingRewards` staking A for rewards in B. Every user holds A and B and has approved the
 /// pool, the market and the staking contract for an unlimited amount of both; some users start
 /// with a lending position close to the loan-to-value limit (so an oracle update can make it
-/// liquidatable) and some with a stake.
+/// liquidatable; every fourth one starts beyond it), some with a stake, and each with 20 000
+/// pool shares.
 public struct DeFiWorld: Sendable {
     public static let tokenA = Address(low: 0xdef1a0)
     public static let tokenB = Address(low: 0xdef1b0)
@@ -82,9 +83,10 @@ public struct DeFiWorld: Sendable {
             balB[u] = UInt256(500_000 + rng.next() % 1_000_000)
             for spender in [Self.pool, Self.lending, Self.staking] { allowances.append((u, spender, .max)) }
             if i % 2 == 0 {
-                // Collateral worth 2c B; debt between 60% and 74% of it (limit 75%).
+                // Collateral worth 2c B; debt between 60% and 74% of it (limit 75%), or for
+                // every fourth borrower 76–85%: already liquidatable at the genesis price.
                 let c = 50_000 + rng.next() % 100_000
-                let d = 2 * c * (60 + rng.next() % 15) / 100
+                let d = 2 * c * (i % 8 == 0 ? 76 + rng.next() % 10 : 60 + rng.next() % 15) / 100
                 positions[u] = (UInt256(c), UInt256(d))
             }
             if i % 3 != 2 { stakes[u] = UInt256(10_000 + rng.next() % 50_000) }
@@ -98,6 +100,9 @@ public struct DeFiWorld: Sendable {
         balA[Self.staking] = stakingA
         balB[Self.pool] = reserveB
         balB[Self.lending] = UInt256(20_000_000)      // lending cash
+        // Pool shares: most with the genesis provider, 20 000 with each user (so removals work).
+        var lpShares: [Address: UInt256] = [Self.liquidityProvider: reserveA]
+        for u in users { lpShares[u] = UInt256(20_000) }
         let tokenCode = ERC20Token.code(fault: faults.token)
         state.setAccount(Self.tokenA, nonce: 1, balance: .zero, code: tokenCode,
                          storage: ERC20Token.storage(balances: balA, allowances: allowances))
@@ -105,7 +110,7 @@ public struct DeFiWorld: Sendable {
                          storage: ERC20Token.storage(balances: balB, allowances: allowances))
         state.setAccount(Self.pool, nonce: 1, balance: .zero, code: ConstantProductPool.code(fault: faults.pool),
                          storage: ConstantProductPool.storage(token0: Self.tokenA, token1: Self.tokenB, reserve0: reserveA,
-                                                              reserve1: reserveB, shares: [Self.liquidityProvider: reserveA]))
+                                                              reserve1: reserveB, shares: lpShares))
         state.setAccount(Self.oracle, nonce: 1, balance: .zero, code: PriceOracle.code,
                          storage: PriceOracle.storage(updater: updater, price: Self.initialPrice, updatedAt: priceTime))
         state.setAccount(Self.lending, nonce: 1, balance: .zero, code: LendingMarket.code(fault: faults.lending),
@@ -143,10 +148,14 @@ public struct DeFiWorld: Sendable {
         case 2: return Call(to: Self.pool, data: ConstantProductPool.addLiquidity(amount(20_000), amount(40_000)))
         case 3: return Call(to: Self.pool, data: ConstantProductPool.removeLiquidity(shares: amount(5_000)))
         case 4:
-            // Oracle update: ±30% around the initial price, occasionally by a non-updater.
-            let p = 140_000_000 + rng.next() % 120_000_000
+            // Oracle update: −50%…+10% around the initial price (drops make positions
+            // liquidatable); sent by whoever the sender is, so often unauthorised.
+            let p = 100_000_000 + rng.next() % 120_000_000
             return Call(to: Self.oracle, data: PriceOracle.update(price: UInt256(p)))
-        case 5: return Call(to: Self.lending, data: LendingMarket.liquidate(user: other, amount: amount(30_000)))
+        case 5:
+            // Liquidate a user that starts with a position (even indices).
+            let borrower = users.isEmpty ? sender : users[Int(rng.next() % UInt64((users.count + 1) / 2)) * 2]
+            return Call(to: Self.lending, data: LendingMarket.liquidate(user: borrower, amount: amount(30_000)))
         case 6: return Call(to: Self.lending, data: rng.next() % 2 == 0 ? LendingMarket.borrow(amount(20_000)) : LendingMarket.repay(amount(20_000)))
         case 7: return Call(to: Self.lending, data: rng.next() % 2 == 0 ? LendingMarket.deposit(amount(50_000)) : LendingMarket.withdraw(amount(50_000)))
         case 8: return Call(to: Self.staking, data: StakingRewards.notifyRewardAmount(amount(10_000)))
