@@ -1,5 +1,6 @@
 import EVMCore
 import EVMState
+import EVMExecution
 
 extension BlockInput {
     /// The same block with `code` deployed at `address` (nonce, balance and storage kept).
@@ -113,5 +114,39 @@ extension Shrinker {
             out.replaceSubrange(at..<(at + push.immediate.count), with: relocated.bigEndianBytes.suffix(push.immediate.count))
         }
         return out
+    }
+}
+
+/// Value shrinking of the transactions in a failing input: each transaction's ether value is
+/// tried as 0, and each 32-byte calldata word (aligned to the end of the data, so a 4-byte
+/// selector stays intact) as 0, then 1 — while `failing` holds and the budget lasts.
+extension Shrinker {
+    public static func shrinkTransactionValues(_ input: BlockInput, budget: Int = 200,
+                                               failing: (BlockInput) -> Bool) -> (BlockInput, Int) {
+        var current = input
+        var steps = 0
+        var checks = 0
+        func attempt(_ i: Int, _ change: (inout RecoveredTransaction) -> Void) -> Bool {
+            guard checks < budget else { return false }
+            var b = current
+            change(&b.transactions[i])
+            guard b.transactions[i] != current.transactions[i] else { return false }
+            checks += 1
+            if failing(b) { current = b; steps += 1; return true }
+            return false
+        }
+        for i in current.transactions.indices {
+            _ = attempt(i) { $0.transaction.value = .zero }
+            let data = current.transactions[i].transaction.data
+            var start = data.count % 32
+            while start + 32 <= data.count {
+                for v: UInt256 in [.zero, .one] {
+                    let s = start
+                    if attempt(i, { $0.transaction.data.replaceSubrange(s..<(s + 32), with: v.bigEndianBytes) }) { break }
+                }
+                start += 32
+            }
+        }
+        return (current, steps)
     }
 }

@@ -16,12 +16,13 @@ public struct DeFiLedger {
     func present(_ a: Address) -> Bool { state.account(a)?.hasCode == true }
     func slot(_ a: Address, _ k: UInt256) -> UInt256 { state.storage(a, k) }
     func address(_ a: Address, _ k: UInt256) -> Address { Address(truncating: slot(a, k)) }
-    /// Entries of `a`'s storage in the k-th per-account mapping, by account. Slots 0–15 are the
-    /// contracts' configuration (token addresses, totals), not accounts: addresses 0x0–0xf are
-    /// precompiles, never holders.
-    func mapping(_ a: Address, _ k: Int) -> [Address: UInt256] {
+    /// Entries of `a`'s storage in the k-th per-account mapping, by account. For the pool, the
+    /// market and staking, slots 0–15 are configuration (token addresses, totals), not accounts
+    /// (`configSlots`): their k = 0 entries are keyed by `CALLER`, never a precompile 0x0–0xf.
+    /// A token has no configuration there: anyone can send tokens to 0x1.
+    func mapping(_ a: Address, _ k: Int, configSlots: Bool = true) -> [Address: UInt256] {
         var out: [Address: UInt256] = [:]
-        let lo = UInt256(k).shiftedLeft(160) &+ UInt256(k == 0 ? 16 : 0), hi = UInt256(k + 1).shiftedLeft(160)
+        let lo = UInt256(k).shiftedLeft(160) &+ UInt256(k == 0 && configSlots ? 16 : 0), hi = UInt256(k + 1).shiftedLeft(160)
         for (key, v) in state.storage[a] ?? [:] where !(key < lo) && key < hi && !v.isZero {
             out[Address(truncating: key)] = v
         }
@@ -38,7 +39,7 @@ public struct DeFiLedger {
     /// Token: supply = Σ balances. Nil when it holds.
     public func tokenSupplyMismatch(_ token: Address) -> (supply: String, sum: String)? {
         guard present(token) else { return nil }
-        let supply = wide(slot(token, ERC20Token.totalSupplySlot)), total = sum(mapping(token, 0))
+        let supply = wide(slot(token, ERC20Token.totalSupplySlot)), total = sum(mapping(token, 0, configSlots: false))
         return supply == total ? nil : (supply.description, total.description)
     }
 

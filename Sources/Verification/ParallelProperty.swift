@@ -82,8 +82,9 @@ public enum ParallelMatchesSerial {
             return false
         }
         let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input, failing: failing)
-        let (shrunk, codeSteps) = Shrinker.shrinkCode(fewerTxs, failing: failing)
-        let steps = txSteps + codeSteps
+        let (simplerCode, codeSteps) = Shrinker.shrinkCode(fewerTxs, failing: failing)
+        let (shrunk, valueSteps) = Shrinker.shrinkTransactionValues(simplerCode, failing: failing)
+        let steps = txSteps + codeSteps + valueSteps
         // Find the failing schedule of the shrunk input and keep its trace.
         for k in 0..<8 {
             let s = scheduleSeed &+ UInt64(k)

@@ -92,8 +92,9 @@ public enum PropertyRunner {
         func failing(_ b: BlockInput) -> Bool { p.check(b, seed: blockSeed).map { $0.difference.kind == kind } ?? false }
         let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input, failing: failing)
         let (fewerAccounts, accountSteps) = Shrinker.shrinkAccounts(fewerTxs, failing: failing)
-        let (shrunk, codeSteps) = p.shrinksCode ? Shrinker.shrinkCode(fewerAccounts, failing: failing) : (fewerAccounts, 0)
-        let steps = txSteps + accountSteps + codeSteps
+        let (simplerCode, codeSteps) = p.shrinksCode ? Shrinker.shrinkCode(fewerAccounts, failing: failing) : (fewerAccounts, 0)
+        let (shrunk, valueSteps) = Shrinker.shrinkTransactionValues(simplerCode, failing: failing)
+        let steps = txSteps + accountSteps + codeSteps + valueSteps
         if let v = p.check(shrunk, seed: blockSeed) {
             return PropertyFailure(property: p.name, variant: p.variant, runSeed: runSeed, blockSeed: blockSeed, input: shrunk,
                                    originalSize: input.transactions.count, shrinkSteps: steps, casesRun: casesRun, violation: v)
