@@ -12,11 +12,10 @@ import Verification
     @Test(arguments: PropertyCatalog.names)
     func propertyHolds(name: String) throws {
         let p = try #require(PropertyCatalog.property(named: name))
-        // Budgets in CPU seconds of a debug build (measured together, load 11 on 2 cores):
-        // the six original properties on the old blocks took 3.8 s at 40/60 cases; blocks with
-        // DeFi calls and generated programs cost ~2.5× more per case (bigger pre-state, so
-        // every state root costs more), hence fewer cases: 7.0 s for all nine (2.4 s for the
-        // six old ones at these counts on the old blocks).
+        // Budget, CPU seconds of a debug build measured in one run (load 6 on 2 cores): the six
+        // original properties on the old blocks at 40/60 cases took 3.75 s; with DeFi calls and
+        // generated programs a case costs ~2.5× more (bigger pre-state, so every state root
+        // costs more), hence fewer cases: 6.6 s for all nine at these counts.
         let cases: Int
         switch name {
         case ParallelMatchesSerial.name: cases = 30
