@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // Test targets only (generators with shrinking inside Swift Testing).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages; scripts/setup.sh installs them)
@@ -58,7 +60,10 @@ let package = Package(
         .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "Properties", dependencies: ["Verification", "_TestSupport"], path: "Properties", swiftSettings: strict),
+        .testTarget(name: "Properties",
+                    dependencies: ["Verification", "_TestSupport", .product(name: "BigInt", package: "BigInt"),
+                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                    path: "Properties", swiftSettings: strict),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "Verification", "ParallelExecutor", "_TestSupport"],
                     swiftSettings: strict),
     ]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: installs missing C libraries, builds the release CLI, then (with no arguments)
 # runs the built-in default — a state-test sample through the serial executor and through the
-# parallel executor under 20 seeded schedules, and a generated 200-transaction block compared
-# serial vs parallel. With arguments, runs `lockstep ARGS…` instead.
+# parallel executor under 20 seeded schedules, a generated 200-transaction block compared
+# serial vs parallel, and the property gate (`lockstep check`, default budget). With arguments,
+# runs `lockstep ARGS…` instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -27,3 +28,5 @@ else
 fi
 echo "== generated block: serial vs parallel (threads and 20 schedules)"
 "$bin" run --txs 200 --conflict-rate 0.3 --parallel 2 --schedule-seed 1 --schedules 20
+echo "== property gate (lockstep check, default budget)"
+"$bin" check

@@ -8,7 +8,9 @@ import _TestSupport
 /// satisfy the frame invariants. `LOCKSTEP_SMOKE_CASES` overrides the case count and
 /// `LOCKSTEP_SMOKE_SEED` the seed.
 @Suite struct SmokeTests {
-    static let defaultCases = 20_000
+    /// 100,000 programs by default, run as `shards` test cases of equal size so they use every core.
+    static let defaultCases = 100_000
+    static let shards = 5
 
     static var cases: Int {
         ProcessInfo.processInfo.environment["LOCKSTEP_SMOKE_CASES"].flatMap { Int($0) } ?? defaultCases
@@ -64,14 +66,17 @@ import _TestSupport
         return (fork, code, gas, r)
     }
 
-    @Test func randomPrograms() {
-        var rng = SeededRNG(seed: Self.seed)
+    /// Shard k runs cases with its own seed `seed &+ k`; a failure names the shard's seed and the
+    /// case index (replay: `LOCKSTEP_SMOKE_SEED=<shard seed> swift test --filter SmokeTests` reruns it as shard 0).
+    @Test(arguments: 0..<SmokeTests.shards) func randomPrograms(shard: Int) {
+        let seed = Self.seed &+ UInt64(shard)
+        var rng = SeededRNG(seed: seed)
         var statuses: [ExecutionStatus: Int] = [:]
-        let n = Self.cases
+        let n = (Self.cases + Self.shards - 1) / Self.shards
         for i in 0..<n {
             let (fork, code, gas, r) = Self.runCase(i, &rng)
             statuses[r.status, default: 0] += 1
-            let context = "case \(i) seed \(Self.seed) \(fork) gas \(gas) code \(code.hex)"
+            let context = "shard \(shard) case \(i) seed \(seed) \(fork) gas \(gas) code \(code.hex)"
             #expect(r.gasLeft >= 0 && r.gasLeft <= gas, "\(context)")
             if r.status.consumesAllGas {
                 #expect(r.gasLeft == 0 && r.output.isEmpty && r.gasRefund == 0, "\(context)")
@@ -79,7 +84,7 @@ import _TestSupport
             if r.status != .success { #expect(r.gasRefund == 0, "\(context)") }
             #expect(r.status != .callDepthExceeded && r.status != .insufficientBalance, "\(context)")
         }
-        print("smoke: \(n) programs, seed \(Self.seed):", statuses.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print("smoke shard \(shard): \(n) programs, seed \(seed):", statuses.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         // The generator must reach the interesting outcomes.
         #expect(statuses[.success, default: 0] > n / 20)
         #expect(statuses[.outOfGas, default: 0] > 0 && statuses[.stackUnderflow, default: 0] > 0)

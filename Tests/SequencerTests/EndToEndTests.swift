@@ -162,3 +162,46 @@ import Verification
                 "\(kinds)")
     }
 }
+
+/// The staking case on the verification layer's contract library (`DeFiWorld`: ERC-20 stake
+/// token A, reward token B, `StakingRewards`, `PriceOracle`): an oracle update, a stake, a
+/// transfer of the staked token to the staker, the staker's transfer that needs it, a reward
+/// notification and a claim. The library's staking pays rewards by notification, not by an
+/// oracle price (that variant is `StakingScenarioTests` above).
+@Suite(.serialized) struct LibraryStakingScenarioTests {
+    @Test(arguments: [OrderingMode.arrival, .fee])
+    func stakeTransfersNotifyClaimEqualSerialOrder(mode: OrderingMode) throws {
+        let a = World.user(0), b = World.user(1), c = World.user(2), funder = World.user(3)
+        var policy = World.policy(mode)
+        policy.feeds.append(FeedPolicy(feed: 9, maxAge: 10_000))
+        var input = World.input([], policy: policy)
+        DeFiWorld(users: [a, b, c, funder], updater: World.updater).install(in: input.pre, seed: 1)
+        let balA = input.pre.storage(DeFiWorld.tokenA, ERC20Token.balanceSlot(a))
+        let stakeAmount = balA.shiftedRight(1)
+        let needsB = balA &- stakeAmount &+ UInt256(1_000)     // affordable only after B's 5 000
+        input.stream = [
+            IntakeTx(id: 0, arrival: 20, kind: .oracleUpdate(feed: 9),
+                     tx: World.call(World.updater, nonce: 0, to: DeFiWorld.oracle, data: PriceOracle.update(price: UInt256(210_000_000)))),
+            IntakeTx(id: 1, arrival: 25, tx: World.call(a, nonce: 0, to: DeFiWorld.staking, data: StakingRewards.stake(stakeAmount))),
+            IntakeTx(id: 2, arrival: 26, tx: World.call(b, nonce: 0, to: DeFiWorld.tokenA, data: ERC20Token.transfer(to: a, amount: UInt256(5_000)))),
+            IntakeTx(id: 3, arrival: 27, tx: World.call(a, nonce: 1, to: DeFiWorld.tokenA, data: ERC20Token.transfer(to: c, amount: needsB), tip: 5)),
+            IntakeTx(id: 4, arrival: 28, tx: World.call(funder, nonce: 0, to: DeFiWorld.staking, data: StakingRewards.notifyRewardAmount(UInt256(100_000)))),
+            IntakeTx(id: 5, arrival: 29, tx: World.call(a, nonce: 2, to: DeFiWorld.staking, data: StakingRewards.claim())),
+        ]
+        let out = try sequenced(input)
+        #expect(out.order.count == 6, "\(layout(out)) \(out.rejections)")
+        let verdict = try verify(input, out)
+        #expect(verdict.passed, "\(verdict.violations)")
+        #expect(BatchVerifier.groupedParallelDifference(input: input, output: out, seed: 3) == nil, "\(mode)")
+        let serialArrival = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.stream.map(\.tx), fork: .cancun)
+        #expect(serialArrival.outcomes.allSatisfy { $0.receipt?.success == true }, "every step succeeds in arrival order")
+        if mode == .arrival {
+            // Non-conflicting transactions may share a group out of arrival order (the
+            // notification joins B's transfer); the result is the arrival-order result.
+            let pos = out.order.enumerated().reduce(into: [Int: Int]()) { $0[$1.element] = $1.offset }
+            for (x, y) in [(0, 1), (1, 3), (2, 3), (3, 5), (4, 5)] { #expect((pos[x] ?? 9) < (pos[y] ?? -1), "\(x) before \(y): \(layout(out))") }
+            let emitted = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: out.order.map { input.stream[$0].tx }, fork: .cancun)
+            #expect(emitted.stateRoot == serialArrival.stateRoot)
+        }
+    }
+}
