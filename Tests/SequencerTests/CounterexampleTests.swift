@@ -36,6 +36,7 @@ func expectCounterexample(_ rule: String, input: SequencerInput, bad: SequencerO
         Issue.record("\(rule): the stored counterexample does not reproduce")
     }
     #expect(CounterexampleStore.classify(path: url.path) == .reproduced(loaded.firstDifference.field + " expected holds actual " + loaded.firstDifference.actual))
+    if ProcessInfo.processInfo.environment["LOCKSTEP_FAULT_DIR"] == nil { try? FileManager.default.removeItem(at: url) }
 }
 
 @Suite(.serialized) struct SequencerCounterexampleTests {
