@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // Test targets only (generators with shrinking inside Swift Testing).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages; scripts/setup.sh installs them)
@@ -35,16 +37,14 @@ let package = Package(
         .target(name: "EVMExecution", dependencies: ["EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: optimized),
         .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
-        .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT"], swiftSettings: optimized),
+        .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT", "SequencerModel"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
-        // The sequencer and its verifier share only the data types in SequencerModel.
+        // The sequencer and its verifier (`BatchVerifier`, in Verification) share only the data
+        // types in SequencerModel; Verification never depends on Sequencer.
         .target(name: "SequencerModel", dependencies: ["EVMExecution", "EVMState"], swiftSettings: strict),
         .target(name: "Sequencer", dependencies: ["SequencerModel", "EVMExecution", "EVMState"], swiftSettings: strict),
-        .target(name: "BatchVerifier",
-                dependencies: ["SequencerModel", "EVMExecution", "EVMState", "ParallelExecutor", "Verification", "SMT"],
-                swiftSettings: strict),
         .executableTarget(name: "lockstep",
-                          dependencies: ["EthereumTests", "SMT", "Verification", "Sequencer", "BatchVerifier",
+                          dependencies: ["EthereumTests", "SMT", "Verification", "Sequencer",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -60,8 +60,11 @@ let package = Package(
         .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "Properties", dependencies: ["Verification", "_TestSupport"], path: "Properties", swiftSettings: strict),
-        .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "BatchVerifier", "Verification", "ParallelExecutor", "_TestSupport"],
+        .testTarget(name: "Properties",
+                    dependencies: ["Verification", "_TestSupport", .product(name: "BigInt", package: "BigInt"),
+                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                    path: "Properties", swiftSettings: strict),
+        .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "Verification", "ParallelExecutor", "_TestSupport"],
                     swiftSettings: strict),
     ]
 )

@@ -24,6 +24,15 @@ import Verification
             ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 10, maxTransactions: 30, conflictRate: 0.8),
                                           variant: .parallelFaults(.skipValidation))
         },
+        Case(label: "parallel skipValidation, generated programs only") {
+            var g = BlockGenerator(minTransactions: 6, maxTransactions: 20, senders: 64, conflictRate: 0)
+            g.defiRate = 0
+            g.programRate = 1
+            return ParallelMatchesSerialProperty(generator: g, variant: .parallelFaults(.skipValidation))
+        },
+        Case(label: "parallel skipValidation, DeFi calls") {
+            ParallelMatchesSerialProperty(generator: .defi(), variant: .parallelFaults(.skipValidation))
+        },
         Case(label: "parallel dropBeneficiaryFees") {
             ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 4, maxTransactions: 20), variant: .parallelFaults(.dropBeneficiaryFees))
         },
@@ -33,6 +42,16 @@ import Verification
         Case(label: "nonce skipNonceBump") { NonceOnceProperty(variant: .skipNonceBump) },
         Case(label: "receipts perTransactionCumulativeGas") { ReceiptsConsistentProperty(variant: .perTransactionCumulativeGas) },
         Case(label: "journal leakRevertedWrites") { JournalRevertProperty(variant: .leakRevertedWrites) },
+        Case(label: "token DeFi skipBalanceCheck") {
+            TokenConservationProperty(generator: .defi(DeFiWorld.Faults(token: .skipBalanceCheck)))
+        },
+        Case(label: "amm swappedReserves") { AMMInvariantsProperty(generator: .defi(DeFiWorld.Faults(pool: .swappedReserves))) },
+        Case(label: "lending repayKeepsTotalDebt") {
+            LendingSolvencyProperty(generator: .defi(DeFiWorld.Faults(lending: .repayKeepsTotalDebt)))
+        },
+        Case(label: "staking claimKeepsPending") {
+            StakingSolvencyProperty(generator: .defi(DeFiWorld.Faults(staking: .claimKeepsPending)))
+        },
     ]
 
     @Test(arguments: cases)
@@ -42,6 +61,15 @@ import Verification
         let f = try #require(found, "\(c.label) was not detected")
         #expect(f.input.transactions.count <= f.originalSize)
         if p.name == ParallelMatchesSerial.name { #expect(f.violation.trace != nil) }
+        if c.label.contains("generated programs") {
+            // The code shrinker ran: some contract of the shrunk input is shorter than generated.
+            let original = p.generator.generate(seed: f.blockSeed).pre
+            let shorter = f.input.pre.accounts.contains { a, acct in
+                guard acct.hasCode, let o = original.account(a) else { return false }
+                return f.input.pre.code(hash: acct.codeHash).bytes.count < original.code(hash: o.codeHash).bytes.count
+            }
+            #expect(shorter, "no contract code was shrunk")
+        }
 
         // LOCKSTEP_FAULT_DIR keeps the files (to try `lockstep replay`/`report` on them); by
         // default they go to a temporary folder that is removed.

@@ -393,7 +393,11 @@ final class BuildRun {
                 case .valid(let pa): prediction = pa
                 }
                 // Keep the order of conflicting transactions (R6, R10 and serial equivalence).
-                if skipped.contains(where: { $0.1.map { $0.conflicts(with: prediction) } ?? ($0.0.members.contains { m in byId[m]?.lane == t.lane }) }) {
+                // Without a prediction, only a skipped lane *predecessor* holds this one back: a
+                // skipped successor (fee order can rank it first) must not block the
+                // transaction it waits for.
+                if skipped.contains(where: { $0.1.map { $0.conflicts(with: prediction) }
+                        ?? ($0.0.members.contains { m in byId[m].map { $0.lane == t.lane && $0.seq < t.seq } ?? false }) }) {
                     skipped.append((unit, prediction)); continue
                 }
                 if groupAccess.conflicts(with: prediction) { skipped.append((unit, prediction)); continue }

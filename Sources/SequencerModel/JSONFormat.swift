@@ -42,29 +42,29 @@ enum JNum {
     }
 }
 
-public struct StreamFile: Codable {
-    public struct Block: Codable {
+public struct StreamFile: Codable, Equatable, Sendable {
+    public struct Block: Codable, Equatable, Sendable {
         var coinbase: String; var number: UInt64; var timestamp: UInt64; var gasLimit: UInt64
         var baseFee: String; var chainId: String
     }
-    public struct AccountJ: Codable {
+    public struct AccountJ: Codable, Equatable, Sendable {
         var address: String; var nonce: UInt64; var balance: String; var code: String?; var storage: [String: String]?
     }
-    public struct FeedJ: Codable {
+    public struct FeedJ: Codable, Equatable, Sendable {
         var feed: UInt64; var maxAge: UInt64; var initialUpdateTime: UInt64?; var downtimeEnd: UInt64?; var grace: UInt64?
     }
-    public struct PolicyJ: Codable {
+    public struct PolicyJ: Codable, Equatable, Sendable {
         var ordering: String?; var fairnessWindow: UInt64?; var batchInterval: UInt64?; var maxGroupsPerBatch: Int?
         var maxTxsPerGroup: Int?; var deferralBound: Int?; var feeds: [FeedJ]?; var pools: [String]?; var expressStart: UInt64?
     }
-    public struct AccessJ: Codable { var address: String; var storageKeys: [String] }
-    public struct AuthJ: Codable { var chainId: String; var address: String; var nonce: UInt64; var yParity: UInt8; var r: String; var s: String }
-    public struct TxJ: Codable {
+    public struct AccessJ: Codable, Equatable, Sendable { var address: String; var storageKeys: [String] }
+    public struct AuthJ: Codable, Equatable, Sendable { var chainId: String; var address: String; var nonce: UInt64; var yParity: UInt8; var r: String; var s: String }
+    public struct TxJ: Codable, Equatable, Sendable {
         var type: UInt8; var nonce: UInt64; var maxFeePerGas: String; var maxPriorityFeePerGas: String; var gasLimit: UInt64
         var to: String?; var value: String?; var data: String?; var accessList: [AccessJ]?; var authorizationList: [AuthJ]?
     }
-    public struct BundleJ: Codable { var id: UInt64; var index: Int; var size: Int }
-    public struct EntryJ: Codable {
+    public struct BundleJ: Codable, Equatable, Sendable { var id: UInt64; var index: Int; var size: Int }
+    public struct EntryJ: Codable, Equatable, Sendable {
         var id: Int; var arrival: UInt64; var kind: String?; var actor: String?; var nonceKey: String?; var sender: String
         var tx: TxJ; var bundle: BundleJ?; var expressSeq: UInt64?
     }
@@ -72,6 +72,13 @@ public struct StreamFile: Codable {
 
     /// Writes an input as a stream file (pre-state accounts sorted by address).
     public static func encode(_ i: SequencerInput) -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? enc.encode(StreamFile(i))) ?? Data()
+    }
+
+    /// The file form of an input: every value concrete, so decoding gives the same input back.
+    public init(_ i: SequencerInput) {
         func kind(_ k: TxKind) -> String {
             switch k {
             case .user: return "user"
@@ -109,12 +116,13 @@ public struct StreamFile: Codable {
                           expressSeq: e.expressSeq)
         }
         let b = i.block
-        let f = StreamFile(fork: "\(i.fork)", block: Block(coinbase: b.coinbase.hexString, number: b.number, timestamp: b.timestamp,
-                                                             gasLimit: b.gasLimit, baseFee: b.baseFee.hexString, chainId: b.chainId.hexString),
-                           pre: pre, policy: policy, stream: stream)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? enc.encode(f)) ?? Data()
+        self.init(fork: "\(i.fork)", block: Block(coinbase: b.coinbase.hexString, number: b.number, timestamp: b.timestamp,
+                                                 gasLimit: b.gasLimit, baseFee: b.baseFee.hexString, chainId: b.chainId.hexString),
+                  pre: pre, policy: policy, stream: stream)
+    }
+
+    init(fork: String, block: Block, pre: [AccountJ], policy: PolicyJ, stream: [EntryJ]) {
+        self.fork = fork; self.block = block; self.pre = pre; self.policy = policy; self.stream = stream
     }
 
     public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerInput {
@@ -123,7 +131,8 @@ public struct StreamFile: Codable {
         return try file.input()
     }
 
-    func input() throws(SequencerJSONError) -> SequencerInput {
+    /// The input this file describes; a bad value is an error naming the field.
+    public func input() throws(SequencerJSONError) -> SequencerInput {
         guard let fork = Hardfork.allCases.first(where: { "\($0)".lowercased() == self.fork.lowercased() }) else { throw .field("fork", self.fork) }
         let env = BlockEnv(coinbase: try JNum.address(block.coinbase, "block.coinbase"), number: block.number, timestamp: block.timestamp,
                            gasLimit: block.gasLimit, baseFee: try JNum.u256(block.baseFee, "block.baseFee"), excessBlobGas: 0,
@@ -194,11 +203,11 @@ extension StreamFile.EntryJ {
 }
 
 /// The batches file.
-public struct BatchesFile: Codable {
-    struct TxAccessJ: Codable { var id: Int; var reads: [String]; var writes: [String]; var accessList: [StreamFile.AccessJ] }
-    struct BALJ: Codable { var address: String; var storageWrites: [String: [Int]]; var storageReads: [String]; var accountChanges: [Int] }
-    struct BatchJ: Codable { var index: Int; var time: UInt64; var groups: [[Int]]; var access: [TxAccessJ]; var blockAccessList: [BALJ] }
-    struct RejectionJ: Codable { var id: Int; var batch: Int; var reason: String }
+public struct BatchesFile: Codable, Equatable, Sendable {
+    struct TxAccessJ: Codable, Equatable, Sendable { var id: Int; var reads: [String]; var writes: [String]; var accessList: [StreamFile.AccessJ] }
+    struct BALJ: Codable, Equatable, Sendable { var address: String; var storageWrites: [String: [Int]]; var storageReads: [String]; var accountChanges: [Int] }
+    struct BatchJ: Codable, Equatable, Sendable { var index: Int; var time: UInt64; var groups: [[Int]]; var access: [TxAccessJ]; var blockAccessList: [BALJ] }
+    struct RejectionJ: Codable, Equatable, Sendable { var id: Int; var batch: Int; var reason: String }
     var batches: [BatchJ]
     var rejections: [RejectionJ]
 
@@ -217,18 +226,24 @@ public struct BatchesFile: Codable {
     }
 
     public static func encode(_ o: SequencerOutput) -> Data {
-        let f = BatchesFile(batches: o.batches.map { b in
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? enc.encode(BatchesFile(o))) ?? Data()
+    }
+
+    init(batches: [BatchJ], rejections: [RejectionJ]) { self.batches = batches; self.rejections = rejections }
+
+    /// The file form of an output (rejection reasons as text).
+    public init(_ o: SequencerOutput) {
+        self.init(batches: o.batches.map { b in
             BatchJ(index: b.index, time: b.time, groups: b.groups,
-                   access: b.access.map { TxAccessJ(id: $0.id, reads: $0.reads.map(key), writes: $0.writes.map(key),
+                   access: b.access.map { TxAccessJ(id: $0.id, reads: $0.reads.map(Self.key), writes: $0.writes.map(Self.key),
                                                      accessList: $0.accessList.map { StreamFile.AccessJ(address: $0.address.hexString, storageKeys: $0.storageKeys.map { $0.word.hexString }) }) },
                    blockAccessList: b.blockAccessList.map { e in
                        BALJ(address: e.address.hexString,
                             storageWrites: Dictionary(uniqueKeysWithValues: zip(e.writtenSlots.map(\.hexString), e.writers)),
                             storageReads: e.storageReads.map(\.hexString), accountChanges: e.accountChanges) })
         }, rejections: o.rejections.map { RejectionJ(id: $0.id, batch: $0.batch, reason: $0.reason.description) })
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? enc.encode(f)) ?? Data()
     }
 
     /// Decodes a batches file. Rejection reasons are informational text and come back as
@@ -236,13 +251,18 @@ public struct BatchesFile: Codable {
     public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerOutput {
         let f: BatchesFile
         do { f = try JSONDecoder().decode(BatchesFile.self, from: data) } catch { throw .malformed("\(error)") }
+        return try f.output()
+    }
+
+    /// The output this file describes (rejection reasons come back as `.invalid(text)`).
+    public func output() throws(SequencerJSONError) -> SequencerOutput {
         var batches: [Batch] = []
-        for b in f.batches {
+        for b in self.batches {
             var access: [TxAccess] = []
             for a in b.access {
                 var r: [AccessKey] = [], w: [AccessKey] = []
-                for s in a.reads { r.append(try parseKey(s)) }
-                for s in a.writes { w.append(try parseKey(s)) }
+                for s in a.reads { r.append(try Self.parseKey(s)) }
+                for s in a.writes { w.append(try Self.parseKey(s)) }
                 var list: [AccessListEntry] = []
                 for e in a.accessList {
                     var keys: [Bytes32] = []
@@ -253,6 +273,6 @@ public struct BatchesFile: Codable {
             }
             batches.append(Batch(index: b.index, time: b.time, groups: b.groups, access: access, blockAccessList: []))
         }
-        return SequencerOutput(batches: batches, rejections: f.rejections.map { Rejection(id: $0.id, reason: .invalid($0.reason), batch: $0.batch) })
+        return SequencerOutput(batches: batches, rejections: rejections.map { Rejection(id: $0.id, reason: .invalid($0.reason), batch: $0.batch) })
     }
 }

@@ -76,7 +76,11 @@ public enum SampleContracts {
 
 /// Seeded generator of multi-transaction blocks over a small pool of accounts and contracts,
 /// with a controlled conflict rate: `conflictRate` is the probability that a transaction
-/// targets one of the few "hot" accounts/contracts rather than its own cold ones.
+/// targets one of the few "hot" accounts/contracts rather than its own cold ones. The mix:
+/// ether transfers, counters, chained reads/writes, the sample token, reverts, self-destructs,
+/// balance reads, CREATE factories and creation transactions, plus (`defiRate`) calls into the
+/// DeFi world — hot ones hit the pool, the oracle and the market's totals, cold ones the
+/// sender's own token balances and positions.
 public struct BlockGenerator: Sendable {
     public var fork: Hardfork = .cancun
     public var minTransactions = 2
@@ -85,6 +89,21 @@ public struct BlockGenerator: Sendable {
     public var conflictRate = 0.3
     /// Code deployed at the token address (a faulty variant in fault-detection tests).
     public var tokenCode: [UInt8] = SampleContracts.token
+    /// Probability that a transaction is a call into the DeFi world (`DeFiWorld`: two tokens,
+    /// an AMM pool, an oracle, a lending market, staking), installed in the pre-state when > 0.
+    /// 0 reproduces the blocks of earlier versions exactly (the benchmarks rely on that).
+    public var defiRate = 0.3
+    /// Test-only faults of the DeFi contracts.
+    public var defiFaults = DeFiWorld.Faults()
+    /// When the size range reaches past `smallBlockMax`, only this fraction of blocks is drawn
+    /// from the whole range [min, max]; the rest from [min, smallBlockMax]. Big blocks are
+    /// sampled less often so a budget of cases costs about the same.
+    public var largeBlockRate = 0.125
+    /// Probability that a transaction calls one of the generated programs (`programs`,
+    /// installed in the pre-state when > 0); 0 reproduces earlier versions' blocks.
+    public var programRate = 0.15
+    public var programs = ProgramGenerator()
+    public var smallBlockMax = 40
 
     public init(fork: Hardfork = .cancun, minTransactions: Int = 2, maxTransactions: Int = 200, senders: Int = 16,
                 conflictRate: Double = 0.3) {
@@ -128,7 +147,18 @@ public struct BlockGenerator: Sendable {
             pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: UInt256(rng.next() % 1000), code: [], storage: [:])
         }
 
-        let count = minTransactions + Int(rng.next() % UInt64(max(1, maxTransactions - minTransactions + 1)))
+        let world = DeFiWorld(users: (0..<senders).map(BlockGenerator.senderAddress), updater: BlockGenerator.senderAddress(0),
+                              faults: defiFaults, priceTime: 1000)
+        if defiRate > 0 { world.install(in: pre, seed: seed) }
+        var programRNG = SplitMix64(seed: seed ^ 0x9e0_9a11)   // separate stream: the main one stays as before
+        if programRate > 0 { programs.install(in: pre, rng: &programRNG) }
+
+        var upper = maxTransactions
+        if maxTransactions > smallBlockMax && minTransactions < smallBlockMax,
+           Double(rng.next() % 1000) / 1000 >= largeBlockRate {
+            upper = smallBlockMax
+        }
+        let count = minTransactions + Int(rng.next() % UInt64(max(1, upper - minTransactions + 1)))
         var nonces = [UInt64](repeating: 0, count: senders)
         var txs: [RecoveredTransaction] = []
         let baseFee = UInt256(7)
@@ -142,6 +172,23 @@ public struct BlockGenerator: Sendable {
             var tx = Transaction(type: .dynamicFee, chainId: 1, nonce: nonce, gasPrice: 20, maxPriorityFeePerGas: UInt256(rng.next() % 3),
                                  maxFeePerGas: 20, gasLimit: 200_000, to: nil, value: .zero, data: [])
             func word(_ v: UInt256) -> [UInt8] { v.bigEndianBytes }
+            if defiRate > 0, Double(rng.next() % 1000) / 1000 < defiRate {
+                let call = world.randomCall(sender: sender, hot: hot, rng: &rng)
+                tx.to = call.to
+                tx.data = call.data
+                tx.gasLimit = 400_000
+                txs.append(RecoveredTransaction(transaction: tx, sender: sender))
+                continue
+            }
+            if programRate > 0, Double(rng.next() % 1000) / 1000 < programRate {
+                let targets = hot ? 2 : programs.contracts
+                tx.to = ProgramGenerator.address(Int(rng.next() % UInt64(targets)))
+                tx.data = ProgramGenerator.calldata(rng: &rng)
+                tx.value = UInt256(rng.next() % 3)
+                tx.gasLimit = 300_000
+                txs.append(RecoveredTransaction(transaction: tx, sender: sender))
+                continue
+            }
             switch rng.next() % 9 {
             case 0:  // ether transfer
                 let r = hot ? Int(rng.next() % 3) : Int(rng.next() % UInt64(senders))

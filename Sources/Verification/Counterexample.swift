@@ -4,6 +4,7 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
+import SequencerModel
 
 /// Why a counterexample file could not be read. Every case names the field (as a JSON path).
 public enum CounterexampleError: Error, Equatable, CustomStringConvertible {
@@ -124,6 +125,10 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
     public var expected: ResultSide
     public var actual: ResultSide
     public var firstDifference: Difference
+    /// Present only for sequencer-rule counterexamples (`property` = `sequencer_rules`): the
+    /// stream, the offending batches and the verifier's violations. Absent (and not encoded)
+    /// for every other property, so older files keep their bytes and hashes.
+    public var sequencer: SequencerCase?
 
     // MARK: Building
 
@@ -226,6 +231,11 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
             let file = try dec.decode(CounterexampleFile.self, from: data)
             _ = try file.blockInput()
             _ = try file.scheduleTrace()
+            if let seq = file.sequencer {
+                if file.property != SequencerCase.property { throw CounterexampleError.unknownProperty(file.property) }
+                _ = try seq.decoded()
+                return file
+            }
             if PropertyCatalog.property(named: file.property) == nil { throw CounterexampleError.unknownProperty(file.property) }
             if ExecutorVariant(name: file.variant) == nil { throw CounterexampleError.unknownVariant(file.variant) }
             return file
@@ -362,6 +372,7 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
 
     /// Re-runs the stored input (with the stored schedule) against the stored property/variant.
     public func replay() throws(CounterexampleError) -> ReplayOutcome {
+        if let seq = sequencer { return try seq.replay(stored: firstDifference, variant: variant) }
         guard let variant = ExecutorVariant(name: variant) else { throw .unknownVariant(self.variant) }
         guard let p = PropertyCatalog.property(named: property, variant: variant) else { throw .unknownProperty(property) }
         let input = try blockInput()

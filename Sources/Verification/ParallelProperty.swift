@@ -71,15 +71,20 @@ public enum ParallelMatchesSerial {
 
     static func shrinkFailure(input: BlockInput, blockSeed: UInt64, scheduleSeed: UInt64, workers: Int, bias: Double,
                               faults: ParallelExecutor.Faults, casesRun: Int) -> ParallelFailure {
-        // A candidate still fails if some schedule seed near the original makes it fail.
+        // A candidate still fails if some schedule seed near the original makes it fail with a
+        // difference of the original kind.
+        let kind = check(input, driver: .deterministic(seed: scheduleSeed, workers: workers, abortBias: bias), faults: faults).difference?.kind
         func failing(_ b: BlockInput) -> Bool {
             for k in 0..<8 {
                 let d = check(b, driver: .deterministic(seed: scheduleSeed &+ UInt64(k), workers: workers, abortBias: bias), faults: faults).difference
-                if d != nil { return true }
+                if let d, d.kind == kind { return true }
             }
             return false
         }
-        let (shrunk, steps) = Shrinker.shrinkTransactions(input, failing: failing)
+        let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input, failing: failing)
+        let (simplerCode, codeSteps) = Shrinker.shrinkCode(fewerTxs, failing: failing)
+        let (shrunk, valueSteps) = Shrinker.shrinkTransactionValues(simplerCode, failing: failing)
+        let steps = txSteps + codeSteps + valueSteps
         // Find the failing schedule of the shrunk input and keep its trace.
         for k in 0..<8 {
             let s = scheduleSeed &+ UInt64(k)

@@ -87,9 +87,14 @@ public enum PropertyRunner {
     }
 
     static func shrink(_ p: any BlockProperty, input: BlockInput, runSeed: UInt64, blockSeed: UInt64, casesRun: Int) -> PropertyFailure? {
-        let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input) { p.check($0, seed: blockSeed) != nil }
-        let (shrunk, accountSteps) = Shrinker.shrinkAccounts(fewerTxs) { p.check($0, seed: blockSeed) != nil }
-        let steps = txSteps + accountSteps
+        // A candidate counts as failing only with a difference of the original kind.
+        let kind = p.check(input, seed: blockSeed)?.difference.kind
+        func failing(_ b: BlockInput) -> Bool { p.check(b, seed: blockSeed).map { $0.difference.kind == kind } ?? false }
+        let (fewerTxs, txSteps) = Shrinker.shrinkTransactions(input, failing: failing)
+        let (fewerAccounts, accountSteps) = Shrinker.shrinkAccounts(fewerTxs, failing: failing)
+        let (simplerCode, codeSteps) = p.shrinksCode ? Shrinker.shrinkCode(fewerAccounts, failing: failing) : (fewerAccounts, 0)
+        let (shrunk, valueSteps) = Shrinker.shrinkTransactionValues(simplerCode, failing: failing)
+        let steps = txSteps + accountSteps + codeSteps + valueSteps
         if let v = p.check(shrunk, seed: blockSeed) {
             return PropertyFailure(property: p.name, variant: p.variant, runSeed: runSeed, blockSeed: blockSeed, input: shrunk,
                                    originalSize: input.transactions.count, shrinkSteps: steps, casesRun: casesRun, violation: v)

@@ -11,6 +11,33 @@ public struct ResultDifference: Sendable, Equatable, CustomStringConvertible {
     public var expected: String
     public var actual: String
     public var description: String { "\(field) expected \(expected) actual \(actual)" }
+
+    public init(field: String, expected: String, actual: String) {
+        self.field = field; self.expected = expected; self.actual = actual
+    }
+
+    /// The field with every number (decimal or `0x…` hex: indices, addresses, slots) replaced
+    /// by `#`: what kind of difference this is. Shrinking keeps a candidate only when its
+    /// failure is of the original kind, so a simplification that breaks something else (say,
+    /// a token contract shrunk to `return true`) is not mistaken for the bug being shrunk.
+    public var kind: String {
+        let c = Array(field.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        func isHex(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66) }
+        while i < c.count {
+            guard isDigit(c[i]) else { out.append(c[i]); i += 1; continue }
+            if c[i] == 0x30, i + 1 < c.count, c[i + 1] | 0x20 == 0x78 {   // 0x…
+                i += 2
+                while i < c.count, isHex(c[i]) { i += 1 }
+            } else {
+                while i < c.count, isDigit(c[i]) { i += 1 }
+            }
+            out.append(0x23)   // #
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 public enum ResultComparison {

@@ -28,6 +28,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the parallel executor section.")
     var noParallel = false
 
+    @Flag(name: .long, help: "Only the sequencer section (SequencerBench.swift): throughput, exposed parallelism, verifier time per batch.")
+    var sequencer = false
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
@@ -39,6 +42,7 @@ struct BenchCommand: ParsableCommand {
         print("lockstep bench: \(repeats) timed runs per row after one warm-up, median; " +
               "\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
         print("")
+        if sequencer { return try sequencerSection() }
         var rows: [[String]] = []
 
         // Keccak-256 of 32 bytes, the common case (storage keys, trie nodes).

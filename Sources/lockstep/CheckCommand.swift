@@ -38,8 +38,15 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Check a deliberately faulty executor variant instead of the real one (to see the gate fail): dropRefund, mintEther, skipNonceBump, perTransactionCumulativeGas, leakRevertedWrites, parallel:skipValidation, parallel:dropBeneficiaryFees.", valueName: "name"))
     var variant: String = "reference"
 
+    @Option(name: .long, help: ArgumentHelp("Deploy a deliberately faulty DeFi contract in the generated blocks (repeatable): \(DeFiWorld.Faults.names.joined(separator: ", ")).", valueName: "contract:fault"))
+    var contractFault: [String] = []
+
     func run() throws {
         guard let executor = ExecutorVariant(name: variant) else { throw usage("unknown --variant \(variant)") }
+        var faults = DeFiWorld.Faults()
+        for name in contractFault where !faults.insert(named: name) {
+            throw usage("unknown --contract-fault \(name); known: \(DeFiWorld.Faults.names.joined(separator: ", "))")
+        }
         guard let runSeed = parseSeed(seed) else { throw usage("--seed \(seed) is not a decimal or 0x-hex 64-bit number") }
         guard let shard = Shard(parsing: shard) else { throw usage("--shard \(self.shard) must be K/N with 1 ≤ K ≤ N") }
         if let c = cases, c < 0 { throw usage("--cases must be ≥ 0") }
@@ -52,6 +59,12 @@ struct CheckCommand: ParsableCommand {
             properties.append(p)
         }
         if properties.isEmpty { properties = PropertyCatalog.names.compactMap { PropertyCatalog.property(named: $0, variant: executor) } }
+        if faults != DeFiWorld.Faults() {
+            for i in properties.indices {
+                properties[i].generator.defiFaults = faults
+                if properties[i].generator.defiRate == 0 { properties[i].generator.defiRate = 0.3 }
+            }
+        }
         let caseLimit = cases ?? (seconds == nil ? 100 : Int.max)
 
         let start = ContinuousClock.now

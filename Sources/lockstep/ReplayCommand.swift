@@ -2,6 +2,7 @@ import ArgumentParser
 import EVMExecution
 import EVMInterpreter
 import Foundation
+import SequencerModel
 import Verification
 
 /// `lockstep replay FILE [--trace]`
@@ -40,6 +41,15 @@ struct ReplayCommand: ParsableCommand {
         if let s = cx.schedule {
             print("Schedule (\(s.workers) workers, \(s.steps.count) steps): "
                   + s.steps.filter { $0.action != .fetch }.map(\.description).joined(separator: ", "))
+        }
+        if let seq = cx.sequencer {
+            if let (stream, out) = try? seq.decoded() {
+                print("Sequencer rule \(seq.rule): \(stream.stream.count) stream transactions (ids \(stream.stream.map(\.id))); batches (groups of ids, in order):")
+                for b in out.batches { print("  batch \(b.index) @\(b.time): \(b.groups)") }
+                for r in out.rejections { print("  rejected \(r.id) (batch \(r.batch)): \(r.reason)") }
+            }
+            print("Stored violations:")
+            for v in seq.violations { print("  \(v)") }
         }
         print("Stored first difference: \(cx.firstDifference.field) expected \(cx.firstDifference.expected) actual \(cx.firstDifference.actual)")
         if trace {

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 import SequencerModel
 import Sequencer
-import BatchVerifier
+import Verification
 import ParallelExecutor
 
 // MARK: A fixed scenario with one instance of every rule's situation
@@ -47,6 +47,9 @@ enum Scenario {
 
     static let input = World.input(stream())
 }
+
+typealias World = SequencerWorld
+typealias StreamGenerator = SequencerStreamGenerator
 
 func sequenced(_ input: SequencerInput) throws -> SequencerOutput { try Sequencer.sequence(input) }
 
@@ -128,6 +131,7 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
         if !txs.isEmpty {
             #expect(v.violations.contains { $0.rule == rule && txs.isSubset(of: Set($0.txs)) }, "\(rule) should name \(txs): \(v.violations)")
         }
+        try expectCounterexample(rule, input: input ?? self.input, bad: bad)
     }
 
     @Test func r16SilentDrop() throws { try expectCaught("R16", rebuilt(out, removing(19, from: layout(out))), txs: [19]) }
@@ -238,6 +242,7 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
     @Test func r14ParallelDiffersFromSerial() throws {
         let v = try BatchVerifier.verify(input: input, output: out, parallelFaults: .dropBeneficiaryFees)
         #expect(v.violations.contains { $0.rule == "R14" && $0.explanation.contains("differs from serial") }, "\(v.violations)")
+        try expectCounterexample("R14", input: input, bad: out, variant: "parallel:dropBeneficiaryFees")
     }
 
     @Test func r15UnderPredictedAccess() throws {
@@ -380,6 +385,7 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
         let bad = rebuilt(out, [(0, [[1], [0]])])
         let bv = try verify(input, bad)
         #expect(bv.violates("R3"), "\(bv.violations)")
+        try expectCounterexample("R3", input: input, bad: bad)
     }
 }
 

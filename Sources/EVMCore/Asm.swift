@@ -2,6 +2,10 @@ import EVMCore
 
 /// A tiny bytecode builder: `Asm.push(1) + .push(2) + .add + .returnTop`.
 ///
+/// Shared by the interpreter tests and by `Verification` (whose `Assembly` adds labels on top
+/// of it to write the sample contracts). It is a programmer's tool: the `precondition`s below
+/// guard widths a caller writes literally (PUSH 1…32, DUP/SWAP 1…16, LOG 0…4), never data.
+///
 /// Every opcode is a static member named after its mnemonic in lower case (`return` needs
 /// backticks); PUSH/DUP/SWAP/LOG take their width as an argument. `push` picks the shortest
 /// PUSHn (PUSH1 for zero, so the code runs before Shanghai; use `.push0` explicitly).

@@ -1,0 +1,171 @@
+import EVMCore
+import EVMState
+
+/// A deployed set of the sample DeFi contracts at fixed addresses, with funded users, and the
+/// transactions that use them. Generated blocks, the contract tests and sequencer scenarios all
+/// start from `install(in:)`.
+///
+/// Layout: token A (`tokenA`) and token B (`tokenB`); an A/B `ConstantProductPool` (token0 = A);
+/// a `PriceOracle` quoting A in B (starting at `initialPrice` = 2·10^8, i.e. 1 A = 2 B) updated
+/// by `updater`; a `LendingMarket` with A as collateral and B as debt, funded with B; a
+/// `StakingRewards` staking A for rewards in B. Every user holds A and B and has approved the
+/// pool, the market and the staking contract for an unlimited amount of both; some users start
+/// with a lending position close to the loan-to-value limit (so an oracle update can make it
+/// liquidatable; every fourth one starts beyond it), some with a stake, and each with 20 000
+/// pool shares.
+public struct DeFiWorld: Sendable {
+    public static let tokenA = Address(low: 0xdef1a0)
+    public static let tokenB = Address(low: 0xdef1b0)
+    public static let pool = Address(low: 0xdef1c0)
+    public static let oracle = Address(low: 0xdef1d0)
+    public static let lending = Address(low: 0xdef1e0)
+    public static let staking = Address(low: 0xdef1f0)
+    /// The genesis liquidity provider of the pool (holds all initial shares; not a sender).
+    public static let liquidityProvider = Address(low: 0xdef1_11)
+    public static let initialPrice = UInt256(200_000_000)
+    public static var tokens: [Address] { [tokenA, tokenB] }
+    public static var contracts: [Address] { [tokenA, tokenB, pool, oracle, lending, staking] }
+
+    /// Test-only faults of the contracts (all `.none` for the real ones).
+    public struct Faults: Sendable, Equatable {
+        public var token: ERC20Token.Fault = .none
+        public var pool: ConstantProductPool.Fault = .none
+        public var lending: LendingMarket.Fault = .none
+        public var staking: StakingRewards.Fault = .none
+        public init(token: ERC20Token.Fault = .none, pool: ConstantProductPool.Fault = .none,
+                    lending: LendingMarket.Fault = .none, staking: StakingRewards.Fault = .none) {
+            self.token = token; self.pool = pool; self.lending = lending; self.staking = staking
+        }
+
+        /// Every fault by its CLI name `contract:fault`.
+        public static var names: [String] {
+            ERC20Token.Fault.allCases.dropFirst().map { "token:\($0.rawValue)" }
+                + ConstantProductPool.Fault.allCases.dropFirst().map { "pool:\($0.rawValue)" }
+                + LendingMarket.Fault.allCases.dropFirst().map { "lending:\($0.rawValue)" }
+                + StakingRewards.Fault.allCases.dropFirst().map { "staking:\($0.rawValue)" }
+        }
+
+        /// Adds the fault named `contract:fault` (see `names`); false for an unknown name.
+        public mutating func insert(named name: String) -> Bool {
+            let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return false }
+            switch parts[0] {
+            case "token": guard let f = ERC20Token.Fault(rawValue: parts[1]) else { return false }; token = f
+            case "pool": guard let f = ConstantProductPool.Fault(rawValue: parts[1]) else { return false }; pool = f
+            case "lending": guard let f = LendingMarket.Fault(rawValue: parts[1]) else { return false }; lending = f
+            case "staking": guard let f = StakingRewards.Fault(rawValue: parts[1]) else { return false }; staking = f
+            default: return false
+            }
+            return true
+        }
+    }
+
+    public var users: [Address]
+    public var updater: Address
+    public var faults: Faults
+    /// `updatedAt` of the genesis price (the block timestamp keeps it fresh).
+    public var priceTime: UInt64
+
+    public init(users: [Address], updater: Address, faults: Faults = Faults(), priceTime: UInt64 = 1000) {
+        self.users = users; self.updater = updater; self.faults = faults; self.priceTime = priceTime
+    }
+
+    /// Deploys the contracts and funds the users in `state`. `seed` varies the amounts (users'
+    /// balances, positions and stakes); the same seed gives the same state.
+    public func install(in state: InMemoryState, seed: UInt64 = 0) {
+        var rng = SplitMix64(seed: seed ^ 0xdef1)
+        var balA: [Address: UInt256] = [:], balB: [Address: UInt256] = [:]
+        var positions: [Address: (collateral: UInt256, debt: UInt256)] = [:]
+        var stakes: [Address: UInt256] = [:]
+        var allowances: [(owner: Address, spender: Address, amount: UInt256)] = []
+        for (i, u) in users.enumerated() {
+            balA[u] = UInt256(500_000 + rng.next() % 1_000_000)
+            balB[u] = UInt256(500_000 + rng.next() % 1_000_000)
+            for spender in [Self.pool, Self.lending, Self.staking] { allowances.append((u, spender, .max)) }
+            if i % 2 == 0 {
+                // Collateral worth 2c B; debt between 60% and 74% of it (limit 75%), or for
+                // every fourth borrower 76–85%: already liquidatable at the genesis price.
+                let c = 50_000 + rng.next() % 100_000
+                let d = 2 * c * (i % 8 == 0 ? 76 + rng.next() % 10 : 60 + rng.next() % 15) / 100
+                positions[u] = (UInt256(c), UInt256(d))
+            }
+            if i % 3 != 2 { stakes[u] = UInt256(10_000 + rng.next() % 50_000) }
+        }
+        let reserveA = UInt256(5_000_000), reserveB = UInt256(10_000_000)
+        var lendingA = UInt256.zero, stakingA = UInt256.zero
+        for (_, p) in positions { lendingA = lendingA &+ p.collateral }
+        for (_, s) in stakes { stakingA = stakingA &+ s }
+        balA[Self.pool] = reserveA
+        balA[Self.lending] = lendingA
+        balA[Self.staking] = stakingA
+        balB[Self.pool] = reserveB
+        balB[Self.lending] = UInt256(20_000_000)      // lending cash
+        // Pool shares: most with the genesis provider, 20 000 with each user (so removals work).
+        var lpShares: [Address: UInt256] = [Self.liquidityProvider: reserveA]
+        for u in users { lpShares[u] = UInt256(20_000) }
+        let tokenCode = ERC20Token.code(fault: faults.token)
+        state.setAccount(Self.tokenA, nonce: 1, balance: .zero, code: tokenCode,
+                         storage: ERC20Token.storage(balances: balA, allowances: allowances))
+        state.setAccount(Self.tokenB, nonce: 1, balance: .zero, code: tokenCode,
+                         storage: ERC20Token.storage(balances: balB, allowances: allowances))
+        state.setAccount(Self.pool, nonce: 1, balance: .zero, code: ConstantProductPool.code(fault: faults.pool),
+                         storage: ConstantProductPool.storage(token0: Self.tokenA, token1: Self.tokenB, reserve0: reserveA,
+                                                              reserve1: reserveB, shares: lpShares))
+        state.setAccount(Self.oracle, nonce: 1, balance: .zero, code: PriceOracle.code,
+                         storage: PriceOracle.storage(updater: updater, price: Self.initialPrice, updatedAt: priceTime))
+        state.setAccount(Self.lending, nonce: 1, balance: .zero, code: LendingMarket.code(fault: faults.lending),
+                         storage: LendingMarket.storage(collateralToken: Self.tokenA, debtToken: Self.tokenB, oracle: Self.oracle,
+                                                        positions: positions))
+        state.setAccount(Self.staking, nonce: 1, balance: .zero, code: StakingRewards.code(fault: faults.staking),
+                         storage: StakingRewards.storage(stakeToken: Self.tokenA, rewardToken: Self.tokenB, stakes: stakes))
+    }
+
+    /// A contract call: target and calldata.
+    public struct Call: Sendable, Equatable {
+        public var to: Address
+        public var data: [UInt8]
+        public init(to: Address, data: [UInt8]) { self.to = to; self.data = data }
+    }
+
+    /// A random call of `sender` against the contracts. `hot` concentrates on the shared
+    /// state everyone touches (the pool's reserves, the oracle, the market's totals); cold calls
+    /// mostly touch the sender's own balances. Amounts are drawn so that most calls succeed and
+    /// some revert (too large, unhealthy, unauthorised, zero).
+    public func randomCall(sender: Address, hot: Bool, rng: inout SplitMix64) -> Call {
+        func amount(_ scale: UInt64) -> UInt256 {
+            switch rng.next() % 16 {
+            case 0: return .zero                                         // reverts (zero amount)
+            case 1: return UInt256(UInt64.max) &* UInt256(1 << 60)       // reverts (too large)
+            default: return UInt256(1 + rng.next() % scale)
+            }
+        }
+        let other = users.isEmpty ? sender : users[Int(rng.next() % UInt64(users.count))]
+        let token = rng.next() % 2 == 0 ? Self.tokenA : Self.tokenB
+        let pick = hot ? rng.next() % 10 : 10 + rng.next() % 4
+        switch pick {
+        case 0, 1: return Call(to: Self.pool, data: ConstantProductPool.swap(zeroForOne: rng.next() % 2 == 0, amountIn: amount(50_000),
+                                                                              minOut: rng.next() % 8 == 0 ? UInt256(1 << 40) : .zero))
+        case 2: return Call(to: Self.pool, data: ConstantProductPool.addLiquidity(amount(20_000), amount(40_000)))
+        case 3: return Call(to: Self.pool, data: ConstantProductPool.removeLiquidity(shares: amount(5_000)))
+        case 4:
+            // Oracle update: −50%…+10% around the initial price (drops make positions
+            // liquidatable); sent by whoever the sender is, so often unauthorised.
+            let p = 100_000_000 + rng.next() % 120_000_000
+            return Call(to: Self.oracle, data: PriceOracle.update(price: UInt256(p)))
+        case 5:
+            // Liquidate a user that starts with a position (even indices).
+            let borrower = users.isEmpty ? sender : users[Int(rng.next() % UInt64((users.count + 1) / 2)) * 2]
+            return Call(to: Self.lending, data: LendingMarket.liquidate(user: borrower, amount: amount(30_000)))
+        case 6: return Call(to: Self.lending, data: rng.next() % 2 == 0 ? LendingMarket.borrow(amount(20_000)) : LendingMarket.repay(amount(20_000)))
+        case 7: return Call(to: Self.lending, data: rng.next() % 2 == 0 ? LendingMarket.deposit(amount(50_000)) : LendingMarket.withdraw(amount(50_000)))
+        case 8: return Call(to: Self.staking, data: StakingRewards.notifyRewardAmount(amount(10_000)))
+        case 9: return Call(to: Self.staking, data: rng.next() % 2 == 0 ? StakingRewards.stake(amount(20_000)) : StakingRewards.unstake(amount(20_000)))
+        case 10: return Call(to: token, data: ERC20Token.transfer(to: other, amount: amount(2_000_000)))   // often more than held
+        case 11: return Call(to: token, data: rng.next() % 3 == 0
+                                ? ERC20Token.transferFrom(from: other, to: sender, amount: amount(1_000))
+                                : ERC20Token.approve(spender: other, amount: amount(5_000)))
+        case 12: return Call(to: Self.staking, data: StakingRewards.claim())
+        default: return Call(to: Self.lending, data: rng.next() % 2 == 0 ? LendingMarket.deposit(amount(10_000)) : LendingMarket.borrow(amount(5_000)))
+        }
+    }
+}
