@@ -26,9 +26,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the parallel executor section.")
     var noParallel = false
 
+    @Flag(name: .long, help: "Run only the parallel executor section.")
+    var parallelOnly = false
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
+        guard !(noParallel && parallelOnly) else { throw ValidationError("--no-parallel and --parallel-only exclude each other") }
     }
 
     func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
@@ -36,6 +40,10 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         print("lockstep bench: \(repeats) timed runs per row after one warm-up, median; " +
               "\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+        if parallelOnly {
+            parallelSection()
+            return
+        }
         print("")
         var rows: [[String]] = []
 
@@ -86,32 +94,66 @@ struct BenchCommand: ParsableCommand {
         if !noParallel { parallelSection() }
     }
 
-    /// Serial vs `ParallelExecutor.threaded` with 1 and 2 workers on the same block, in one run.
+    /// Serial vs `ParallelExecutor.threaded` with 1 and 2 workers on the same block, in one run,
+    /// beside the block's ideal bound min(workers, T1/T∞). Printed as a Markdown table.
     func parallelSection() {
         print("")
-        print("Parallel executor (Block-STM) on generated blocks; ratios are serial time / parallel time:")
-        let cases: [(String, Double)] = [("low conflict (5%)", 0.05), ("high conflict (90%)", 0.9)]
+        let n = scaled(1_000)
+        print("Parallel executor (Block-STM), \(n)-transaction `ParallelBenchmarks` blocks (token transfer + counter + "
+              + "300–500 keccak rounds each), seed 42; speed-up = serial time / parallel time, median of \(repeats); "
+              + "ideal = min(2, T1/T∞) from the block's dependency graph, cost per transaction = its gas; "
+              + "load average \(loadAverage()):")
+        print("")
+        let cases: [(String, Double)] = [("0% conflict", 0), ("10% conflict", 0.1), ("50% conflict", 0.5),
+                                         ("100% conflict (chain)", 1)]
         var rows: [[String]] = []
         for (name, rate) in cases {
-            let block = BenchmarkWorkloads.generatedBlock(transactions: scaled(2_000), conflictRate: rate, seed: 42)
-            func time(_ executor: some BlockExecutor) -> (Double, UInt64) {
-                var gas: UInt64 = 0
-                let s = BenchmarkClock.median(repeats: repeats) {
-                    gas = executor.execute(preState: block.pre, block: block.block, transactions: block.transactions,
-                                           fork: block.fork).gasUsed
-                }
-                return (s, gas)
+            let block = ParallelBenchmarks.block(transactions: n, conflictRate: rate, seed: 42)
+            let graph = DependencyGraph.of(block)
+            var reports: [ParallelReport] = []
+            func time(_ run: @escaping () -> BlockResult) -> (Double, BlockResult) {
+                var result: BlockResult? = nil
+                let s = BenchmarkClock.median(repeats: repeats) { result = run() }
+                return (s, result!)
             }
-            let (serial, gas) = time(SerialExecutor())
-            let (one, gas1) = time(ParallelExecutor(driver: .threaded(workers: 1)))
-            let (two, gas2) = time(ParallelExecutor(driver: .threaded(workers: 2)))
-            precondition(gas1 == gas && gas2 == gas, "parallel gas differs from serial")
-            rows.append([name, "\(block.transactions.count)", "\(gas)",
+            let (serial, expected) = time {
+                SerialExecutor().execute(preState: block.pre, block: block.block, transactions: block.transactions,
+                                         fork: block.fork)
+            }
+            func parallel(_ workers: Int) -> Double {
+                let (s, r) = time {
+                    let (r, report) = ParallelExecutor(driver: .threaded(workers: workers)).executeWithReport(
+                        preState: block.pre, block: block.block, transactions: block.transactions, fork: block.fork)
+                    reports.append(report)
+                    return r
+                }
+                precondition(ResultComparison.firstDifference(expected: expected, actual: r) == nil,
+                             "\(name): parallel (\(workers) workers) differs from serial")
+                return s
+            }
+            let one = parallel(1)
+            reports.removeAll()
+            let two = parallel(2)
+            let executions = reports.map(\.executions).sorted()[reports.count / 2]
+            let inOrder = reports.map(\.finishedInOrder).sorted()[reports.count / 2]
+            rows.append([name, "\(block.transactions.count)", "\(expected.gasUsed)",
                          String(format: "%.4f", serial), String(format: "%.4f", one), String(format: "%.4f", two),
-                         String(format: "%.2f×", serial / one), String(format: "%.2f×", serial / two)])
+                         String(format: "%.2f×", serial / one), String(format: "%.2f×", serial / two),
+                         String(format: "%.2f", graph.parallelism), String(format: "%.2f×", graph.idealSpeedup(workers: 2)),
+                         "\(executions)", "\(inOrder)"])
         }
-        printTable(header: ["block", "txs", "gas", "serial s", "1 worker s", "2 workers s", "speed-up 1w", "speed-up 2w"],
-                   rows: rows)
+        printMarkdownTable(header: ["block", "txs", "gas", "serial s", "1 worker s", "2 workers s", "speed-up 1w",
+                                    "speed-up 2w", "T1/T∞", "ideal 2w", "executions 2w", "in order 2w"],
+                           rows: rows)
+        print("")
+        print("executions 2w / in order 2w: median over the 2-worker runs of Block-STM executions (incl. aborted ones) and "
+              + "of transactions the dependency guard left to in-order execution.")
+    }
+
+    func printMarkdownTable(header: [String], rows: [[String]]) {
+        print("| " + header.joined(separator: " | ") + " |")
+        print("| " + header.indices.map { $0 == 0 ? "---" : "---:" }.joined(separator: " | ") + " |")
+        for r in rows { print("| " + r.joined(separator: " | ") + " |") }
     }
 
     func row(_ name: String, gas: UInt64, seconds: Double) -> [String] {
