@@ -3,8 +3,9 @@ import EVMState
 
 /// The `StateReader` one incarnation of transaction `tx` executes against: reads go to
 /// multi-version memory (falling back to the pre-block state) and are recorded with their
-/// origin for validation. Reading an ESTIMATE sets `blockedBy`; the execution then runs to its
-/// end on placeholder values and its result is discarded (never recorded).
+/// origin for validation. Reading an ESTIMATE sets `blockedBy` and raises `stop`: the
+/// interpreter ends every frame at its next state access, the rest of the transaction runs on
+/// placeholder values, and the result is discarded (never recorded).
 ///
 /// Each location is read from multi-version memory at most once per incarnation and the
 /// answer is cached, so the incarnation sees one consistent value per location (a later
@@ -22,6 +23,8 @@ final class MVStateReader: StateReader {
     let pre: InMemoryState
     let codes: CodeStore
     let creditOnly: Address?
+    /// Raised on the first blocked read, so the interpreter stops at its next state access.
+    let stop = JournaledState.StopSignal()
     /// Reads in first-use order, with their origin.
     private(set) var reads: [(Location, ReadOrigin)] = []
     /// Location → (value, or nil for "from the pre-state"; index of the writing tx or -1).
@@ -53,7 +56,7 @@ final class MVStateReader: StateReader {
         let answer: (MVValue?, Int)
         switch r {
         case .blocked(let by):
-            if blockedBy == nil { blockedBy = by }
+            if blockedBy == nil { blockedBy = by; stop.raised = true }
             answer = (nil, -1)
             cache[l] = answer   // a placeholder; the incarnation is discarded
             return answer
@@ -90,6 +93,14 @@ final class MVStateReader: StateReader {
         if let (i, o) = creditOnlyOrigin { reads[i].1 = o }
         creditOnlyOrigin = nil
         creditOnlyHeld = false
+    }
+
+    /// The account record this incarnation read for `address` (nil when it did not read it;
+    /// `.some(nil)` when the account did not exist).
+    func accountRead(_ address: Address) -> Account?? {
+        guard let (v, _) = cache[.account(address)] else { return nil }
+        if case .account(let a)? = v { return .some(a) }
+        return v == nil ? .some(pre.account(address)) : nil
     }
 
     func code(hash: Bytes32) -> Bytecode { codes.get(hash) ?? pre.code(hash: hash) }

@@ -180,7 +180,7 @@ final class BlockSTM: @unchecked Sendable {
         executions.withLock { $0 += 1 }
         let recipient = creditOnly[v.tx]
         let reader = MVStateReader(tx: v.tx, mv: mv, pre: pre, codes: codes, creditOnly: recipient)
-        let journal = JournaledState(base: reader)
+        let journal = JournaledState(base: reader, stopSignal: reader.stop)
         let rtx = txs[v.tx]
         let applied = processor.apply(rtx.transaction, sender: rtx.sender, state: journal, cumulativeGasBefore: 0,
                                       deferCoinbasePayment: lazyBeneficiary)
@@ -209,7 +209,9 @@ final class BlockSTM: @unchecked Sendable {
         var writes: [(Location, MVValue)] = []
         writes.reserveCapacity(diff.accounts.count * 2 + credits.count)
         for (a, d) in diff.accounts {
-            writes.append((.account(a), .account(d.account)))
+            // An account whose record is unchanged (only its storage was written) is not
+            // written: otherwise every caller of a contract would conflict on its account.
+            if reader.accountRead(a) != .some(d.account) { writes.append((.account(a), .account(d.account))) }
             if d.storageCleared || d.account == nil { writes.append((.storageClear(a), .storageCleared)) }
             for (k, value) in d.storage { writes.append((.storage(a, k), .storage(value))) }
             if let c = d.code { codes.put(c) }

@@ -216,8 +216,8 @@ public struct DependencyGraph: Sendable {
             for (a, d) in diff.accounts {
                 if a == reader.ignored && d.account != nil && d.storage.isEmpty && !d.storageCleared {
                     credits[.account(a), default: []].append(j)
-                } else {
-                    write(.account(a), j)
+                } else if d.account != state.account(a) {
+                    write(.account(a), j)   // (an account whose storage alone changed keeps its record)
                 }
                 if d.storageCleared || d.account == nil { write(.wipe(a), j) }
                 for k in d.storage.keys { write(.slot(a, k), j) }

@@ -1,6 +1,7 @@
 import Testing
 import EVMCore
 import EVMState
+import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
 import Verification
@@ -20,8 +21,8 @@ func expectParallelMatchesSerial(_ input: BlockInput, seeds: Range<UInt64>, guar
             .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
         reports.append(report)
         if let d = ResultComparison.firstDifference(expected: serial, actual: r) {
-            Issue.record("schedule seed \(seed) (\(workers) workers, abort bias \(bias)): \(d); replay with "
-                         + ".deterministic(seed: \(seed), workers: \(workers), abortBias: \(bias))", sourceLocation: sourceLocation)
+            Issue.record("schedule seed \(seed) (\(workers) workers, abort bias \(bias)): \(d); replay with .deterministic(seed: \(seed), workers: \(workers), abortBias: \(bias))",
+                         sourceLocation: sourceLocation)
         }
     }
     for workers in [2, 4] {
@@ -35,6 +36,8 @@ func expectParallelMatchesSerial(_ input: BlockInput, seeds: Range<UInt64>, guar
 }
 
 private let ether = UInt256(1_000_000_000_000_000_000 as UInt64)
+private let centiEther = UInt256(10_000_000_000_000_000 as UInt64)
+private let deciEther = UInt256(100_000_000_000_000_000 as UInt64)
 private func eoa(_ i: Int) -> Address { Address(low: 0x5000 + UInt64(i)) }
 private func env(_ fork: Hardfork) -> BlockEnv {
     BlockEnv(coinbase: Address(low: 0xc0ffee), number: 1, timestamp: 1000, gasLimit: 1_000_000_000,
@@ -62,10 +65,10 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
         var txs: [RecoveredTransaction] = []
         for i in 0..<30 {
             pre.setAccount(eoa(i), nonce: 0, balance: ether, code: [], storage: [:])
-            txs.append(call(from: eoa(i), to: i % 2 == 0 ? hub : fresh, value: ether / UInt256(100), gas: 21_000))
+            txs.append(call(from: eoa(i), to: i % 2 == 0 ? hub : fresh, value: centiEther, gas: 21_000))
         }
         // fresh got 15 × 0.01 ether; spending 0.12 ether plus gas needs at least 13 of the credits.
-        txs.append(call(from: fresh, to: eoa(0), value: ether / UInt256(100) &* UInt256(12), gas: 21_000))
+        txs.append(call(from: fresh, to: eoa(0), value: centiEther &* UInt256(12), gas: 21_000))
         txs.append(call(from: eoa(40), to: reader, data: hub.word.bigEndianBytes))
         pre.setAccount(eoa(40), nonce: 0, balance: ether, code: [], storage: [:])
         return BlockInput(fork: .cancun, block: env(.cancun), pre: pre, transactions: txs)
@@ -78,8 +81,8 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
         #expect(serial.receipts.count == 32 && serial.receipts.allSatisfy(\.success))
         let post = input.pre.copy()
         post.apply(serial.diff)
-        #expect(post.account(Address(low: 0xaaaa))?.balance == UInt256(5) &+ ether / UInt256(100) &* UInt256(15))
-        #expect(post.storage(Address(low: 0xcccc), .one) == UInt256(5) &+ ether / UInt256(100) &* UInt256(15))
+        #expect(post.account(Address(low: 0xaaaa))?.balance == UInt256(5) &+ centiEther &* UInt256(15))
+        #expect(post.storage(Address(low: 0xcccc), .one) == UInt256(5) &+ centiEther &* UInt256(15))
     }
 
     /// The transfers themselves never conflict: no schedule aborts or waits on any of them.
@@ -98,7 +101,8 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
     @Test func recipientGainingCodeMidBlock() throws {
         let key = Bytes32(UInt256(0x7702_0001))
         var auth = Authorization(chainId: 1, address: Address(low: 0xc0de), nonce: 0)
-        #expect(auth.sign(privateKey: key))
+        let signed = auth.sign(privateKey: key)
+        #expect(signed)
         let authority = try #require(auth.authority())
         let pre = InMemoryState()
         pre.setAccount(authority, nonce: 0, balance: .zero, code: [], storage: [:])
@@ -296,7 +300,7 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
         let r = Address(low: 0x4242)
         pre.setAccount(Address(low: 0xc0ffee), nonce: 0, balance: .one, code: [], storage: [:])
         for i in 0..<3 { pre.setAccount(eoa(i), nonce: 0, balance: ether, code: [], storage: [:]) }
-        var txs = (0..<3).map { call(from: eoa($0), to: r, value: ether / UInt256(10), gas: 21_000) }
+        var txs = (0..<3).map { call(from: eoa($0), to: r, value: deciEther, gas: 21_000) }
         txs.append(call(from: r, to: eoa(0), value: UInt256(1), gas: 21_000))
         let graph = DependencyGraph.of(BlockInput(fork: .cancun, block: env(.cancun), pre: pre, transactions: txs))
         #expect(graph.dependencies == [[], [], [], [0, 1, 2]])
