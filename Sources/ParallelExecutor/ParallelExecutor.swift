@@ -241,8 +241,13 @@ final class BlockSTM: @unchecked Sendable {
 
     func validate(_ v: Version) -> SchedulerTask? {
         validations.withLock { $0 += 1 }
-        let aborted = !readSetValid(v.tx) && scheduler.tryValidationAbort(v)
+        let valid = readSetValid(v.tx)
+        let aborted = !valid && scheduler.tryValidationAbort(v)
         if aborted { mv.convertWritesToEstimates(v.tx) }
+        if valid && v.tx > 0 {
+            let linked = mv.readSet(v.tx).contains { if case .version(let w) = $0.1 { return w.tx == v.tx - 1 } else { return false } }
+            scheduler.noteValidated(v, linked: linked)
+        }
         return scheduler.finishValidation(v, aborted: aborted)
     }
 
