@@ -200,7 +200,7 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
 /// The dependency guard halts Block-STM and finishes the block in order; whatever the halt
 /// point, the result is the serial one.
 @Suite struct DependencyGuardTests {
-    /// Threshold 0 halts after the first `window` finished executions: this sweeps the halt
+    /// Thresholds 0 halt after the first `window` finished executions: this sweeps the halt
     /// point across generated conflict-heavy blocks, exercising the in-order prefix check.
     @Test func haltingAnywhereGivesTheSerialResult() {
         let gen = BlockGenerator(minTransactions: 20, maxTransactions: 40, conflictRate: 0.6)
@@ -212,7 +212,7 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
             for window in [1, 2, 3, 5, 8, 13, 21] {
                 let seed = blockSeed &* 31 &+ UInt64(window)
                 let (r, report) = ParallelExecutor(driver: .deterministic(seed: seed, workers: 3, abortBias: 0.5),
-                                                   dependencyGuard: DependencyGuard(window: window, threshold: 0, windows: 1))
+                                                   dependencyGuard: DependencyGuard(window: window, threshold: 0, linked: 0, windows: 1))
                     .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
                 if report.finishedInOrder > 0 { halted += 1 }
                 if let d = ResultComparison.firstDifference(expected: serial, actual: r) {
