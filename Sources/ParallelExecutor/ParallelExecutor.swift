@@ -133,10 +133,13 @@ final class BlockSTM: @unchecked Sendable {
     /// The latest recorded execution of each transaction.
     let results: [Locked<ExecutionOutput?>]
     let executions = Locked(0), validations = Locked(0)
+    /// Threads the block may use (also for the final state root).
+    let workers: Int
 
     init(pre: InMemoryState, block: BlockEnv, txs: [RecoveredTransaction], fork: Hardfork, faults: ParallelExecutor.Faults,
          workers: Int = 1, dependencyGuard: DependencyGuard? = nil) {
         self.pre = pre; self.block = block; self.txs = txs; self.fork = fork; self.faults = faults
+        self.workers = max(1, workers)
         scheduler = Scheduler(transactionCount: txs.count, workers: workers, dependencyGuard: dependencyGuard)
         mv = MVMemory(transactionCount: txs.count, ignoreEstimates: faults.contains(.ignoreEstimates))
         processor = TransactionProcessor(fork: fork, block: block)
@@ -323,7 +326,51 @@ final class BlockSTM: @unchecked Sendable {
             }
             outcomes.append(applied.outcome)
         }
-        let result = BlockResult(outcomes: outcomes, diff: diff, stateRoot: state.stateRoot(), unimplementedPrecompiles: missing)
+        let root = BlockSTM.stateRoot(of: state, workers: workers)
+        let result = BlockResult(outcomes: outcomes, diff: diff, stateRoot: root, unimplementedPrecompiles: missing)
         return (result, txs.count - prefix)
+    }
+
+    /// Accounts with at least this many slots get their storage root on a thread of their own.
+    static let parallelStorageRootMinimum = 256
+
+    /// `state.stateRoot()`, computed on up to `workers` threads: the storage roots of the
+    /// `workers − 1` largest storages (at least `parallelStorageRootMinimum` slots) are
+    /// computed on their own threads while the account trie of every other account is built;
+    /// their leaves are inserted last. A trie's root does not depend on insertion order, so
+    /// the result is the same hash; this only shortens the sequential tail of a block.
+    static func stateRoot(of state: InMemoryState, workers: Int) -> Bytes32 {
+        guard workers > 1 else { return state.stateRoot() }
+        let storage = state.storage, accounts = state.accounts   // value copies: Sendable
+        let big = storage
+            .filter { $0.value.count >= parallelStorageRootMinimum && accounts[$0.key] != nil }
+            .sorted { $0.value.count > $1.value.count }
+            .prefix(workers - 1)
+            .map(\.key)
+        if big.isEmpty { return state.stateRoot() }
+        /// Thread i < big.count writes only roots[i]; the last thread alone builds `trie`.
+        final class Parts: @unchecked Sendable {
+            let roots: UnsafeMutableBufferPointer<Bytes32>
+            var trie = SecureTrie()
+            init(_ n: Int) { roots = .allocate(capacity: n); roots.initialize(repeating: .zero) }
+            deinit { roots.deallocate() }
+        }
+        let parts = Parts(big.count)
+        let bigSet = Set(big)
+        DispatchQueue.concurrentPerform(iterations: big.count + 1) { i in
+            if i < big.count {
+                parts.roots[i] = StateRoot.storageRoot(storage[big[i]] ?? [:])
+            } else {
+                for (a, acct) in accounts where !bigSet.contains(a) {
+                    let leaf = StateRoot.accountLeaf(acct, storageRoot: StateRoot.storageRoot(storage[a] ?? [:]))
+                    parts.trie.update(key: a.bytes, value: leaf)
+                }
+            }
+        }
+        for (i, a) in big.enumerated() {
+            guard let acct = accounts[a] else { continue }
+            parts.trie.update(key: a.bytes, value: StateRoot.accountLeaf(acct, storageRoot: parts.roots[i]))
+        }
+        return parts.trie.rootHash
     }
 }

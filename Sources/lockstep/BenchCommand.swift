@@ -32,9 +32,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Run Block-STM without the dependency guard (no in-order finish of dependency chains).")
     var noDependencyGuard = false
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Conflict rates of the parallel blocks, in [0, 1] (1 = fully dependent chain).")
+    var conflictRates: [Double] = [0, 0.1, 0.5, 1]
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
+        guard conflictRates.allSatisfy({ $0 >= 0 && $0 <= 1 }) else { throw ValidationError("--conflict-rates must lie in [0, 1]") }
         guard !(noParallel && parallelOnly) else { throw ValidationError("--no-parallel and --parallel-only exclude each other") }
     }
 
@@ -107,8 +112,9 @@ struct BenchCommand: ParsableCommand {
               + "ideal = min(2, T1/T∞) from the block's dependency graph, cost per transaction = its gas; "
               + "load average \(loadAverage()):")
         print("")
-        let cases: [(String, Double)] = [("0% conflict", 0), ("10% conflict", 0.1), ("50% conflict", 0.5),
-                                         ("100% conflict (chain)", 1)]
+        let cases: [(String, Double)] = conflictRates.map { rate in
+            (String(format: "%g%% conflict", rate * 100) + (rate == 1 ? " (chain)" : ""), rate)
+        }
         var rows: [[String]] = []
         for (name, rate) in cases {
             let block = ParallelBenchmarks.block(transactions: n, conflictRate: rate, seed: 42)

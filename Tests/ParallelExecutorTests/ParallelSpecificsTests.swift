@@ -307,3 +307,27 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
         #expect(graph.span == 2 * 21_000)
     }
 }
+
+/// The final state root is computed on several threads when storages are large; it must be
+/// the serial root whatever the number of workers and large accounts.
+@Suite struct ParallelStateRootTests {
+    @Test(arguments: [2, 3, 4])
+    func largeStoragesGiveTheSerialRoot(workers: Int) {
+        var input = ParallelBenchmarks.block(transactions: 100, conflictRate: 0.1, rounds: 1...2, seed: 9)
+        // Two more large storages the block does not touch, one beside an empty account.
+        var slots: [UInt256: UInt256] = [:]
+        for k in 0..<300 { slots[UInt256(UInt64(k) &* 7919)] = UInt256(UInt64(k) + 1) }
+        input.pre.setAccount(Address(low: 0x51075), nonce: 1, balance: .zero, code: [0x00], storage: slots)
+        slots[UInt256(1_000_003)] = .one
+        input.pre.setAccount(Address(low: 0x51076), nonce: 1, balance: .one, code: [0x00], storage: slots)
+        #expect(input.pre.storage[Address(low: 0x51075)]?.count ?? 0 >= 256)   // the threaded-root path is taken
+        let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions,
+                                              fork: input.fork)
+        for _ in 0..<3 {
+            let r = ParallelExecutor(driver: .threaded(workers: workers))
+                .execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+            #expect(r.stateRoot == serial.stateRoot)
+            #expect(ResultComparison.firstDifference(expected: serial, actual: r) == nil)
+        }
+    }
+}
