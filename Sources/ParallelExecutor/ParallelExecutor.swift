@@ -10,6 +10,14 @@ import EVMPrecompiles
 /// result must equal `SerialExecutor`'s, field by field, under every schedule.
 ///
 /// EVM specifics handled here:
+/// - **Plain value transfers are lazy too**: a call with value and no data to an account
+///   without code publishes the credit as a balance delta and records only "the recipient has
+///   no code" as its read, so transfers to one recipient do not conflict; a later read of the
+///   recipient resolves the deltas, and code appearing there (CREATE, EIP-7702) invalidates it.
+/// - **Dependency chains finish in order** (`DependencyGuard`): when speculation keeps
+///   re-running transactions that read their predecessor's write, the scheduler halts, the
+///   prefix whose recorded executions still validate is kept and the rest runs as
+///   `SerialExecutor` would, so a chain costs about what serial execution costs.
 /// - **Beneficiary fees are lazy**: each transaction writes its fee as a balance delta on the
 ///   beneficiary instead of reading and writing its balance, so the beneficiary does not
 ///   serialise the block. A transaction that reads the beneficiary sees the deltas below it
