@@ -195,8 +195,8 @@ final class BlockSTM: @unchecked Sendable {
         let rtx = txs[v.tx]
         let applied = processor.apply(rtx.transaction, sender: rtx.sender, state: journal, cumulativeGasBefore: 0,
                                       deferCoinbasePayment: lazyBeneficiary)
-        var diff = applied.outcome.receipt == nil ? StateDiff() : journal.diff()
         if let b = reader.blockedBy { return .blocked(by: b) }
+        var diff = applied.outcome.receipt == nil ? StateDiff() : journal.diff()
 
         var credits: [(Address, UInt256)] = []
         if let to = recipient, reader.creditOnlyHeld {
