@@ -313,7 +313,7 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
 @Suite struct ParallelStateRootTests {
     @Test(arguments: [2, 3, 4])
     func largeStoragesGiveTheSerialRoot(workers: Int) {
-        var input = ParallelBenchmarks.block(transactions: 100, conflictRate: 0.1, rounds: 1...2, seed: 9)
+        let input = ParallelBenchmarks.block(transactions: 100, conflictRate: 0.1, rounds: 1...2, seed: 9)
         // Two more large storages the block does not touch, one beside an empty account.
         var slots: [UInt256: UInt256] = [:]
         for k in 0..<300 { slots[UInt256(UInt64(k) &* 7919)] = UInt256(UInt64(k) + 1) }
