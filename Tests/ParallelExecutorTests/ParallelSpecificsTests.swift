@@ -223,6 +223,20 @@ private func call(from: Address, nonce: UInt64 = 0, to: Address, value: UInt256 
         #expect(halted >= 30, "the guard halted only \(halted) of 42 runs before the end")
     }
 
+    /// A schedule cut short by the guard replays exactly: same steps, same halt point.
+    @Test func haltedScheduleReplaysExactly() {
+        let chain = ParallelBenchmarks.block(transactions: 120, conflictRate: 1, rounds: 5...10, seed: 2)
+        let first = ParallelExecutor(driver: .deterministic(seed: 11, workers: 2, abortBias: 0.3))
+            .executeWithReport(preState: chain.pre, block: chain.block, transactions: chain.transactions, fork: chain.fork)
+        #expect(first.report.finishedInOrder > 0)
+        guard let trace = first.report.trace else { Issue.record("no trace"); return }
+        let again = ParallelExecutor(driver: .replay(trace))
+            .executeWithReport(preState: chain.pre, block: chain.block, transactions: chain.transactions, fork: chain.fork)
+        #expect(again.report.trace == trace)
+        #expect(again.report.finishedInOrder == first.report.finishedInOrder)
+        #expect(again.result.stateRoot == first.result.stateRoot)
+    }
+
     @Test func fullyDependentChainIsFinishedInOrderAndConflictFreeBlockIsNot() {
         let chain = ParallelBenchmarks.block(transactions: 120, conflictRate: 1, rounds: 5...10, seed: 1)
         let free = ParallelBenchmarks.block(transactions: 120, conflictRate: 0, rounds: 5...10, seed: 1)
