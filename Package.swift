@@ -35,7 +35,7 @@ let package = Package(
                 swiftSettings: optimized),
         .target(name: "EVMInterpreter", dependencies: ["EVMCore", "EVMState", "EVMPrecompiles"], swiftSettings: optimized),
         .target(name: "EVMExecution", dependencies: ["EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
-        .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: optimized),
+        .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
         .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT", "SequencerModel"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),

@@ -44,6 +44,9 @@ public final class EVM: Host {
 
     // MARK: Host queries
 
+    @inline(__always)
+    public var stopRequested: Bool { state.stopRequested }
+
     public func accessAccount(_ address: Address) -> AccessStatus { state.warmAccount(address) ? .warm : .cold }
     public func accessStorage(_ address: Address, _ key: UInt256) -> AccessStatus { state.warmSlot(address, key) ? .warm : .cold }
     public func accountExists(_ address: Address) -> Bool { state.exists(address) }

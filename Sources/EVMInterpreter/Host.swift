@@ -152,6 +152,9 @@ public struct Log: Sendable, Hashable {
 ///
 /// Implemented once, by `EVM` (call/create frames over a journaled state); tests may mock it.
 public protocol Host: AnyObject {
+    /// The execution was asked to stop (its result will be discarded): frames end at their
+    /// next state access (SLOAD, SSTORE, BALANCE, EXTCODE*, after CALL/CREATE) as out of gas.
+    var stopRequested: Bool { get }
     var fork: Hardfork { get }
     var block: BlockEnv { get }
     var tx: TxEnv { get }
@@ -192,4 +195,9 @@ public protocol Host: AnyObject {
 
     /// BLOCKHASH: zero outside the last 256 blocks.
     func blockHash(_ number: UInt64) -> Bytes32
+}
+
+extension Host {
+    /// Hosts without a stop signal never stop.
+    public var stopRequested: Bool { false }
 }

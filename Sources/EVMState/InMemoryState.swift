@@ -48,9 +48,11 @@ public final class InMemoryState: StateReader {
             accounts[a] = acct
             if let c = d.code { codes[c.hash] = c }
             if !d.storage.isEmpty {
-                var s = storage[a] ?? [:]
+                // Take the dictionary out so it is uniquely referenced and updated in place
+                // (a copy per transaction made a block's applies quadratic in a contract's slots).
+                var s = storage.removeValue(forKey: a) ?? [:]
                 for (k, v) in d.storage { s[k] = v.isZero ? nil : v }
-                storage[a] = s.isEmpty ? nil : s
+                if !s.isEmpty { storage[a] = s }
             }
         }
     }

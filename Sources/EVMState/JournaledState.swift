@@ -18,6 +18,15 @@ public struct SlotKey: Sendable, Hashable {
 /// - `original` of a slot is its value at transaction start (zero for an account created in
 ///   this transaction), as EIP-2200 needs.
 public final class JournaledState {
+    /// Raised by whoever owns the base (a speculative reader that hit a value it must wait
+    /// for) to ask the running execution to stop early: the interpreter then ends every frame
+    /// at its next state access as if out of gas. The outcome of a stopped execution is
+    /// meaningless and must be discarded. One signal belongs to one execution (one thread).
+    public final class StopSignal {
+        public var raised = false
+        public init() {}
+    }
+
     public struct AccountState {
         public var info: Account
         /// False until the account exists in the base state or is created/credited.
@@ -56,7 +65,14 @@ public final class JournaledState {
     /// EIP-161 quirk kept by clients: a touch of the RIPEMD-160 precompile survives a revert.
     public var ripemdTouchSurvivesRevert = true
 
-    public init(base: StateReader) { self.base = base }
+    /// See `StopSignal`; nil (the serial executor) never stops.
+    public let stopSignal: StopSignal?
+
+    public init(base: StateReader, stopSignal: StopSignal? = nil) { self.base = base; self.stopSignal = stopSignal }
+
+    /// True once `stopSignal` was raised.
+    @inline(__always)
+    public var stopRequested: Bool { stopSignal?.raised ?? false }
 
     // MARK: Loading
 
@@ -336,7 +352,10 @@ public struct StateDiff: Sendable {
     /// Folds `later` on top of `self`: the result is the diff of applying both in order.
     public mutating func merge(_ later: StateDiff) {
         for (a, d) in later.accounts {
-            guard var cur = accounts[a] else { accounts[a] = d; continue }
+            // Taken out so its storage dictionary is uniquely referenced and grows in place
+            // (updating a copy made merging a block's diffs quadratic in a contract's slots).
+            guard var cur = accounts.removeValue(forKey: a) else { accounts[a] = d; continue }
+            let previousAccount = cur.account
             if d.account == nil || d.storageCleared {
                 // Earlier storage is gone either way; an earlier clear of the base still holds.
                 let clearedBase = cur.storageCleared || cur.account == nil || d.storageCleared
@@ -346,7 +365,7 @@ public struct StateDiff: Sendable {
                 cur.account = d.account
                 cur.code = d.code
                 for (k, v) in d.storage { cur.storage[k] = v }
-                if cur.account != nil && accounts[a]?.account == nil { cur.storageCleared = true }
+                if cur.account != nil && previousAccount == nil { cur.storageCleared = true }
             }
             accounts[a] = cur
         }

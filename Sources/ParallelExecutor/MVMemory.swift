@@ -18,6 +18,28 @@ public enum Location: Hashable, Sendable, CustomStringConvertible {
         case .storageClear(let a): return "storage-clear \(a)"
         }
     }
+
+    /// A cheap 64-bit mix of the location's words (multiply–xorshift). It picks the shard and
+    /// is the only thing fed to `Hasher`, so a dictionary probe hashes one word instead of nine.
+    /// Equality is still the full, synthesized comparison.
+    @inline(__always)
+    var mixed: UInt64 {
+        @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+            let x = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+            return x ^ (x >> 29)
+        }
+        switch self {
+        case .account(let a):
+            return mix(mix(mix(1, a.word.w0), a.word.w1), a.word.w2)
+        case .storageClear(let a):
+            return mix(mix(mix(2, a.word.w0), a.word.w1), a.word.w2)
+        case .storage(let a, let k):
+            let h = mix(mix(mix(3, a.word.w0), a.word.w1), a.word.w2)
+            return mix(mix(mix(mix(h, k.w0), k.w1), k.w2), k.w3)
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(mixed) }
 }
 
 /// A value written to a location.
@@ -26,7 +48,8 @@ public enum MVValue: Sendable, Equatable {
     case account(Account?)
     case storage(UInt256)
     case storageCleared
-    /// A lazy balance credit (the beneficiary's fee): adds to whatever is below it.
+    /// A lazy balance credit (the beneficiary's fee, a plain transfer's value): adds to
+    /// whatever is below it. Only ever written at `.account` locations.
     case balanceDelta(UInt256)
 }
 
@@ -34,6 +57,7 @@ public enum MVValue: Sendable, Equatable {
 public struct Version: Hashable, Sendable, CustomStringConvertible {
     public var tx: Int
     public var incarnation: Int
+    public init(tx: Int, incarnation: Int) { self.tx = tx; self.incarnation = incarnation }
     public var description: String { "T\(tx).\(incarnation)" }
 }
 
@@ -45,6 +69,10 @@ public enum ReadOrigin: Equatable, Sendable {
     case version(Version)
     /// A value resolved from several entries (balance deltas over a full value); validated by value.
     case resolved(MVValue?)
+    /// Only the code hash of the account was relied on (the recipient of a plain value transfer
+    /// whose credit is a delta): valid while whatever resolves there has this code hash
+    /// (`Keccak256.emptyHash` for a missing account).
+    case codeHash(Bytes32)
 }
 
 /// The multi-version data structure of Block-STM: for every location, the values written by
@@ -53,17 +81,41 @@ public enum ReadOrigin: Equatable, Sendable {
 /// Invariants:
 /// - A transaction's entries are replaced as a whole by `record` (stale locations of a
 ///   previous incarnation are removed), so readers see at most one entry per (location, tx).
-/// - A read by transaction j sees the entry of the highest index below j.
-/// - Thread-safe: locations are sharded, one lock per shard.
+/// - A read by transaction j sees the entry of the highest index below j; balance deltas are
+///   summed down to the first full value (or the base).
+/// - Per location, entries are kept sorted by transaction index in a `Cell` (a class, so an
+///   update mutates in place instead of copying the array out of the dictionary and back).
+/// - Thread-safe: locations are sharded by `Location.mixed`, one lock per shard; a shard's
+///   lock guards its map and every cell in it. Per-transaction read and write sets live in
+///   arrays indexed by transaction, each behind its own lock.
 public final class MVMemory: @unchecked Sendable {
     struct Entry { var incarnation: Int; var value: MVValue; var estimate: Bool }
 
-    final class Shard: @unchecked Sendable {
-        let lock = NSLock()
-        /// location → entries sorted by tx index.
-        var map: [Location: [(tx: Int, entry: Entry)]] = [:]
+    /// The entries of one location, sorted by transaction index.
+    final class Cell {
+        var txs: [Int] = []
+        var entries: [Entry] = []
+
+        /// Number of entries with a transaction index below `tx` (binary search).
+        @inline(__always)
+        func countBelow(_ tx: Int) -> Int {
+            var lo = 0, hi = txs.count
+            // Writers usually arrive in index order: check the end first.
+            if hi == 0 || txs[hi - 1] < tx { return hi }
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if txs[mid] < tx { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
     }
 
+    final class Shard: @unchecked Sendable {
+        let lock = NSLock()
+        var map: [Location: Cell] = [:]
+    }
+
+    static let shardCount = 64
     let shards: [Shard]
     let lastWritten: [Locked<[Location]>]
     let lastRead: [Locked<[(Location, ReadOrigin)]>]
@@ -71,14 +123,14 @@ public final class MVMemory: @unchecked Sendable {
     let ignoreEstimates: Bool
 
     public init(transactionCount: Int, ignoreEstimates: Bool = false) {
-        shards = (0..<64).map { _ in Shard() }
+        shards = (0..<MVMemory.shardCount).map { _ in Shard() }
         lastWritten = (0..<transactionCount).map { _ in Locked([]) }
         lastRead = (0..<transactionCount).map { _ in Locked([]) }
         self.ignoreEstimates = ignoreEstimates
     }
 
     @inline(__always)
-    func shard(_ l: Location) -> Shard { shards[Int(UInt(bitPattern: l.hashValue) % UInt(shards.count))] }
+    func shard(_ l: Location) -> Shard { shards[Int(truncatingIfNeeded: l.mixed >> 58) & (MVMemory.shardCount - 1)] }
 
     public enum ReadResult: Sendable {
         case value(MVValue, ReadOrigin)
@@ -87,30 +139,32 @@ public final class MVMemory: @unchecked Sendable {
     }
 
     /// The value transaction `tx` sees at `location`. Balance deltas are summed over the first
-    /// full value below them (or the base value, which the caller supplies lazily).
+    /// full value below them (or the base value, which the caller supplies lazily, outside
+    /// the shard's lock).
     public func read(_ location: Location, tx: Int, base: () -> MVValue?) -> ReadResult {
         let s = shard(location)
         s.lock.lock()
-        defer { s.lock.unlock() }
-        guard let entries = s.map[location] else { return .base }
-        var i = entries.count - 1
-        while i >= 0 && entries[i].tx >= tx { i -= 1 }
-        if i < 0 { return .base }
+        guard let cell = s.map[location] else { s.lock.unlock(); return .base }
+        var i = cell.countBelow(tx) - 1
+        if i < 0 { s.lock.unlock(); return .base }
         var delta = UInt256.zero
         var sawDelta = false
         while i >= 0 {
-            let (t, e) = entries[i]
-            if e.estimate && !ignoreEstimates { return .blocked(by: t) }
+            let e = cell.entries[i]
+            if e.estimate && !ignoreEstimates { let t = cell.txs[i]; s.lock.unlock(); return .blocked(by: t) }
             if case .balanceDelta(let d) = e.value {
                 delta = delta &+ d
                 sawDelta = true
                 i -= 1
                 continue
             }
+            let t = cell.txs[i]
+            s.lock.unlock()
             if !sawDelta { return .value(e.value, .version(Version(tx: t, incarnation: e.incarnation))) }
             let resolved = MVMemory.applyDelta(delta, to: e.value)
             return .value(resolved, .resolved(resolved))
         }
+        s.lock.unlock()
         // Only deltas down to the base.
         let resolved = MVMemory.applyDelta(delta, to: base() ?? .account(nil))
         return .value(resolved, .resolved(resolved))
@@ -130,34 +184,52 @@ public final class MVMemory: @unchecked Sendable {
 
     /// Stores an incarnation's writes and read set. Returns true when it wrote a location the
     /// previous incarnation did not (so later transactions must be re-validated).
+    /// `writes` holds each location at most once.
     public func record(_ version: Version, reads: [(Location, ReadOrigin)], writes: [(Location, MVValue)]) -> Bool {
-        let newLocations = Set(writes.map(\.0))
         let previous = lastWritten[version.tx].withLock { $0 }
         var wroteNew = false
+        let e0 = Entry(incarnation: version.incarnation, value: .storageCleared, estimate: false)
         for (l, v) in writes {
+            var e = e0
+            e.value = v
             let s = shard(l)
             s.lock.lock()
-            var entries = s.map[l] ?? []
-            let e = Entry(incarnation: version.incarnation, value: v, estimate: false)
-            if let idx = entries.firstIndex(where: { $0.tx == version.tx }) {
-                entries[idx].entry = e
+            let cell: Cell
+            if let c = s.map[l] { cell = c } else { cell = Cell(); s.map[l] = cell }
+            let pos = cell.countBelow(version.tx)
+            if pos < cell.txs.count && cell.txs[pos] == version.tx {
+                cell.entries[pos] = e
             } else {
-                let pos = entries.firstIndex(where: { $0.tx > version.tx }) ?? entries.count
-                entries.insert((version.tx, e), at: pos)
+                cell.txs.insert(version.tx, at: pos)
+                cell.entries.insert(e, at: pos)
                 wroteNew = true
             }
-            s.map[l] = entries
             s.lock.unlock()
         }
-        for l in previous where !newLocations.contains(l) {
-            let s = shard(l)
-            s.lock.lock()
-            s.map[l]?.removeAll { $0.tx == version.tx }
-            s.lock.unlock()
+        let locations = writes.map(\.0)
+        if !previous.isEmpty {
+            // Usually the same locations as before: only build a set when they differ.
+            if previous != locations {
+                let now = Set(locations)
+                for l in previous where !now.contains(l) { remove(l, tx: version.tx) }
+            }
         }
-        lastWritten[version.tx].withLock { $0 = Array(newLocations) }
+        lastWritten[version.tx].withLock { $0 = locations }
         lastRead[version.tx].withLock { $0 = reads }
         return wroteNew
+    }
+
+    private func remove(_ l: Location, tx: Int) {
+        let s = shard(l)
+        s.lock.lock()
+        if let cell = s.map[l] {
+            let pos = cell.countBelow(tx)
+            if pos < cell.txs.count && cell.txs[pos] == tx {
+                cell.txs.remove(at: pos)
+                cell.entries.remove(at: pos)
+            }
+        }
+        s.lock.unlock()
     }
 
     /// Marks every write of `tx` as an ESTIMATE (on abort): readers wait for its re-execution.
@@ -165,22 +237,43 @@ public final class MVMemory: @unchecked Sendable {
         for l in lastWritten[tx].withLock({ $0 }) {
             let s = shard(l)
             s.lock.lock()
-            if let idx = s.map[l]?.firstIndex(where: { $0.tx == tx }) { s.map[l]![idx].entry.estimate = true }
+            if let cell = s.map[l] {
+                let pos = cell.countBelow(tx)
+                if pos < cell.txs.count && cell.txs[pos] == tx { cell.entries[pos].estimate = true }
+            }
             s.lock.unlock()
         }
     }
 
     /// Re-reads every location `tx` read; valid when each still comes from the same place
-    /// (same version, or the base, or the same resolved value).
+    /// (same version, or the base, or the same resolved value, or — for a code-hash-only
+    /// read — a value with the same code hash).
     public func validateReadSet(_ tx: Int, base: (Location) -> MVValue?) -> Bool {
         for (l, origin) in lastRead[tx].withLock({ $0 }) {
-            switch read(l, tx: tx, base: { base(l) }) {
+            let now = read(l, tx: tx, base: { base(l) })
+            if case .codeHash(let h) = origin {
+                let value: MVValue?
+                switch now {
+                case .blocked: return false
+                case .base: value = base(l)
+                case .value(let v, _): value = v
+                }
+                if MVMemory.codeHash(of: value) != h { return false }
+                continue
+            }
+            switch now {
             case .blocked: return false
             case .base: if origin != .base { return false }
             case .value(_, let o): if o != origin { return false }
             }
         }
         return true
+    }
+
+    /// The code hash an account value has (`Keccak256.emptyHash` for a missing account).
+    static func codeHash(of value: MVValue?) -> Bytes32 {
+        if case .account(let a?)? = value { return a.codeHash }
+        return Keccak256.emptyHash
     }
 
     /// The last recorded write set of `tx`'s latest incarnation (for the final assembly).

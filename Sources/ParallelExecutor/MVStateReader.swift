@@ -3,19 +3,42 @@ import EVMState
 
 /// The `StateReader` one incarnation of transaction `tx` executes against: reads go to
 /// multi-version memory (falling back to the pre-block state) and are recorded with their
-/// origin for validation. Reading an ESTIMATE sets `blockedBy`; the execution then runs to its
-/// end on placeholder values and its result is discarded (never recorded).
+/// origin for validation. Reading an ESTIMATE sets `blockedBy` and raises `stop`: the
+/// interpreter ends every frame at its next state access, the rest of the transaction runs on
+/// placeholder values, and the result is discarded (never recorded).
+///
+/// Each location is read from multi-version memory at most once per incarnation and the
+/// answer is cached, so the incarnation sees one consistent value per location (a later
+/// write by another transaction cannot show up half-way through it; validation catches it)
+/// and repeated reads (the storage-clear marker on every slot read) cost a dictionary probe.
+///
+/// `creditOnly` names the recipient of a plain value transfer: its account is recorded as a
+/// code-hash-only read (`ReadOrigin.codeHash`), because the transfer's outcome depends only
+/// on the recipient having no code; the executor then publishes the credit as a balance delta.
+/// If the recipient turns out to have code, the read is recorded in full (`creditOnlyHeld`
+/// is false) and the transaction is an ordinary one.
 final class MVStateReader: StateReader {
     let tx: Int
     let mv: MVMemory
     let pre: InMemoryState
     let codes: CodeStore
+    let creditOnly: Address?
+    /// Raised on the first blocked read, so the interpreter stops at its next state access.
+    let stop = JournaledState.StopSignal()
+    /// Reads in first-use order, with their origin.
     private(set) var reads: [(Location, ReadOrigin)] = []
-    private var seen: Set<Location> = []
+    /// Location → (value, or nil for "from the pre-state"; index of the writing tx or -1).
+    private var cache: [Location: (MVValue?, Int)] = [:]
     private(set) var blockedBy: Int?
+    /// The credit-only recipient was read and had no code.
+    private(set) var creditOnlyHeld = false
+    /// The full origin the credit-only read replaced, for `restoreCreditOnlyRead`.
+    private var creditOnlyOrigin: (index: Int, origin: ReadOrigin)?
 
-    init(tx: Int, mv: MVMemory, pre: InMemoryState, codes: CodeStore) {
-        self.tx = tx; self.mv = mv; self.pre = pre; self.codes = codes
+    init(tx: Int, mv: MVMemory, pre: InMemoryState, codes: CodeStore, creditOnly: Address? = nil) {
+        self.tx = tx; self.mv = mv; self.pre = pre; self.codes = codes; self.creditOnly = creditOnly
+        cache.reserveCapacity(16)
+        reads.reserveCapacity(16)
     }
 
     static func baseValue(_ l: Location, pre: InMemoryState) -> MVValue? {
@@ -28,31 +51,56 @@ final class MVStateReader: StateReader {
 
     /// Reads and records; returns (value or nil for base, index of the writing tx or -1).
     private func get(_ l: Location) -> (MVValue?, Int) {
+        if let hit = cache[l] { return hit }
         let r = mv.read(l, tx: tx, base: { MVStateReader.baseValue(l, pre: pre) })
+        let answer: (MVValue?, Int)
         switch r {
         case .blocked(let by):
-            if blockedBy == nil { blockedBy = by }
-            return (nil, -1)
+            if blockedBy == nil { blockedBy = by; stop.raised = true }
+            answer = (nil, -1)
+            cache[l] = answer   // a placeholder; the incarnation is discarded
+            return answer
         case .base:
-            note(l, .base)
-            return (nil, -1)
+            reads.append((l, .base))
+            answer = (nil, -1)
         case .value(let v, let origin):
-            note(l, origin)
+            reads.append((l, origin))
             switch origin {
-            case .version(let ver): return (v, ver.tx)
-            default: return (v, tx - 1)   // resolved deltas: treat as the latest writer below
+            case .version(let ver): answer = (v, ver.tx)
+            default: answer = (v, tx - 1)   // resolved deltas: treat as the latest writer below
             }
         }
-    }
-
-    private func note(_ l: Location, _ o: ReadOrigin) {
-        if seen.insert(l).inserted { reads.append((l, o)) }
+        cache[l] = answer
+        return answer
     }
 
     func account(_ address: Address) -> Account? {
         let (v, _) = get(.account(address))
-        if case .account(let a)? = v { return a }
-        return v == nil ? pre.account(address) : nil
+        let acct: Account?
+        if case .account(let a)? = v { acct = a } else { acct = v == nil ? pre.account(address) : nil }
+        if address == creditOnly, !creditOnlyHeld, blockedBy == nil, let last = reads.last, last.0 == .account(address),
+           !(acct?.hasCode ?? false) {
+            creditOnlyOrigin = (reads.count - 1, last.1)
+            reads[reads.count - 1].1 = .codeHash(Keccak256.emptyHash)
+            creditOnlyHeld = true
+        }
+        return acct
+    }
+
+    /// Records the credit-only recipient's read in full again (the transaction did not turn
+    /// out to be a plain credit).
+    func restoreCreditOnlyRead() {
+        if let (i, o) = creditOnlyOrigin { reads[i].1 = o }
+        creditOnlyOrigin = nil
+        creditOnlyHeld = false
+    }
+
+    /// The account record this incarnation read for `address` (nil when it did not read it;
+    /// `.some(nil)` when the account did not exist).
+    func accountRead(_ address: Address) -> Account?? {
+        guard let (v, _) = cache[.account(address)] else { return nil }
+        if case .account(let a)? = v { return .some(a) }
+        return v == nil ? .some(pre.account(address)) : nil
     }
 
     func code(hash: Bytes32) -> Bytecode { codes.get(hash) ?? pre.code(hash: hash) }

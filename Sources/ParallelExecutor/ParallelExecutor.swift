@@ -3,12 +3,21 @@ import EVMCore
 import EVMState
 import EVMInterpreter
 import EVMExecution
+import EVMPrecompiles
 
 /// Block-STM over the EVM: optimistic execution of every transaction against multi-version
 /// memory, validation of each read set, re-execution on conflict, commit in block order. The
 /// result must equal `SerialExecutor`'s, field by field, under every schedule.
 ///
 /// EVM specifics handled here:
+/// - **Plain value transfers are lazy too**: a call with value and no data to an account
+///   without code publishes the credit as a balance delta and records only "the recipient has
+///   no code" as its read, so transfers to one recipient do not conflict; a later read of the
+///   recipient resolves the deltas, and code appearing there (CREATE, EIP-7702) invalidates it.
+/// - **Dependency chains finish in order** (`DependencyGuard`): when speculation keeps
+///   re-running transactions that read their predecessor's write, the scheduler halts, the
+///   prefix whose recorded executions still validate is kept and the rest runs as
+///   `SerialExecutor` would, so a chain costs about what serial execution costs.
 /// - **Beneficiary fees are lazy**: each transaction writes its fee as a balance delta on the
 ///   beneficiary instead of reading and writing its balance, so the beneficiary does not
 ///   serialise the block. A transaction that reads the beneficiary sees the deltas below it
@@ -47,9 +56,14 @@ public struct ParallelExecutor: BlockExecutor {
 
     public var driver: Driver
     public var faults: Faults
+    /// When set, a block whose speculation is mostly wasted (a dependency chain) is finished
+    /// in order on the calling thread — see `DependencyGuard`. The result is the serial one
+    /// either way; this only bounds how much slower than serial a chain can get.
+    public var dependencyGuard: DependencyGuard?
 
-    public init(driver: Driver = .threaded(workers: ProcessInfo.processInfo.activeProcessorCount), faults: Faults = []) {
-        self.driver = driver; self.faults = faults
+    public init(driver: Driver = .threaded(workers: ProcessInfo.processInfo.activeProcessorCount), faults: Faults = [],
+                dependencyGuard: DependencyGuard? = DependencyGuard()) {
+        self.driver = driver; self.faults = faults; self.dependencyGuard = dependencyGuard
     }
 
     public func execute(preState: InMemoryState, block: BlockEnv, transactions: [RecoveredTransaction], fork: Hardfork) -> BlockResult {
@@ -58,27 +72,35 @@ public struct ParallelExecutor: BlockExecutor {
 
     public func executeWithReport(preState: InMemoryState, block: BlockEnv, transactions: [RecoveredTransaction],
                                   fork: Hardfork) -> (result: BlockResult, report: ParallelReport) {
-        let stm = BlockSTM(pre: preState, block: block, txs: transactions, fork: fork, faults: faults)
-        var report = ParallelReport()
+        let workers: Int
         switch driver {
-        case .threaded(let workers):
-            ThreadedDriver(workers: max(1, workers)).run(stm)
-            report.workers = max(1, workers)
-        case .deterministic(let seed, let workers, let bias):
-            var d = DeterministicDriver(workers: max(1, workers), seed: seed, abortBias: bias)
+        case .threaded(let w): workers = max(1, w)
+        case .deterministic(_, let w, _): workers = max(1, w)
+        case .replay(let trace): workers = max(1, trace.workers)
+        }
+        let stm = BlockSTM(pre: preState, block: block, txs: transactions, fork: fork, faults: faults, workers: workers,
+                           dependencyGuard: dependencyGuard)
+        var report = ParallelReport()
+        report.workers = workers
+        switch driver {
+        case .threaded:
+            ThreadedDriver(workers: workers).run(stm)
+        case .deterministic(let seed, _, let bias):
+            var d = DeterministicDriver(workers: workers, seed: seed, abortBias: bias)
             report.trace = d.run(stm, replay: nil)
-            report.workers = max(1, workers)
         case .replay(let trace):
             var d = DeterministicDriver(workers: trace.workers, seed: trace.seed, abortBias: trace.abortBias)
             report.trace = d.run(stm, replay: trace)
-            report.workers = trace.workers
         }
         report.incarnations = stm.scheduler.incarnations.reduce(0) { $0 + $1 + 1 }
         report.executions = stm.executions.withLock { $0 }
         report.validations = stm.validations.withLock { $0 }
-        report.aborts = stm.aborts.withLock { $0 }
-        report.dependencyWaits = stm.dependencyWaits.withLock { $0 }
-        if let result = stm.assemble() { return (result, report) }
+        report.aborts = stm.scheduler.aborts
+        report.dependencyWaits = stm.scheduler.dependencyWaits
+        if let (result, serialTail) = stm.assemble() {
+            report.finishedInOrder = serialTail
+            return (result, report)
+        }
         report.fellBackToSerial = true
         return (SerialExecutor().execute(preState: preState, block: block, transactions: transactions, fork: fork), report)
     }
@@ -93,7 +115,10 @@ public struct ParallelReport: Sendable {
     public var validations = 0
     public var aborts = 0
     public var dependencyWaits = 0
+    /// The block gas pool overflowed: the whole block was re-run by `SerialExecutor`.
     public var fellBackToSerial = false
+    /// Transactions the dependency guard left to in-order execution (0 when it did not fire).
+    public var finishedInOrder = 0
     /// The schedule, for the deterministic drivers.
     public var trace: ScheduleTrace?
 }
@@ -110,26 +135,48 @@ final class BlockSTM: @unchecked Sendable {
     let codes = CodeStore()
     let processor: TransactionProcessor
     let lazyBeneficiary: Bool
+    /// Per transaction: the recipient of a plain value transfer, credited lazily (see
+    /// `plainTransferRecipient`), or nil.
+    let creditOnly: [Address?]
     /// The latest recorded execution of each transaction.
     let results: [Locked<ExecutionOutput?>]
-    let executions = Locked(0), validations = Locked(0), aborts = Locked(0), dependencyWaits = Locked(0)
+    let executions = Locked(0), validations = Locked(0)
+    /// Threads the block may use (also for the final state root).
+    let workers: Int
 
-    init(pre: InMemoryState, block: BlockEnv, txs: [RecoveredTransaction], fork: Hardfork, faults: ParallelExecutor.Faults) {
+    init(pre: InMemoryState, block: BlockEnv, txs: [RecoveredTransaction], fork: Hardfork, faults: ParallelExecutor.Faults,
+         workers: Int = 1, dependencyGuard: DependencyGuard? = nil) {
         self.pre = pre; self.block = block; self.txs = txs; self.fork = fork; self.faults = faults
-        scheduler = Scheduler(transactionCount: txs.count)
+        self.workers = max(1, workers)
+        scheduler = Scheduler(transactionCount: txs.count, workers: workers, dependencyGuard: dependencyGuard)
         mv = MVMemory(transactionCount: txs.count, ignoreEstimates: faults.contains(.ignoreEstimates))
         processor = TransactionProcessor(fork: fork, block: block)
         let cb = pre.account(block.coinbase)
         lazyBeneficiary = fork >= .spuriousDragon && !(cb?.isEmpty ?? false)
+        creditOnly = txs.map { BlockSTM.plainTransferRecipient($0, block: block, fork: fork) }
         results = txs.map { _ in Locked(nil) }
+    }
+
+    /// The recipient of `rtx` when it may be a plain value transfer whose credit is published
+    /// as a balance delta: a call with value and no data, not EIP-7702, to an address that is
+    /// neither the sender, the beneficiary nor a precompile. Whether the recipient has code is
+    /// only known during execution (`MVStateReader.creditOnlyHeld`).
+    static func plainTransferRecipient(_ rtx: RecoveredTransaction, block: BlockEnv, fork: Hardfork) -> Address? {
+        let tx = rtx.transaction
+        guard let to = tx.to, tx.data.isEmpty, tx.type != .setCode, !tx.value.isZero, to != rtx.sender,
+              to != block.coinbase, !Precompiles.isPrecompile(to, fork: fork) else { return nil }
+        return to
     }
 
     /// What one incarnation produced.
     struct ExecutionOutput: @unchecked Sendable {
+        var incarnation: Int
         var applied: TransactionProcessor.Applied
+        /// The transaction's changes, without the lazy credits.
         var diff: StateDiff
-        /// Fee still owed to the beneficiary (lazy mode, beneficiary not written by the tx).
-        var beneficiaryCredit: UInt256
+        /// Balance credits still owed, applied at commit in order: the beneficiary's fee (lazy
+        /// mode, beneficiary not written by the tx) and a plain transfer's value.
+        var credits: [(Address, UInt256)]
         var reads: [(Location, ReadOrigin)]
         var writes: [(Location, MVValue)]
     }
@@ -142,42 +189,55 @@ final class BlockSTM: @unchecked Sendable {
     /// Runs one incarnation against multi-version memory without recording anything.
     func compute(_ v: Version) -> Execution {
         executions.withLock { $0 += 1 }
-        let reader = MVStateReader(tx: v.tx, mv: mv, pre: pre, codes: codes)
-        let journal = JournaledState(base: reader)
+        let recipient = creditOnly[v.tx]
+        let reader = MVStateReader(tx: v.tx, mv: mv, pre: pre, codes: codes, creditOnly: recipient)
+        let journal = JournaledState(base: reader, stopSignal: reader.stop)
         let rtx = txs[v.tx]
         let applied = processor.apply(rtx.transaction, sender: rtx.sender, state: journal, cumulativeGasBefore: 0,
                                       deferCoinbasePayment: lazyBeneficiary)
-        var diff = applied.outcome.receipt == nil ? StateDiff() : journal.diff()
         if let b = reader.blockedBy { return .blocked(by: b) }
+        var diff = applied.outcome.receipt == nil ? StateDiff() : journal.diff()
 
-        var credit = faults.contains(.dropBeneficiaryFees) ? .zero : applied.deferredCoinbaseFee
-        let cb = block.coinbase
-        if !credit.isZero, var d = diff.accounts[cb] {
-            // The tx wrote the beneficiary itself: fold its own fee into that write.
-            if var a = d.account { a.balance = a.balance &+ credit; d.account = a } else { d.account = Account(nonce: 0, balance: credit) }
-            diff.accounts[cb] = d
-            credit = .zero
+        var credits: [(Address, UInt256)] = []
+        if let to = recipient, reader.creditOnlyHeld {
+            // A plain transfer to an account without code: its only effect on `to` is the credit.
+            if let d = diff.accounts[to], let a = d.account, !a.hasCode, d.storage.isEmpty, !d.storageCleared {
+                diff.accounts[to] = nil
+                credits.append((to, rtx.transaction.value))
+            } else {
+                reader.restoreCreditOnlyRead()
+            }
         }
+        var fee = faults.contains(.dropBeneficiaryFees) ? .zero : applied.deferredCoinbaseFee
+        let cb = block.coinbase
+        if !fee.isZero, var d = diff.accounts[cb] {
+            // The tx wrote the beneficiary itself: fold its own fee into that write.
+            if var a = d.account { a.balance = a.balance &+ fee; d.account = a } else { d.account = Account(nonce: 0, balance: fee) }
+            diff.accounts[cb] = d
+            fee = .zero
+        }
+        if !fee.isZero { credits.append((cb, fee)) }
         var writes: [(Location, MVValue)] = []
+        writes.reserveCapacity(diff.accounts.count * 2 + credits.count)
         for (a, d) in diff.accounts {
-            writes.append((.account(a), .account(d.account)))
+            // An account whose record is unchanged (only its storage was written) is not
+            // written: otherwise every caller of a contract would conflict on its account.
+            if reader.accountRead(a) != .some(d.account) { writes.append((.account(a), .account(d.account))) }
             if d.storageCleared || d.account == nil { writes.append((.storageClear(a), .storageCleared)) }
             for (k, value) in d.storage { writes.append((.storage(a, k), .storage(value))) }
             if let c = d.code { codes.put(c) }
         }
-        if !credit.isZero { writes.append((.account(cb), .balanceDelta(credit))) }
-        return .done(ExecutionOutput(applied: applied, diff: diff, beneficiaryCredit: credit, reads: reader.reads, writes: writes))
+        for (a, amount) in credits { writes.append((.account(a), .balanceDelta(amount))) }
+        return .done(ExecutionOutput(incarnation: v.incarnation, applied: applied, diff: diff, credits: credits,
+                                     reads: reader.reads, writes: writes))
     }
 
     /// Records a computed incarnation (or registers its dependency) and asks for the next task.
     func commit(_ v: Version, _ e: Execution) -> SchedulerTask? {
         switch e {
         case .blocked(let by):
-            if scheduler.addDependency(tx: v.tx, blocking: by) {
-                dependencyWaits.withLock { $0 += 1 }
-                return nil
-            }
-            return .execute(v)
+            if scheduler.addDependency(tx: v.tx, blocking: by) { return nil }
+            return scheduler.isHalted ? nil : .execute(v)
         case .done(let out):
             results[v.tx].withLock { $0 = out }
             let wroteNew = mv.record(v, reads: out.reads, writes: out.writes)
@@ -185,14 +245,19 @@ final class BlockSTM: @unchecked Sendable {
         }
     }
 
+    /// The read-set check, with the test-only fault applied.
+    func readSetValid(_ tx: Int) -> Bool {
+        faults.contains(.skipValidation) || mv.validateReadSet(tx, base: { MVStateReader.baseValue($0, pre: self.pre) })
+    }
+
     func validate(_ v: Version) -> SchedulerTask? {
         validations.withLock { $0 += 1 }
-        let valid = faults.contains(.skipValidation)
-            || mv.validateReadSet(v.tx, base: { MVStateReader.baseValue($0, pre: self.pre) })
+        let valid = readSetValid(v.tx)
         let aborted = !valid && scheduler.tryValidationAbort(v)
-        if aborted {
-            aborts.withLock { $0 += 1 }
-            mv.convertWritesToEstimates(v.tx)
+        if aborted { mv.convertWritesToEstimates(v.tx) }
+        if valid && v.tx > 0 {
+            let linked = mv.readSet(v.tx).contains { if case .version(let w) = $0.1 { return w.tx == v.tx - 1 } else { return false } }
+            scheduler.noteValidated(v, linked: linked)
         }
         return scheduler.finishValidation(v, aborted: aborted)
     }
@@ -205,15 +270,35 @@ final class BlockSTM: @unchecked Sendable {
         }
     }
 
-    /// Builds the block result from the committed executions, in order. Nil when the block gas
-    /// pool overflows (the caller re-runs serially).
-    func assemble() -> BlockResult? {
+    /// Number of leading transactions whose recorded execution is final. When the scheduler
+    /// finished normally that is every transaction (Block-STM's guarantee). After a halt,
+    /// with no worker running, it is checked in order: transaction k is final when it is
+    /// EXECUTED, its recorded output is of its current incarnation, and its read set still
+    /// validates — by induction every value it read is then the serial one, so its output is.
+    func finalPrefix() -> Int {
+        guard scheduler.isHalted else { return txs.count }
+        for k in 0..<txs.count {
+            let (status, incarnation) = scheduler.state(of: k)
+            guard status == .executed, results[k].withLock({ $0?.incarnation }) == incarnation, readSetValid(k) else {
+                return k
+            }
+        }
+        return txs.count
+    }
+
+    /// Builds the block result: the final prefix from the recorded executions, in order, then
+    /// (after a halt) the remaining transactions executed in order on the same state, as
+    /// `SerialExecutor` does. Returns the result and the number of transactions executed in
+    /// order; nil when the block gas pool overflows (the caller re-runs serially).
+    func assemble() -> (BlockResult, Int)? {
+        let prefix = finalPrefix()
         let state = pre.copy()
         var outcomes: [TxOutcome] = []
+        outcomes.reserveCapacity(txs.count)
         var diff = StateDiff()
         var cumulative: UInt64 = 0
         var missing: [String] = []
-        for i in 0..<txs.count {
+        for i in 0..<prefix {
             guard let out = results[i].withLock({ $0 }) else { return nil }
             if let u = out.applied.unimplementedPrecompile, !missing.contains(u) { missing.append(u) }
             guard var receipt = out.applied.outcome.receipt else {
@@ -225,18 +310,75 @@ final class BlockSTM: @unchecked Sendable {
             cumulative += receipt.gasUsed
             receipt.cumulativeGasUsed = cumulative
             var txDiff = out.diff
-            if !out.beneficiaryCredit.isZero {
-                let cb = block.coinbase
-                let current = state.account(cb)
-                var acct = current ?? Account()
-                acct.balance = acct.balance &+ out.beneficiaryCredit
+            for (a, amount) in out.credits {
+                var acct = state.account(a) ?? Account()
+                acct.balance = acct.balance &+ amount
                 let code = acct.hasCode ? state.code(hash: acct.codeHash) : nil
-                txDiff.accounts[cb] = AccountDiff(account: acct, storage: [:], storageCleared: false, code: code)
+                txDiff.accounts[a] = AccountDiff(account: acct, storage: [:], storageCleared: false, code: code)
             }
             state.apply(txDiff)
             diff.merge(txDiff)
             outcomes.append(.executed(receipt))
         }
-        return BlockResult(outcomes: outcomes, diff: diff, stateRoot: state.stateRoot(), unimplementedPrecompiles: missing)
+        // The rest, in order (only after the dependency guard halted the scheduler).
+        for i in prefix..<txs.count {
+            let rtx = txs[i]
+            let journal = JournaledState(base: state)
+            let applied = processor.apply(rtx.transaction, sender: rtx.sender, state: journal, cumulativeGasBefore: cumulative)
+            if let u = applied.unimplementedPrecompile, !missing.contains(u) { missing.append(u) }
+            if let r = applied.outcome.receipt {
+                cumulative = r.cumulativeGasUsed
+                let txDiff = journal.diff()
+                state.apply(txDiff)
+                diff.merge(txDiff)
+            }
+            outcomes.append(applied.outcome)
+        }
+        let root = BlockSTM.stateRoot(of: state, workers: workers)
+        let result = BlockResult(outcomes: outcomes, diff: diff, stateRoot: root, unimplementedPrecompiles: missing)
+        return (result, txs.count - prefix)
+    }
+
+    /// Accounts with at least this many slots get their storage root on a thread of their own.
+    static let parallelStorageRootMinimum = 256
+
+    /// `state.stateRoot()`, computed on up to `workers` threads: the storage roots of the
+    /// `workers − 1` largest storages (at least `parallelStorageRootMinimum` slots) are
+    /// computed on their own threads while the account trie of every other account is built;
+    /// their leaves are inserted last. A trie's root does not depend on insertion order, so
+    /// the result is the same hash; this only shortens the sequential tail of a block.
+    static func stateRoot(of state: InMemoryState, workers: Int) -> Bytes32 {
+        guard workers > 1 else { return state.stateRoot() }
+        let storage = state.storage, accounts = state.accounts   // value copies: Sendable
+        let big = storage
+            .filter { $0.value.count >= parallelStorageRootMinimum && accounts[$0.key] != nil }
+            .sorted { $0.value.count > $1.value.count }
+            .prefix(workers - 1)
+            .map(\.key)
+        if big.isEmpty { return state.stateRoot() }
+        /// Thread i < big.count writes only roots[i]; the last thread alone builds `trie`.
+        final class Parts: @unchecked Sendable {
+            let roots: UnsafeMutableBufferPointer<Bytes32>
+            var trie = SecureTrie()
+            init(_ n: Int) { roots = .allocate(capacity: n); roots.initialize(repeating: .zero) }
+            deinit { roots.deallocate() }
+        }
+        let parts = Parts(big.count)
+        let bigSet = Set(big)
+        DispatchQueue.concurrentPerform(iterations: big.count + 1) { i in
+            if i < big.count {
+                parts.roots[i] = StateRoot.storageRoot(storage[big[i]] ?? [:])
+            } else {
+                for (a, acct) in accounts where !bigSet.contains(a) {
+                    let leaf = StateRoot.accountLeaf(acct, storageRoot: StateRoot.storageRoot(storage[a] ?? [:]))
+                    parts.trie.update(key: a.bytes, value: leaf)
+                }
+            }
+        }
+        for (i, a) in big.enumerated() {
+            guard let acct = accounts[a] else { continue }
+            parts.trie.update(key: a.bytes, value: StateRoot.accountLeaf(acct, storageRoot: parts.roots[i]))
+        }
+        return parts.trie.rootHash
     }
 }

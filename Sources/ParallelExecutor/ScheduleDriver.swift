@@ -42,23 +42,27 @@ public struct ScheduleTrace: Sendable, Equatable, Codable {
     }
 }
 
-/// Real threads: each worker loops "get a task, run it" until the scheduler reports done.
+/// Real threads: each worker loops "get a task, run it" until the scheduler reports done
+/// (finished or halted). An idle worker spins briefly, then yields its core between polls.
 struct ThreadedDriver {
     let workers: Int
 
     func run(_ stm: BlockSTM) {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var task: SchedulerTask? = nil
+            var idle = 0
             while true {
-                if task == nil {
-                    task = stm.scheduler.nextTask()
-                    if task == nil {
-                        if stm.scheduler.isDone { return }
-                        sched_yield()
-                        continue
-                    }
+                if let t = task {
+                    task = stm.perform(t)
+                    idle = 0
+                    continue
                 }
-                task = stm.perform(task!)
+                task = stm.scheduler.nextTask()
+                if task == nil {
+                    if stm.scheduler.isDone { return }
+                    idle += 1
+                    if idle > 64 { sched_yield() }
+                }
             }
         }
     }
@@ -113,6 +117,8 @@ struct DeterministicDriver {
         while steps.count < maxSteps {
             let allIdle = states.allSatisfy { if case .idle = $0 { return true } else { return false } }
             if allIdle && stm.scheduler.isDone { break }
+            // Halted by the dependency guard: in-flight work is dropped, the caller finishes in order.
+            if stm.scheduler.isHalted { break }
             let w: Int
             if let r = replay {
                 guard replayIndex < r.steps.count else { break }
@@ -135,9 +141,9 @@ struct DeterministicDriver {
                 states[w] = .computed(v, stm.compute(v))
                 steps.append(ScheduleStep(worker: w, action: .execute, tx: v.tx, incarnation: v.incarnation, aborted: false))
             case .has(.validate(let v)):
-                let abortsBefore = stm.aborts.withLock { $0 }
+                let abortsBefore = stm.scheduler.aborts
                 let nextTask = stm.validate(v)
-                let aborted = stm.aborts.withLock { $0 } > abortsBefore
+                let aborted = stm.scheduler.aborts > abortsBefore
                 states[w] = nextTask.map { .has($0) } ?? .idle
                 steps.append(ScheduleStep(worker: w, action: .validate, tx: v.tx, incarnation: v.incarnation, aborted: aborted))
             case .computed(let v, let e):

@@ -76,7 +76,7 @@ struct RunCommand: ParsableCommand {
                 case .replay: name = "replay"
                 }
                 let diff = ResultComparison.firstDifference(expected: serial, actual: result)
-                print("  \(name): root \(result.stateRoot) \(diff == nil ? "== serial" : "DIFFERS") · incarnations \(report.incarnations) · executions \(report.executions) · validations \(report.validations) · aborts \(report.aborts) · dependency waits \(report.dependencyWaits)\(report.fellBackToSerial ? " · fell back to serial" : "") · \(String(format: "%.3f", t)) s")
+                print("  \(name): root \(result.stateRoot) \(diff == nil ? "== serial" : "DIFFERS") · incarnations \(report.incarnations) · executions \(report.executions) · validations \(report.validations) · aborts \(report.aborts) · dependency waits \(report.dependencyWaits)\(report.finishedInOrder > 0 ? " · \(report.finishedInOrder) finished in order (dependency guard)" : "")\(report.fellBackToSerial ? " · fell back to serial" : "") · \(String(format: "%.3f", t)) s")
                 if let diff {
                     failed = true
                     print("  first difference: \(diff)")

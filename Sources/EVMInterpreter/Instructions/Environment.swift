@@ -28,7 +28,7 @@ extension Frame {
         let a = Address(truncating: top)
         guard chargeAccountAccess(a) else { return .outOfGas }
         top = host.balance(a)
-        return nil
+        return host.stopRequested ? .outOfGas : nil
     }
 
     @inline(__always) mutating func origin() { push(host.tx.origin.word) }

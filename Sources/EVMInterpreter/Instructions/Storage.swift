@@ -15,7 +15,7 @@ extension Frame {
             guard charge(coldSloadSurcharge) else { return .outOfGas }
         }
         top = host.sload(message.recipient, key)
-        return nil
+        return host.stopRequested ? .outOfGas : nil
     }
 
     /// SSTORE gas and refunds by fork:

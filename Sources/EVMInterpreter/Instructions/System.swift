@@ -73,6 +73,7 @@ extension Frame {
                             value: kind == .delegateCall ? message.value : value,
                             input: input)
         let result = host.call(child)
+        if host.stopRequested { return .outOfGas }
         gas &+= result.gasLeft
         if result.status == .success { refund &+= result.gasRefund }
         returnData = result.output
@@ -111,6 +112,7 @@ extension Frame {
                             recipient: .zero, sender: message.recipient, codeAddress: .zero,
                             value: value, input: memory.bytes(o, n), salt: salt)
         let result = host.call(child)
+        if host.stopRequested { return .outOfGas }
         gas &+= result.gasLeft
         if result.status == .success { refund &+= result.gasRefund }
         returnData = result.status == .revert ? result.output : []
