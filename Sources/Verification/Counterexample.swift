@@ -129,6 +129,9 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
     /// stream, the offending batches and the verifier's violations. Absent (and not encoded)
     /// for every other property, so older files keep their bytes and hashes.
     public var sequencer: SequencerCase?
+    /// Present only for double-spend counterexamples (`property` = `no_double_spend`): the
+    /// parallel group and the Z3 model it came from. Absent (not encoded) otherwise.
+    public var doubleSpend: DoubleSpendCase?
 
     // MARK: Building
 
@@ -231,6 +234,11 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
             let file = try dec.decode(CounterexampleFile.self, from: data)
             _ = try file.blockInput()
             _ = try file.scheduleTrace()
+            if file.doubleSpend != nil {
+                if file.property != DoubleSpendCase.property { throw CounterexampleError.unknownProperty(file.property) }
+                if file.variant != StaleBalanceGroup.name { throw CounterexampleError.unknownVariant(file.variant) }
+                return file
+            }
             if let seq = file.sequencer {
                 if file.property != SequencerCase.property { throw CounterexampleError.unknownProperty(file.property) }
                 _ = try seq.decoded()
@@ -373,6 +381,7 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
     /// Re-runs the stored input (with the stored schedule) against the stored property/variant.
     public func replay() throws(CounterexampleError) -> ReplayOutcome {
         if let seq = sequencer { return try seq.replay(stored: firstDifference, variant: variant) }
+        if let ds = doubleSpend { return try ds.replay(try blockInput(), stored: firstDifference) }
         guard let variant = ExecutorVariant(name: variant) else { throw .unknownVariant(self.variant) }
         guard let p = PropertyCatalog.property(named: property, variant: variant) else { throw .unknownProperty(property) }
         let input = try blockInput()

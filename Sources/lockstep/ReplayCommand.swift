@@ -51,6 +51,11 @@ struct ReplayCommand: ParsableCommand {
             print("Stored violations:")
             for v in seq.violations { print("  \(v)") }
         }
+        if let ds = cx.doubleSpend {
+            print("Parallel group \(ds.group) executed by \(cx.variant); Z3 model: "
+                  + ds.solverModel.keys.sorted().map { "\($0) = \(ds.solverModel[$0]!)" }.joined(separator: ", "))
+            print("Constraints: " + ds.constraints.joined(separator: "; "))
+        }
         print("Stored first difference: \(cx.firstDifference.field) expected \(cx.firstDifference.expected) actual \(cx.firstDifference.actual)")
         if trace {
             let state = input.pre.copy()

@@ -1,0 +1,116 @@
+import EVMCore
+import EVMExecution
+import Foundation
+import ParallelExecutor
+import SMT
+import Testing
+import Verification
+
+/// Z3 conservation proofs on executed blocks, and the parallel double spend as a replayable
+/// counterexample file. Serialized: Z3 queries share the machine with the rest of the gate.
+@Suite(.serialized) struct ConservationProofTests {
+    static let seed: UInt64 = 0x5eed
+
+    @Test func executedTransferBlockIsProvenConserved() throws {
+        let input = TransferBlockGenerator(transactions: 30, senders: 5).generate(seed: Self.seed)
+        let report = try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token])
+        print("seed 0x\(String(Self.seed, radix: 16)):\n\(report)")
+        #expect(report.proven, "\(report)")
+        #expect(report.mismatches.isEmpty)
+        #expect(report.assets.map(\.asset) == [.ether, .token(TransferBlockGenerator.token)])
+        // The block exercises what the model distinguishes: rejected transactions (no effect),
+        // reverted token transfers (fees only) and token transfers that moved.
+        #expect(report.executed < report.transactions, "no rejected transaction in this block")
+        #expect(report.transfers.contains { !$0.moved && $0.asset != .ether }, "no reverted token transfer")
+        #expect(report.transfers.contains { $0.moved && $0.asset != .ether })
+        #expect(report.transfers.count == report.executed)
+    }
+
+    @Test func plantedFeeCreditedTwiceIsRefutedAndDisagreesWithTheExecutor() throws {
+        let input = TransferBlockGenerator(transactions: 12, senders: 3).generate(seed: Self.seed &+ 1)
+        let twice = TransferSemantics(name: "tipCreditedTwice") { t, cb in
+            TransferSemantics.reference.movements(t, cb) + [.credit(cb, .ether, [t.tip])]
+        }
+        let report = try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token], semantics: twice)
+        #expect(!report.proven)
+        let ether = try #require(report.assets.first { $0.asset == .ether })
+        let w = try #require(ether.verdict.witness, "expected a violation: \(ether)")
+        var tips = UInt256.zero
+        for t in report.transfers { if case .value(let v) = t.tip { tips = tips &+ v } }
+        #expect(!tips.isZero)
+        let before = try #require(UInt256(decimal: w.sumBefore)), after = try #require(UInt256(decimal: w.sumAfterPlusBurned))
+        #expect(after &- before == tips, "witness \(w)")
+        // Evaluated on the real pre-state, the planted model's coinbase balance is off by the tips.
+        #expect(report.mismatches.count == 1 && report.mismatches[0].contains("\(TransferBlockGenerator.coinbase)"), "\(report.mismatches)")
+        #expect(report.assets.first { $0.asset != .ether }?.verdict.isConserved == true)
+    }
+
+    @Test func unsupportedTransactionsAreTypedErrorsNamingTheField() throws {
+        var input = TransferBlockGenerator(transactions: 3, senders: 2).generate(seed: Self.seed)
+        input.transactions[1].transaction.to = nil
+        #expect(throws: TransferExtractionError.unsupported(field: "transactions[1].to", reason: "contract creation is not a transfer")) {
+            try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token])
+        }
+        var call = TransferBlockGenerator(transactions: 3, senders: 2, tokenRate: 1).generate(seed: Self.seed)
+        call.transactions[2].transaction.data = ERC20Token.approve(spender: TransferBlockGenerator.sender(0), amount: 1)
+        #expect(throws: TransferExtractionError.unsupported(field: "transactions[2].data", reason: "only transfer(address,uint256) calls are modelled")) {
+            try ConservationProof.prove(call, tokens: [TransferBlockGenerator.token])
+        }
+    }
+
+    @Test func doubleSpendFileReplaysAsReproduced() throws {
+        guard case .found(let w, let file) = try DoubleSpendCounterexample.search(seed: Self.seed) else {
+            Issue.record("Z3 found no double spend")
+            return
+        }
+        #expect(file.property == "no_double_spend" && file.variant == "parallelGroup:staleBalanceReads")
+        // Concrete pre-state from the model: the sender holds exactly the model's balance.
+        let input = try file.blockInput()
+        #expect(input.pre.account(DoubleSpendCounterexample.sender)?.balance == w.balance)
+        #expect(input.transactions.map(\.transaction.value) == [w.value0, w.value1])
+
+        // Serially the second transfer is rejected; the faulty group executes both and the
+        // sender's balance wraps past zero.
+        let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        #expect(serial.outcomes[0].receipt?.success == true)
+        guard case .rejected(let e) = serial.outcomes[1] else {
+            Issue.record("tx 1 executed serially: \(serial.outcomes[1])")
+            return
+        }
+        #expect(e == .insufficientAccountFunds)
+        let faulty = StaleBalanceGroup.execute(input)
+        #expect(faulty.outcomes.allSatisfy { $0.receipt?.success == true })
+        let after = try #require(UInt256(decimal: file.actual.values["sender balance after"] ?? ""))
+        #expect(after > w.balance, "the faulty group's debits must wrap the balance: \(after)")
+        #expect(file.firstDifference.field.contains("1"), "first difference \(file.firstDifference)")
+
+        // The real Block-STM executor is not fooled: it equals serial on this input.
+        let (parallel, _) = ParallelExecutor(driver: .deterministic(seed: Self.seed, workers: 2, abortBias: 0))
+            .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        #expect(ResultComparison.firstDifference(expected: serial, actual: parallel) == nil)
+
+        let keep = ProcessInfo.processInfo.environment["LOCKSTEP_FAULT_DIR"]
+        let dir = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-double-spend-\(UUID().uuidString)")
+        defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
+        let url = try file.write(to: dir)
+        #expect(url.path.hasSuffix("no_double_spend/\(file.contentHash).json"))
+        let loaded = try CounterexampleFile.load(path: url.path)
+        #expect(loaded == file)
+        guard case .reproduced(let v, let identical) = try loaded.replay() else {
+            Issue.record("double-spend file replays as fixed")
+            return
+        }
+        #expect(identical, "replayed difference \(v.difference) vs stored \(file.firstDifference)")
+        #expect(CounterexampleStore.classify(path: url.path) == .reproduced(v.difference.description))
+
+        // A tampered file is a typed error naming the field, not a crash.
+        var bad = file
+        bad.doubleSpend?.group = [1, 0]
+        #expect(throws: CounterexampleError.invalidValue(field: "doubleSpend.group", value: "[1, 0]",
+                                                         reason: "expected every transaction index in order (at least 2)")) { try bad.replay() }
+        var badVariant = String(decoding: file.encoded(), as: UTF8.self)
+        badVariant = badVariant.replacingOccurrences(of: "parallelGroup:staleBalanceReads", with: "parallelGroup:nope")
+        #expect(throws: CounterexampleError.unknownVariant("parallelGroup:nope")) { try CounterexampleFile.decode(Data(badVariant.utf8)) }
+    }
+}

@@ -1,0 +1,343 @@
+import EVMCore
+
+// Conservation of value over a batch of transfers, as bit-vector queries.
+//
+// Every balance is a 256-bit term and every movement uses the executor's wrapping arithmetic
+// (`bvadd`/`bvsub`), so the encoding can wrap exactly where the Swift code would. The sums that
+// are compared are taken at `256 + k` bits (k ≥ 16, enough for every summand), so they cannot
+// wrap: a wrapped balance shows up as a difference of 2^256 in the sums, never hides.
+//
+// The conservation query for one asset asserts (each tracked by name, so an unsat core says
+// which facts conservation rested on):
+//   • every debit is covered: the amount (summed without wrapping) ≤ the balance it reads;
+//   • the asset's total supply fits in a word (Σ pre < 2^256), as it does on chain;
+//   • Σ pre ≠ Σ post + Σ burned.
+// `unsat` means conserved for every pre-state satisfying the first two; `sat` gives concrete
+// pre balances and amounts for which value appears or disappears; `unknown` is a failure.
+
+/// Whose balance: ether, or one ERC-20 token's `balanceOf` mapping (by contract address).
+public enum Asset: Hashable, Comparable, Sendable, CustomStringConvertible {
+    case ether
+    case token(Address)
+
+    public var description: String {
+        switch self {
+        case .ether: return "ether"
+        case .token(let a): return "token \(a)"
+        }
+    }
+}
+
+/// An amount of a transfer: a concrete value, or a 256-bit solver variable of that name (the
+/// same name is the same variable throughout a batch).
+public enum Amount: Hashable, Sendable, CustomStringConvertible {
+    case value(UInt256)
+    case symbol(String)
+
+    public static let zero = Amount.value(.zero)
+
+    public var description: String {
+        switch self {
+        case .value(let v): return v.decimalString
+        case .symbol(let s): return s
+        }
+    }
+}
+
+/// One transaction of a batch, as far as balances are concerned. `burnedFee` and `tip` are in
+/// ether (gas used × base fee, gas used × priority fee) and are paid whether or not the value
+/// moved; `moved` is false for a transaction that executed but failed (a revert: fees only).
+public struct Transfer: Sendable, Equatable, CustomStringConvertible {
+    public var label: String
+    public var from: Address
+    public var to: Address
+    public var asset: Asset
+    public var value: Amount
+    public var burnedFee: Amount
+    public var tip: Amount
+    public var moved: Bool
+
+    public init(label: String, from: Address, to: Address, asset: Asset = .ether, value: Amount,
+                burnedFee: Amount = .zero, tip: Amount = .zero, moved: Bool = true) {
+        self.label = label; self.from = from; self.to = to; self.asset = asset; self.value = value
+        self.burnedFee = burnedFee; self.tip = tip; self.moved = moved
+    }
+
+    public var description: String {
+        "\(label): \(from) → \(to) \(value) \(asset)\(moved ? "" : " (failed)") fee \(burnedFee) burned + \(tip) tip"
+    }
+}
+
+/// One change of one balance. A debit's amounts are summed without wrapping for its coverage
+/// check, then subtracted (wrapping) as one; a burn leaves the ledger (counted separately).
+public struct Movement: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case debit, credit, burn }
+    public var kind: Kind
+    /// The account; ignored for a burn.
+    public var account: Address
+    public var asset: Asset
+    public var amounts: [Amount]
+
+    public static func debit(_ a: Address, _ asset: Asset, _ amounts: [Amount]) -> Movement {
+        Movement(kind: .debit, account: a, asset: asset, amounts: amounts)
+    }
+    public static func credit(_ a: Address, _ asset: Asset, _ amounts: [Amount]) -> Movement {
+        Movement(kind: .credit, account: a, asset: asset, amounts: amounts)
+    }
+    public static func burn(_ asset: Asset, _ amounts: [Amount]) -> Movement {
+        Movement(kind: .burn, account: .zero, asset: asset, amounts: amounts)
+    }
+}
+
+/// How a transfer changes balances. `reference` is what the EVM does; other semantics exist to
+/// show the check can fail (tests plant them).
+public struct TransferSemantics: Sendable {
+    public var name: String
+    public var movements: @Sendable (_ transfer: Transfer, _ coinbase: Address) -> [Movement]
+
+    public init(name: String, movements: @escaping @Sendable (Transfer, Address) -> [Movement]) {
+        self.name = name; self.movements = movements
+    }
+
+    /// The sender pays value (ether) and both fee parts in one covered debit, as the EVM's
+    /// up-front charge; the coinbase gets the tip, the base fee is burned; a token value moves
+    /// from sender to recipient in the token's mapping with its own covered debit. A failed
+    /// transfer pays the fees only.
+    public static let reference = TransferSemantics(name: "reference") { t, coinbase in
+        var etherDebit: [Amount] = [t.burnedFee, t.tip]
+        if t.moved && t.asset == .ether { etherDebit.append(t.value) }
+        var out: [Movement] = [.debit(t.from, .ether, etherDebit), .credit(coinbase, .ether, [t.tip]), .burn(.ether, [t.burnedFee])]
+        if t.moved {
+            if t.asset == .ether {
+                out.append(.credit(t.to, .ether, [t.value]))
+            } else {
+                out.append(.debit(t.from, t.asset, [t.value]))
+                out.append(.credit(t.to, t.asset, [t.value]))
+            }
+        }
+        return out
+    }
+}
+
+/// A (asset, account) balance cell.
+public struct BalanceKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var asset: Asset
+    public var account: Address
+    public init(_ asset: Asset, _ account: Address) { self.asset = asset; self.account = account }
+    public static func < (a: BalanceKey, b: BalanceKey) -> Bool { (a.asset, a.account) < (b.asset, b.account) }
+    public var description: String { "\(asset) \(account)" }
+}
+
+/// Concrete values for which an asset is not conserved.
+public struct ConservationWitness: Sendable, CustomStringConvertible {
+    public var asset: Asset
+    /// Pre and post balances of every account the batch touches in this asset, sorted.
+    public var pre: [(account: Address, balance: UInt256)]
+    public var post: [(account: Address, balance: UInt256)]
+    /// Values of the symbolic amounts.
+    public var amounts: [(name: String, value: UInt256)]
+    /// Decimal, widened: Σ pre and Σ post + Σ burned.
+    public var sumBefore: String
+    public var sumAfterPlusBurned: String
+
+    public var description: String {
+        var lines = ["\(asset) not conserved: Σ before \(sumBefore), Σ after + burned \(sumAfterPlusBurned)"]
+        for (p, q) in zip(pre, post) { lines.append("  \(p.account): \(p.balance.decimalString) → \(q.balance.decimalString)") }
+        for a in amounts { lines.append("  \(a.name) = \(a.value.decimalString)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+public enum ConservationVerdict: Sendable, CustomStringConvertible {
+    /// unsat: conserved; `core` names the assumptions the proof used.
+    case conserved(core: [String])
+    case violated(ConservationWitness)
+    /// A failure, never a pass.
+    case unknown(String)
+
+    public var isConserved: Bool { if case .conserved = self { return true } else { return false } }
+    public var witness: ConservationWitness? { if case .violated(let w) = self { return w } else { return nil } }
+
+    public var description: String {
+        switch self {
+        case .conserved(let core): return "conserved (unsat; core: \(core.count) of the assumptions)"
+        case .violated(let w): return "VIOLATED\n\(w)"
+        case .unknown(let r): return "UNKNOWN (\(r))"
+        }
+    }
+}
+
+public struct AssetReport: Sendable, CustomStringConvertible {
+    public var asset: Asset
+    public var accounts: Int
+    public var movements: Int
+    public var verdict: ConservationVerdict
+    public var seconds: Double
+
+    public var description: String {
+        "\(asset): \(accounts) accounts, \(movements) movements: \(verdict)  [\(formatSeconds(seconds))]"
+    }
+}
+
+public enum ConservationError: Error, Equatable, CustomStringConvertible {
+    /// A concrete pre-state lacks a balance the encoding needs.
+    case missingBalance(String)
+    /// A symbolic amount was left in a term that had to be concrete.
+    case notConcrete(String)
+
+    public var description: String {
+        switch self {
+        case .missingBalance(let k): return "no pre-state balance given for \(k)"
+        case .notConcrete(let k): return "\(k) is symbolic; give it a value"
+        }
+    }
+}
+
+/// The bit-vector encoding of a batch: pre balances (fresh 256-bit constants named
+/// `pre <asset> <account>`), post balances (terms over them), the burned amounts and the
+/// coverage condition of every debit. One per `Z3Context`; not thread-safe.
+public final class LedgerEncoding {
+    public let context: Z3Context
+    public let coinbase: Address
+    /// Width of every sum: 256 + enough bits for all summands (at least 16).
+    public let wideWidth: Int
+    public private(set) var pre: [BalanceKey: Term] = [:]
+    public private(set) var post: [BalanceKey: Term] = [:]
+    /// Burned amounts per asset, each at `wideWidth`.
+    public private(set) var burned: [Asset: [Term]] = [:]
+    /// Coverage of each debit, by a name that says which transfer and account.
+    public private(set) var coverage: [(name: String, asset: Asset, condition: Term)] = []
+    /// The symbolic amounts by name.
+    public private(set) var symbols: [String: Term] = [:]
+    public private(set) var movementCount: [Asset: Int] = [:]
+
+    /// Encodes `transfers` in order under `semantics`.
+    public init(context: Z3Context, transfers: [Transfer], coinbase: Address, semantics: TransferSemantics = .reference) throws {
+        self.context = context
+        self.coinbase = coinbase
+        let all = transfers.map { semantics.movements($0, coinbase) }
+        let summands = all.reduce(0) { $0 + $1.reduce(0) { $0 + $1.amounts.count + 1 } } + 2
+        var extra = 16
+        while (1 << extra) < summands { extra += 1 }
+        wideWidth = 256 + extra
+        for (t, moves) in zip(transfers, all) {
+            for (j, m) in moves.enumerated() { try apply(m, label: "\(t.label) movement \(j)") }
+        }
+    }
+
+    func amount(_ a: Amount) throws -> Term {
+        switch a {
+        case .value(let v): return try context.numeral(v)
+        case .symbol(let name):
+            if let t = symbols[name] { return t }
+            let t = try context.bitVector(name, width: 256)
+            symbols[name] = t
+            return t
+        }
+    }
+
+    func current(_ key: BalanceKey) throws -> Term {
+        if let t = post[key] { return t }
+        let t = try context.bitVector("pre \(key.asset) \(key.account)", width: 256)
+        pre[key] = t
+        post[key] = t
+        return t
+    }
+
+    func widen(_ t: Term) throws -> Term { try t.zeroExtend(by: wideWidth - 256) }
+
+    private func apply(_ m: Movement, label: String) throws {
+        movementCount[m.asset, default: 0] += 1
+        let parts = try m.amounts.map(amount)
+        var word = try context.numeral(0, width: 256)
+        var wide = try context.numeral(0, width: wideWidth)
+        for p in parts {
+            word = try word.add(p)
+            wide = try wide.add(widen(p))
+        }
+        switch m.kind {
+        case .burn:
+            burned[m.asset, default: []].append(wide)
+        case .credit:
+            let key = BalanceKey(m.asset, m.account)
+            post[key] = try current(key).add(word)
+        case .debit:
+            let key = BalanceKey(m.asset, m.account)
+            let cur = try current(key)
+            coverage.append((name: "\(label): debit of \(m.asset) \(m.account) covered", asset: m.asset, condition: try wide.ule(widen(cur))))
+            post[key] = try cur.sub(word)
+        }
+    }
+
+    public var assets: [Asset] { Set(pre.keys.map(\.asset)).union(burned.keys).sorted() }
+
+    func keys(_ asset: Asset) -> [BalanceKey] { pre.keys.filter { $0.asset == asset }.sorted() }
+
+    /// Σ pre and Σ post + Σ burned of `asset`, at `wideWidth`.
+    public func sums(_ asset: Asset) throws -> (before: Term, after: Term) {
+        var before = try context.numeral(0, width: wideWidth), after = before
+        for k in keys(asset) {
+            before = try before.add(widen(pre[k]!))
+            after = try after.add(widen(post[k]!))
+        }
+        for b in burned[asset] ?? [] { after = try after.add(b) }
+        return (before, after)
+    }
+
+    /// Proves (or refutes) conservation of `asset` over the batch.
+    public func check(_ asset: Asset, timeoutMilliseconds: UInt32 = 60_000) throws -> ConservationVerdict {
+        let s = try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds)
+        for (i, c) in coverage.enumerated() where c.asset == asset { try s.add(c.condition, tracking: "#\(i) \(c.name)") }
+        let (before, after) = try sums(asset)
+        let word = try context.numeral(decimal: twoTo256Decimal, width: wideWidth)
+        try s.add(before.ult(word), tracking: "supply of \(asset) < 2^256")
+        try s.add(before.ne(after), tracking: "sums differ")
+        switch try s.check() {
+        case .unsat(let core): return .conserved(core: core)
+        case .unknown(let reason): return .unknown(reason)
+        case .sat(let model):
+            let ks = keys(asset)
+            return .violated(ConservationWitness(
+                asset: asset,
+                pre: try ks.map { (account: $0.account, balance: try model.value(pre[$0]!)) },
+                post: try ks.map { (account: $0.account, balance: try model.value(post[$0]!)) },
+                amounts: try symbols.keys.sorted().map { (name: $0, value: try model.value(symbols[$0]!)) },
+                sumBefore: try model.eval(before).numeralString(), sumAfterPlusBurned: try model.eval(after).numeralString()))
+        }
+    }
+
+    /// Checks every asset the batch touches.
+    public func checkAll(timeoutMilliseconds: UInt32 = 60_000) throws -> [AssetReport] {
+        try assets.map { asset in
+            let t0 = monotonicSeconds()
+            let v = try check(asset, timeoutMilliseconds: timeoutMilliseconds)
+            return AssetReport(asset: asset, accounts: keys(asset).count, movements: movementCount[asset] ?? 0, verdict: v,
+                               seconds: monotonicSeconds() - t0)
+        }
+    }
+
+    /// The post balances for concrete pre balances, by evaluating the same terms the proof is
+    /// about (so comparing them with an executor's post-state checks the encoding itself).
+    /// `preBalances` must give every key of `pre`; the batch must have no symbolic amounts.
+    public func evaluate(preBalances: [BalanceKey: UInt256]) throws -> [BalanceKey: UInt256] {
+        if let s = symbols.keys.sorted().first { throw ConservationError.notConcrete(s) }
+        var pairs: [(from: Term, to: Term)] = []
+        for k in pre.keys.sorted() {
+            guard let v = preBalances[k] else { throw ConservationError.missingBalance(k.description) }
+            pairs.append((from: pre[k]!, to: try context.numeral(v)))
+        }
+        var out: [BalanceKey: UInt256] = [:]
+        for (k, t) in post { out[k] = try t.substituting(pairs).simplified().uint256() }
+        return out
+    }
+}
+
+/// 2^256 in decimal.
+let twoTo256Decimal = "115792089237316195423570985008687907853269984665640564039457584007913129639936"
+
+/// Seconds since the first call, monotonic.
+func monotonicSeconds() -> Double {
+    let d = ContinuousClock.now - processStart
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+private let processStart = ContinuousClock.now
