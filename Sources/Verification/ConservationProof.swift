@@ -1,6 +1,7 @@
 import EVMCore
 import EVMState
 import EVMExecution
+import EVMInterpreter
 import SMT
 
 /// Seeded blocks of ether transfers and calls to the library ERC-20 (`ERC20Token.code`,

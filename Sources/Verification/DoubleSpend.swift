@@ -1,6 +1,7 @@
 import EVMCore
 import EVMState
 import EVMExecution
+import EVMInterpreter
 import SMT
 
 /// A deliberately faulty model of executing one parallel group, test-only like the other

@@ -84,15 +84,12 @@ struct ProveConservationCommand: ParsableCommand {
     func runDoubleSpend() throws {
         let query = DoubleSpendQuery(gasPrice: UInt256(gasPrice))
         print("Double-spend search: two transfers of one sender in one parallel group (\(StaleBalanceGroup.name)), gas price \(gasPrice), seed 0x\(String(seed, radix: 16)), Z3 \(z3Version())")
-        let serialSafe: DoubleSpendResult
         let outcome: DoubleSpendCounterexample.Outcome
         do {
-            serialSafe = try DoubleSpendSearch.proveSerialSafe(query, timeoutMilliseconds: timeout)
             outcome = try DoubleSpendCounterexample.search(query: query, seed: seed, timeoutMilliseconds: timeout)
         } catch {
             throw fail("\(error)")
         }
-        print("Serial execution: total cost above the balance with both succeeding is \(serialSafe)")
         guard case .found(let witness, let file) = outcome else {
             if case .notFound(let r) = outcome { print("Parallel group: no double spend: \(r)") }
             throw ExitCode(1)
