@@ -81,6 +81,12 @@ public final class Z3Context {
         return Term(context: self, raw: ast)
     }
 
+    /// Throws unless every term was made by this context (a foreign AST is undefined
+    /// behaviour in the C API, not an error code).
+    fileprivate func owns(_ terms: [Term], _ what: @autoclosure () -> String) throws {
+        for t in terms where t.context !== self { throw Z3Error.conversion("\(what()): term from another context") }
+    }
+
     fileprivate func symbol(_ name: String) throws -> Z3_symbol {
         let s = Z3_mk_string_symbol(raw, name)
         try check("symbol \(name)")
@@ -154,6 +160,7 @@ public final class Z3Context {
     // MARK: N-ary Boolean operations
 
     public func and(_ terms: [Term]) throws -> Term {
+        try owns(terms, "and")
         if terms.isEmpty { return try bool(true) }
         let raws: [Z3_ast?] = terms.map { $0.raw }
         return try withExtendedLifetime(terms) {
@@ -162,6 +169,7 @@ public final class Z3Context {
     }
 
     public func or(_ terms: [Term]) throws -> Term {
+        try owns(terms, "or")
         if terms.isEmpty { return try bool(false) }
         let raws: [Z3_ast?] = terms.map { $0.raw }
         return try withExtendedLifetime(terms) {
@@ -170,6 +178,7 @@ public final class Z3Context {
     }
 
     public func distinct(_ terms: [Term]) throws -> Term {
+        try owns(terms, "distinct")
         let raws: [Z3_ast?] = terms.map { $0.raw }
         return try withExtendedLifetime(terms) {
             try term("distinct") { c in raws.withUnsafeBufferPointer { Z3_mk_distinct(c, UInt32($0.count), $0.baseAddress) } }
@@ -178,7 +187,8 @@ public final class Z3Context {
 
     /// `if cond then a else b`.
     public func ite(_ cond: Term, _ a: Term, _ b: Term) throws -> Term {
-        try withExtendedLifetime((cond, a, b)) { try term("ite") { Z3_mk_ite($0, cond.raw, a.raw, b.raw) } }
+        try owns([cond, a, b], "ite")
+        return try withExtendedLifetime((cond, a, b)) { try term("ite") { Z3_mk_ite($0, cond.raw, a.raw, b.raw) } }
     }
 }
 
@@ -267,6 +277,7 @@ public final class Term: CustomStringConvertible {
 
     /// Replaces each `from` term by its `to` term.
     public func substituting(_ pairs: [(from: Term, to: Term)]) throws -> Term {
+        try context.owns(pairs.flatMap { [$0.from, $0.to] }, "substitute")
         let from: [Z3_ast?] = pairs.map { $0.from.raw }
         let to: [Z3_ast?] = pairs.map { $0.to.raw }
         return try withExtendedLifetime(pairs.map { [$0.from, $0.to] }) {
@@ -363,6 +374,7 @@ public final class Model: CustomStringConvertible {
 
     /// Evaluates `term` under the model, completing unassigned constants with defaults.
     public func eval(_ term: Term) throws -> Term {
+        try context.owns([term], "model_eval")
         var out: Z3_ast? = nil
         let ok = withExtendedLifetime(term) { Z3_model_eval(context.raw, raw, term.raw, true, &out) }
         try context.check("model_eval")
@@ -446,6 +458,7 @@ public final class Solver {
     }
 
     public func add(_ assertion: Term) throws {
+        try context.owns([assertion], "assert")
         withExtendedLifetime(assertion) { Z3_solver_assert(context.raw, raw, assertion.raw) }
         try context.check("assert")
     }
@@ -453,6 +466,7 @@ public final class Solver {
     /// Asserts `assertion` tracked by `name`; an unsat result lists the names in its core.
     public func add(_ assertion: Term, tracking name: String) throws {
         guard trackers[name] == nil else { throw Z3Error.conversion("tracking name used twice: \(name)") }
+        try context.owns([assertion], "assert_and_track \(name)")
         let literal = try context.boolean(name)
         withExtendedLifetime((assertion, literal)) {
             Z3_solver_assert_and_track(context.raw, raw, assertion.raw, literal.raw)
@@ -547,6 +561,10 @@ final class AstVector {
 
     var count: Int { Int(Z3_ast_vector_size(context.raw, raw)) }
 }
+
+/// Bytes Z3 has allocated and not freed, process-wide (its own counter): what a leak test
+/// measures.
+public func z3AllocatedBytes() -> UInt64 { Z3_get_estimated_alloc_size() }
 
 /// Z3's version, for reports.
 public func z3Version() -> String {

@@ -17,7 +17,7 @@ struct ProveConservationCommand: ParsableCommand {
             With --double-spend: Z3 searches balances for which two transfers of one sender both pass a parallel \
             group's stale balance check but not serial execution, and writes the counterexample file \
             (property no_double_spend, variant parallelGroup:staleBalanceReads) that `lockstep replay` reproduces. \
-            Exit codes: 0 proven, 1 counterexample or unknown, 2 bad arguments.
+            Exit codes: 0 proven, 1 counterexample or unknown, 64 bad arguments (the option is named).
             """)
 
     @Option(name: .long, help: "Transactions in the generated block (1…5000).")

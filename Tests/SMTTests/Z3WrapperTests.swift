@@ -122,6 +122,7 @@ extension SMTTests {
             let x = try c.bitVector("x", width: 16)
             let baseline = c.liveHandles
             var rssAfterWarmup = 0
+            var z3AfterWarmup: UInt64 = 0
             for i in 0..<10_200 {
                 // Mostly the cheap simple solver; the last 200 use the general (tactic) solver.
                 let s = try Solver(context: c, timeoutMilliseconds: 5_000, kind: i < 10_000 ? .simple : .general)
@@ -133,12 +134,74 @@ extension SMTTests {
                 }
                 let v = try m.value(x)
                 #expect((v.w0 &+ 7) & 0xffff == UInt64(i) & 0xffff)
-                if i == 999 { rssAfterWarmup = residentBytes() }
+                if i == 999 { rssAfterWarmup = residentBytes(); z3AfterWarmup = z3AllocatedBytes() }
             }
             let growth = residentBytes() - rssAfterWarmup
+            let z3Growth = Int64(z3AllocatedBytes()) - Int64(z3AfterWarmup)
+            // Each query's solver, terms and model are freed: Z3's allocation stays flat (a
+            // leaked solver is tens of KiB; 9200 of them would be hundreds of MiB).
+            #expect(z3Growth < 4 << 20, "Z3 allocation grew \(z3Growth >> 10) KiB over 9200 queries")
+            print("10^4 queries: Z3 allocation change after warm-up \(z3Growth >> 10) KiB")
             #expect(c.liveHandles == baseline, "live handles \(c.liveHandles) vs \(baseline)")
             #expect(growth < 48 << 20, "resident memory grew \(growth >> 20) MiB over 9200 queries")
             print("10^4 queries: resident memory change after warm-up \(growth >> 10) KiB, live handles \(c.liveHandles)")
+        }
+
+        @Test func termsOfAnotherContextAreRejected() throws {
+            // Passing an AST to a context that did not make it is undefined behaviour in C (a
+            // crash at best): every entry point that takes terms must refuse it.
+            let c1 = try Z3Context(), c2 = try Z3Context()
+            let x1 = try c1.bitVector("x", width: 8), x2 = try c2.bitVector("x", width: 8)
+            let s1 = try Solver(context: c1)
+            #expect(throws: Z3Error.self) { try s1.add(x2.eq(x2)) }
+            #expect(throws: Z3Error.self) { try s1.add(x2.eq(x2), tracking: "foreign") }
+            #expect(throws: Z3Error.self) { try x1.add(x2) }
+            #expect(throws: Z3Error.self) { try c1.and([x1.eq(x1), x2.eq(x2)]) }
+            #expect(throws: Z3Error.self) { try c1.or([x2.eq(x2)]) }
+            #expect(throws: Z3Error.self) { try c1.distinct([x1, x2]) }
+            #expect(throws: Z3Error.self) { try c1.ite(x2.eq(x2), x1, x1) }
+            #expect(throws: Z3Error.self) { try x1.substituting([(from: x1, to: x2)]) }
+            try s1.add(x1.eq(c1.numeral(5, width: 8)))
+            guard case .sat(let m) = try s1.check() else {
+                Issue.record("expected sat")
+                return
+            }
+            #expect(throws: Z3Error.self) { try m.eval(x2) }
+            #expect(try m.value(x1) == 5)   // the context is still usable
+        }
+
+        @Test func contextsAreFreedInALoop() throws {
+            // 2000 short-lived contexts, each with a query, a model and an unsat core: Z3's own
+            // allocation counter must come back to where it was (every context and handle
+            // freed), and the process must not grow.
+            @discardableResult
+            func round(_ i: Int) throws -> Z3Context {
+                let c = try Z3Context()
+                let x = try c.bitVector("x", width: 32)
+                let s = try Solver(context: c, timeoutMilliseconds: 5_000, kind: .simple)
+                try s.add(x.ugt(c.numeral(i + 1, width: 32)), tracking: "above")
+                guard case .sat(let m) = try s.check() else { throw Z3Error.nullResult("round \(i) not sat") }
+                _ = try m.value(x)
+                try s.add(x.ult(c.numeral(i + 1, width: 32)), tracking: "below")
+                guard case .unsat(let core) = try s.check(), core == ["above", "below"] else { throw Z3Error.nullResult("round \(i) core") }
+                return c
+            }
+            for i in 0..<100 { try round(i) }   // warm-up: Z3's global tables, symbol pools
+            let z3Before = z3AllocatedBytes(), rssBefore = residentBytes()
+            for i in 100..<2_100 { try round(i) }
+            let z3After = z3AllocatedBytes(), rssAfter = residentBytes()
+            print("2000 contexts: Z3 allocation \(z3Before >> 10) KiB → \(z3After >> 10) KiB, resident \(rssBefore >> 20) MiB → \(rssAfter >> 20) MiB")
+            #expect(z3Before > 0, "the allocation counter must be live for this test to mean anything")
+            #expect(z3After <= z3Before + (1 << 20), "Z3 allocation grew \((Int64(z3After) - Int64(z3Before)) >> 10) KiB over 2000 contexts")
+            #expect(rssAfter - rssBefore < 32 << 20, "resident memory grew \((rssAfter - rssBefore) >> 20) MiB over 2000 contexts")
+            // Control: 10 rounds whose contexts are kept alive (a leak of 0.5% of them) must show
+            // in the same counter, or the bound above could not see a leak.
+            var kept: [Z3Context] = []
+            for i in 0..<10 { kept.append(try round(i)) }
+            let z3Kept = z3AllocatedBytes()
+            print("10 contexts kept alive: Z3 allocation \(z3After >> 10) KiB → \(z3Kept >> 10) KiB")
+            #expect(z3Kept > z3After + (1 << 20), "10 live contexts should allocate more than the 1 MiB tolerance")
+            #expect(kept.count == 10)
         }
 
         @Test func evmTermsOnConstants() throws {
