@@ -35,6 +35,9 @@ struct ProveOpcodesCommand: ParsableCommand {
     @Flag(name: .long, help: "Also run the slow proofs (wider widths; minutes per opcode).")
     var slow = false
 
+    @Option(name: .customLong("proof-timeout"), help: "Seconds per small-width proof (1…86400); past it Z3's answer is unknown, a failure.")
+    var proofTimeout: UInt32 = 60
+
     func run() throws {
         let known = Set(OpcodeProver.opcodeNames)
         let unknown = opcodes.map { $0.uppercased() }.filter { !known.contains($0) }
@@ -45,7 +48,8 @@ struct ProveOpcodesCommand: ParsableCommand {
         let reports: [OpcodeReport]
         do {
             reports = try OpcodeProver.run(opcodes: opcodes.isEmpty ? nil : opcodes.map { $0.uppercased() },
-                                           randomCases: max(0, cases), seed: seed, slowProofs: slow)
+                                           randomCases: max(0, cases), seed: seed, slowProofs: slow,
+                                           proofTimeoutMilliseconds: min(max(proofTimeout, 1), 86_400) * 1000)
         } catch {
             FileHandle.standardError.write(Data("lockstep prove: error: \(error)\n".utf8))
             throw ExitCode(1)
