@@ -44,6 +44,24 @@ import Verification
         #expect(report.assets.first { $0.asset != .ether }?.verdict.isConserved == true)
     }
 
+    @Test func executorThatMintsIsCaughtByTheCrossCheck() throws {
+        // `mintEther` credits the coinbase one extra wei per executed transaction: the receipts
+        // (hence the transfers) are the real ones and conserve, but the executor's post-state
+        // is not what they say.
+        let input = TransferBlockGenerator(transactions: 10, senders: 3).generate(seed: Self.seed)
+        let report = try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token], executor: .mintEther)
+        #expect(!report.proven)
+        #expect(report.assets.allSatisfy { $0.verdict.isConserved })
+        let cb = TransferBlockGenerator.coinbase
+        let pre = input.pre.account(cb)?.balance ?? .zero
+        let honest = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        let post = input.pre.copy()
+        post.apply(honest.diff)
+        let expected = post.account(cb)?.balance ?? .zero
+        #expect(report.mismatches == ["ether \(cb): encoding \(expected.decimalString), executor \((expected &+ UInt256(UInt64(report.executed))).decimalString)"],
+                "pre \(pre.decimalString): \(report.mismatches)")
+    }
+
     @Test func unsupportedTransactionsAreTypedErrorsNamingTheField() throws {
         var input = TransferBlockGenerator(transactions: 6, senders: 2, tokenRate: 0).generate(seed: Self.seed)
         for i in input.transactions.indices {

@@ -139,12 +139,15 @@ public enum ConservationProof {
         return out
     }
 
-    /// Executes `input` serially, extracts its transfers, proves each asset conserved and
-    /// checks the encoding against the executor's post-state.
+    /// Executes `input` (serially by default; `executor` picks another, e.g. a faulty variant),
+    /// extracts its transfers, proves each asset conserved and checks the encoding against that
+    /// executor's post-state: an executor that creates or loses value where no transfer says so
+    /// shows up as a mismatch even though the transfers themselves conserve.
     public static func prove(_ input: BlockInput, tokens: Set<Address>, semantics: TransferSemantics = .reference,
+                             executor: ExecutorVariant = .reference,
                              timeoutMilliseconds: UInt32 = 60_000) throws -> BlockConservationReport {
         let clock = ContinuousClock(), start = clock.now
-        let result = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        let result = executor.execute(input)
         let transfers = try transfers(input, result, tokens: tokens)
         let context = try Z3Context()
         let ledger = try LedgerEncoding(context: context, transfers: transfers, coinbase: input.block.coinbase, semantics: semantics)
