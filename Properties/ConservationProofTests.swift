@@ -91,6 +91,12 @@ import Verification
             return
         }
         #expect(file.property == "no_double_spend" && file.variant == "parallelGroup:staleBalanceReads")
+        // Deterministic: the same seed gives the same model and byte-identical files.
+        guard case .found(_, let again) = try DoubleSpendCounterexample.search(seed: Self.seed) else {
+            Issue.record("second search found nothing")
+            return
+        }
+        #expect(again.encoded() == file.encoded())
         // Concrete pre-state from the model: the sender holds exactly the model's balance.
         let input = try file.blockInput()
         #expect(input.pre.account(DoubleSpendCounterexample.sender)?.balance == w.balance)
