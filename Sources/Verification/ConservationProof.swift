@@ -144,14 +144,14 @@ public enum ConservationProof {
     /// executor's post-state: an executor that creates or loses value where no transfer says so
     /// shows up as a mismatch even though the transfers themselves conserve.
     public static func prove(_ input: BlockInput, tokens: Set<Address>, semantics: TransferSemantics = .reference,
-                             executor: ExecutorVariant = .reference,
+                             executor: ExecutorVariant = .reference, overflow: OverflowAssumption = .perCredit,
                              timeoutMilliseconds: UInt32 = 60_000) throws -> BlockConservationReport {
         let clock = ContinuousClock(), start = clock.now
         let result = executor.execute(input)
         let transfers = try transfers(input, result, tokens: tokens)
         let context = try Z3Context()
         let ledger = try LedgerEncoding(context: context, transfers: transfers, coinbase: input.block.coinbase, semantics: semantics)
-        let assets = try ledger.checkAll(timeoutMilliseconds: timeoutMilliseconds)
+        let assets = try ledger.checkAll(overflow: overflow, timeoutMilliseconds: timeoutMilliseconds)
         let post = input.pre.copy()
         post.apply(result.diff)
         func balance(_ s: InMemoryState, _ k: BalanceKey) -> UInt256 {

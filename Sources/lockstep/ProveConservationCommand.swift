@@ -35,6 +35,9 @@ struct ProveConservationCommand: ParsableCommand {
     @Option(name: .long, help: "Z3 timeout per query, in milliseconds (a timeout is a failure).")
     var timeout: UInt32 = 120_000
 
+    @Flag(name: .customLong("supply-bound"), help: "Assume only that each asset's supply fits in a word, instead of each credit not overflowing (stronger; much slower).")
+    var supplyBound = false
+
     @Flag(name: .customLong("double-spend"), help: "Search the two-transfer parallel-group double spend and write its counterexample file.")
     var doubleSpend = false
 
@@ -67,11 +70,13 @@ struct ProveConservationCommand: ParsableCommand {
 
     func runConservation() throws {
         let generator = TransferBlockGenerator(transactions: txs, senders: senders, tokenRate: tokenRate)
-        print("Conservation of a transfer block: \(txs) transactions, \(senders) senders, token rate \(tokenRate), seed 0x\(String(seed, radix: 16)), Z3 \(z3Version())")
+        print("Conservation of a transfer block: \(txs) transactions, \(senders) senders, token rate \(tokenRate), seed 0x\(String(seed, radix: 16)), "
+              + "assuming \(supplyBound ? "each supply < 2^256" : "no credit overflows"), Z3 \(z3Version())")
         let input = generator.generate(seed: seed)
         let report: BlockConservationReport
         do {
-            report = try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token], timeoutMilliseconds: timeout)
+            report = try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token],
+                                                 overflow: supplyBound ? .supplyBound : .perCredit, timeoutMilliseconds: timeout)
         } catch {
             throw fail("\(error)")
         }
