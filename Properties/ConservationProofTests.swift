@@ -62,6 +62,24 @@ import Verification
                 "pre \(pre.decimalString): \(report.mismatches)")
     }
 
+    @Test func tokenWithoutBalanceCheckIsCaughtAsAnUncoveredDebit() throws {
+        // The library ERC-20 with its balance check removed: a transfer of more than the sender
+        // holds succeeds and wraps its balance. The word terms wrap the same way (so the
+        // post-state agrees), but the coverage the proof assumes is false on the real
+        // pre-state, and the report says so instead of claiming a proof.
+        let input = TransferBlockGenerator(transactions: 30, senders: 5, tokenRate: 1).generate(seed: Self.seed)
+        input.pre.setAccount(TransferBlockGenerator.token, nonce: 1, balance: .zero, code: ERC20Token.code(fault: .skipBalanceCheck),
+                             storage: input.pre.storage[TransferBlockGenerator.token] ?? [:])
+        let honest = try ConservationProof.prove(TransferBlockGenerator(transactions: 30, senders: 5, tokenRate: 1).generate(seed: Self.seed),
+                                                 tokens: [TransferBlockGenerator.token])
+        #expect(honest.proven && honest.transfers.contains { !$0.moved }, "the honest token must revert some of these transfers")
+        let report = try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token])
+        #expect(!report.proven)
+        let uncovered = report.mismatches.filter { $0.contains("covered is false on the real pre-state") }
+        #expect(!uncovered.isEmpty, "\(report)")
+        #expect(uncovered.allSatisfy { $0.contains("debit of token \(TransferBlockGenerator.token)") }, "\(uncovered)")
+    }
+
     @Test func unsupportedTransactionsAreTypedErrorsNamingTheField() throws {
         var input = TransferBlockGenerator(transactions: 6, senders: 2, tokenRate: 0).generate(seed: Self.seed)
         for i in input.transactions.indices {

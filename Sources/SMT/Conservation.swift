@@ -389,15 +389,33 @@ public final class LedgerEncoding {
     /// itself). `preBalances` must give every key of `pre`; the batch must have no symbolic
     /// amounts.
     public func evaluate(preBalances: [BalanceKey: UInt256]) throws -> [BalanceKey: UInt256] {
+        let pairs = try concrete(preBalances)
+        var out: [BalanceKey: UInt256] = [:]
+        for (k, t) in post { out[k] = try t.substituting(pairs).simplified().uint256() }
+        return out
+    }
+
+    /// The debits whose coverage is false on concrete pre balances: movements an executor
+    /// performed although the balance they read was short (its sender's balance wrapped).
+    /// The proof assumes coverage, so on real data this must be empty for the proof to apply.
+    public func uncoveredDebits(preBalances: [BalanceKey: UInt256]) throws -> [String] {
+        let pairs = try concrete(preBalances)
+        var out: [String] = []
+        for c in coverage {
+            let v = try c.condition.substituting(pairs).simplified()
+            if v.isFalse { out.append(c.name) } else if !v.isTrue { throw ConservationError.notConcrete(c.name) }
+        }
+        return out
+    }
+
+    private func concrete(_ preBalances: [BalanceKey: UInt256]) throws -> [(from: Term, to: Term)] {
         if let s = symbols.keys.sorted().first { throw ConservationError.notConcrete(s) }
         var pairs: [(from: Term, to: Term)] = []
         for k in pre.keys.sorted() {
             guard let v = preBalances[k] else { throw ConservationError.missingBalance(k.description) }
             pairs.append((from: pre[k]!, to: try context.numeral(v)))
         }
-        var out: [BalanceKey: UInt256] = [:]
-        for (k, t) in post { out[k] = try t.substituting(pairs).simplified().uint256() }
-        return out
+        return pairs
     }
 
     /// Proves, at 256 bits and the wide width, the two identities the wide view rests on:

@@ -80,7 +80,8 @@ public struct BlockConservationReport: Sendable, CustomStringConvertible {
     public var transfers: [Transfer]
     public var assets: [AssetReport]
     /// Where the encoding, evaluated on the block's concrete pre-state, disagrees with the
-    /// executor's post-state (empty: the proof is about what the executor actually did).
+    /// executor's post-state, or a debit the executor performed was not covered (empty: the
+    /// proof's assumptions held and it is about what the executor actually did).
     public var mismatches: [String]
     public var seconds: Double
 
@@ -164,6 +165,10 @@ public enum ConservationProof {
         for k in ledger.pre.keys { preValues[k] = balance(input.pre, k) }
         let modelled = try ledger.evaluate(preBalances: preValues)
         var mismatches: [String] = []
+        // The proof assumes every debit covered; the executor must not have let a short one through.
+        for name in try ledger.uncoveredDebits(preBalances: preValues) {
+            mismatches.append("\(name) is false on the real pre-state: the executor moved more than the balance it read")
+        }
         for k in modelled.keys.sorted() where modelled[k] != balance(post, k) {
             mismatches.append("\(k): encoding \(modelled[k]!.decimalString), executor \(balance(post, k).decimalString)")
         }
