@@ -136,9 +136,7 @@ import Verification
         #expect(file.firstDifference.field.contains("1"), "first difference \(file.firstDifference)")
 
         // The real Block-STM executor is not fooled: it equals serial on this input.
-        let (parallel, _) = ParallelExecutor(driver: .deterministic(seed: Self.seed, workers: 2, abortBias: 0))
-            .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
-        #expect(ResultComparison.firstDifference(expected: serial, actual: parallel) == nil)
+        #expect(DoubleSpendCase.realParallelDifference(input, seed: Self.seed) == nil)
 
         let keep = ProcessInfo.processInfo.environment["LOCKSTEP_FAULT_DIR"]
         let dir = keep.map { URL(fileURLWithPath: $0) }

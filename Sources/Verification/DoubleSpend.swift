@@ -2,6 +2,7 @@ import EVMCore
 import EVMState
 import EVMExecution
 import EVMInterpreter
+import ParallelExecutor
 import SMT
 
 /// A deliberately faulty model of executing one parallel group, test-only like the other
@@ -85,6 +86,20 @@ public struct DoubleSpendCase: Codable, Equatable, Sendable {
         guard let d = ResultComparison.firstDifference(expected: serial, actual: faulty) else { return .fixed }
         let v = Violation(difference: d, expected: Self.side(serial, input, senderAddress), actual: Self.side(faulty, input, senderAddress), trace: nil)
         return .reproduced(v, identical: d.field == stored.field && d.expected == stored.expected && d.actual == stored.actual)
+    }
+
+    /// The real Block-STM executor on the same input under `schedules` seeded schedules: the
+    /// first difference from serial execution, or nil when every schedule equals it (what a
+    /// correct parallel executor must give on a double-spend input).
+    public static func realParallelDifference(_ input: BlockInput, seed: UInt64, schedules: Int = 8) -> ResultDifference? {
+        let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        for k in 0..<max(1, schedules) {
+            let driver = ParallelExecutor.Driver.deterministic(seed: seed &+ UInt64(k), workers: 2, abortBias: k % 2 == 0 ? 0 : 0.7)
+            let (parallel, _) = ParallelExecutor(driver: driver)
+                .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+            if let d = ResultComparison.firstDifference(expected: serial, actual: parallel) { return d }
+        }
+        return nil
     }
 
     static func execute(_ input: BlockInput) -> (serial: BlockResult, faulty: BlockResult) {

@@ -105,6 +105,10 @@ struct ProveConservationCommand: ParsableCommand {
         do { url = try file.write(to: root) } catch { throw fail("cannot write under \(root.path): \(error)") }
         print("First difference (serial vs faulty group): \(file.firstDifference.field) expected \(file.firstDifference.expected) actual \(file.firstDifference.actual)")
         print("Sender balance after: serial \(file.expected.values["sender balance after"] ?? "?"), faulty group \(file.actual.values["sender balance after"] ?? "?")")
+        if let input = try? file.blockInput() {
+            let d = DoubleSpendCase.realParallelDifference(input, seed: seed)
+            print("The real parallel executor on this block, 8 seeded schedules: " + (d.map { "DIFFERS from serial: \($0)" } ?? "equals serial"))
+        }
         print("Replay: lockstep replay \(url.path)")
         throw ExitCode(1)
     }
