@@ -12,23 +12,25 @@ import EVMCore
 /// self-destructed ones is the caller's job. If an address appears twice the later entry wins.
 public enum StateRoot {
     /// The state root of `accounts`. An empty sequence gives `Keccak256.emptyTrieRoot`.
+    /// Built in one pass over the sorted leaves (`TrieBuilder`).
     public static func compute<S: Sequence>(_ accounts: S) -> Bytes32
     where S.Element == (address: Address, account: Account, storage: [UInt256: UInt256]) {
-        var trie = SecureTrie()
-        for entry in accounts {
-            let leaf = accountLeaf(entry.account, storageRoot: storageRoot(entry.storage))
-            trie.update(key: entry.address.bytes, value: leaf)
+        let leaves = accounts.map { entry in
+            (key: Keccak256.hash(entry.address.bytes),
+             value: accountLeaf(entry.account, storageRoot: storageRoot(entry.storage)))
         }
-        return trie.rootHash
+        return TrieBuilder.root(leaves)
     }
 
     /// The storage root of one account; `Keccak256.emptyTrieRoot` when every slot is zero.
-    public static func storageRoot(_ storage: [UInt256: UInt256]) -> Bytes32 {
-        var trie = SecureTrie()
+    /// With `concurrently`, the subtries under the root branch are built on several threads.
+    public static func storageRoot(_ storage: [UInt256: UInt256], concurrently: TrieBuilder.ForEach? = nil) -> Bytes32 {
+        var leaves: [(key: Bytes32, value: [UInt8])] = []
+        leaves.reserveCapacity(storage.count)
         for (slot, value) in storage where !value.isZero {
-            trie.update(key: slot.bigEndianBytes, value: RLP.encode(value))
+            leaves.append((key: Keccak256.hash(slot.bigEndianBytes), value: RLP.encode(value)))
         }
-        return trie.rootHash
+        return TrieBuilder.root(leaves, concurrently: concurrently)
     }
 
     /// The state-trie leaf value of an account: `RLP([nonce, balance, storageRoot, codeHash])`.
