@@ -43,7 +43,8 @@ public enum BatchVerifierError: Error, CustomStringConvertible, Equatable {
 /// code: it re-derives lanes, replacements, accesses and positions itself. Concrete checks
 /// cover R1, R2, R3, R4, R8, R12–R18; the ordering rules (R1/R2 lane order, R5, R6, R7, R9, R10,
 /// R11, R12, R18 contiguity) are encoded over Z3 bit-vector positions, the emitted order is
-/// asserted as tracked facts, and each unsat core names a violated rule instance.
+/// asserted as tracked facts, and each unsat core names a violated rule instance. R19 (same
+/// input + seed → same output) compares a second run's output with the first, value for value.
 public enum BatchVerifier {
     /// The rules one output is checked against; R19 needs a second run (`verify(…, rerun:)`).
     public static let rules = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16",

@@ -112,9 +112,11 @@ struct VerifyBatchCommand: ParsableCommand {
             for v in vs { print("  txs \(v.txs): \(v.explanation)") }
         }
         if let second {
-            let claim = [firstRun, second.1].compactMap { $0 }.first
-            print("  R19 compared runs: " + (claim.map { "sequencer \($0.sequencer), seed \($0.seed), stream \($0.stream)" }
-                                             ?? "no run identity recorded (same input + seed taken on trust)"))
+            let claim = [firstRun, second.1].compactMap { $0 }
+            var line = "  R19 compared runs: "
+            if let c = claim.first { line += "sequencer \(c.sequencer), seed \(c.seed), stream \(c.stream)" }
+            if claim.count < 2 { line += (claim.isEmpty ? "" : "; ") + "\(2 - claim.count) file(s) without run identity (same input + seed taken on trust)" }
+            print(line)
         } else {
             print("R19: not checked (give --rerun BATCHES2.json, a second run on the same stream and seed)")
         }

@@ -198,6 +198,10 @@ enum TieStream {
     @Test func plantedNondeterminismIsCaughtShrunkAndReplayed() throws {
         let seed: UInt64 = 0x5eed
         let input = TieStream.input()
+        // LOCKSTEP_R19_SAMPLE=FILE writes this stream for trying `lockstep sequence --variant planted:R19` by hand.
+        if let path = ProcessInfo.processInfo.environment["LOCKSTEP_R19_SAMPLE"] {
+            try StreamFile.encode(input).write(to: URL(fileURLWithPath: path))
+        }
         let (first, second) = try Self.plantedRuns(input, seed: seed)
         #expect(try verify(input, first).passed, "one run alone keeps R1–R18")
         let v = try BatchVerifier.verify(input: input, output: first, rerun: second)
