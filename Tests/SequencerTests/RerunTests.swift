@@ -253,3 +253,71 @@ enum TieStream {
         if ProcessInfo.processInfo.environment["LOCKSTEP_FAULT_DIR"] == nil { try? FileManager.default.removeItem(at: url) }
     }
 }
+
+/// R19 across processes: Swift seeds its hash tables afresh in every process, so Set and
+/// Dictionary iteration order differs between two `lockstep sequence` runs. This runs the
+/// built CLI twice on one stream (from the same build folder as this test bundle; skipped when
+/// absent) and checks the batches files are byte-identical and that `verify-batch --rerun`
+/// exits 0, 1 or 2 as documented.
+@Suite(.serialized) struct R19CommandLineTests {
+    static let binary: URL? = {
+        let url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lockstep")
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+    }()
+
+    /// Runs the CLI with hash seeding left random; returns the exit status and standard output.
+    static func lockstep(_ args: [String]) throws -> (Int32, String) {
+        guard let binary else { throw CocoaError(.fileNoSuchFile) }
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["SWIFT_DETERMINISTIC_HASHING"] = nil
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
+    func sequenceTwiceThenVerifyRerun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-r19-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let streamSeed: UInt64 = 93
+        let input = World.input(StreamGenerator(count: 40, gapRate: 0.05).generate(seed: streamSeed), policy: World.policy(.fee))
+        try StreamFile.encode(input).write(to: URL(fileURLWithPath: path("stream.json")))
+        for name in ["b1.json", "b2.json"] {
+            #expect(try Self.lockstep(["sequence", path("stream.json"), "--seed", "0x5eed", "-o", path(name)]).0 == 0)
+        }
+        let b1 = try Data(contentsOf: URL(fileURLWithPath: path("b1.json"))), b2 = try Data(contentsOf: URL(fileURLWithPath: path("b2.json")))
+        #expect(b1 == b2, "stream seed \(streamSeed): two processes wrote different batches")
+        let (ok, text) = try Self.lockstep(["verify-batch", path("stream.json"), path("b1.json"), "--rerun", path("b2.json")])
+        #expect(ok == 0 && text.contains("R19: pass"), "\(text)")
+
+        // The planted variant on a stream with an 8-way tie: exit 1, naming the first difference.
+        try StreamFile.encode(TieStream.input()).write(to: URL(fileURLWithPath: path("ties.json")))
+        var failed = false
+        for _ in 0..<5 where !failed {
+            for name in ["p1.json", "p2.json"] {
+                _ = try Self.lockstep(["sequence", path("ties.json"), "--variant", "planted:R19", "-o", path(name)])
+            }
+            let (code, out) = try Self.lockstep(["verify-batch", path("ties.json"), path("p1.json"), "--rerun", path("p2.json")])
+            if code == 1 {
+                failed = true
+                #expect(out.contains("R19: FAIL") && out.contains("batch 0 group 0 position"), "\(out)")
+            }
+        }
+        #expect(failed, "planted:R19 never differed between two processes")
+
+        // Different seeds are no claim of "same input + seed": exit 2, no verdict.
+        #expect(try Self.lockstep(["sequence", path("ties.json"), "--seed", "1", "-o", path("s1.json")]).0 == 0)
+        #expect(try Self.lockstep(["sequence", path("ties.json"), "--seed", "2", "-o", path("s2.json")]).0 == 0)
+        #expect(try Self.lockstep(["verify-batch", path("ties.json"), path("s1.json"), "--rerun", path("s2.json")]).0 == 2)
+    }
+}
