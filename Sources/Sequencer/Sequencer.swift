@@ -34,9 +34,8 @@ public enum Sequencer {
     /// Orders `input` into batches. `seed` only orders ties — ordinary (not forced, not
     /// express-lane) candidates equal in fairness bucket, kind rank, tip (fee ordering) and
     /// ready time, which no rule orders: seed 0 orders them by id, any other seed by a keyed
-    /// hash of the id. The output is a
-    /// function of (input, seed) alone for `reference` (R19); nothing else (time, hash-table
-    /// iteration order, the process) reaches it.
+    /// hash of the id. For `reference` the output is a function of (input, seed) alone (R19):
+    /// nothing else — time, hash-table iteration order, the process — reaches it.
     public static func sequence(_ input: SequencerInput, seed: UInt64 = 0, variant: Variant = .reference) throws(SequencerError) -> SequencerOutput {
         let p = input.policy
         if p.batchInterval == 0 { throw .invalidPolicy("batchInterval must be positive") }

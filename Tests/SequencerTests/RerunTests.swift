@@ -101,10 +101,20 @@ enum TieStream {
         #expect(field(run, wide) == "rerun: run.seed")
     }
 
-    /// The digest is of the decoded input: re-encoding a decoded file gives the same digest.
+    /// The digest is of the decoded input: whitespace, key order and number notation of the
+    /// file do not change it; a changed value does.
     @Test func streamDigestSurvivesAFileRoundTrip() throws {
         let decoded = try StreamFile.decode(StreamFile.encode(input))
         #expect(StreamFile.digest(decoded) == StreamFile.digest(input))
+        var json = try #require(try JSONSerialization.jsonObject(with: StreamFile.encode(input)) as? [String: Any])
+        var block = try #require(json["block"] as? [String: Any])
+        block["baseFee"] = "7"          // the writer says 0x7
+        json["block"] = block
+        let compact = try JSONSerialization.data(withJSONObject: json)
+        #expect(try StreamFile.digest(StreamFile.decode(compact)) == StreamFile.digest(input))
+        block["baseFee"] = "8"
+        json["block"] = block
+        #expect(try StreamFile.digest(StreamFile.decode(JSONSerialization.data(withJSONObject: json))) != StreamFile.digest(input))
         #expect(StreamFile.digest(input).count == 66)
         #expect(StreamFile.digest(TieStream.input(ties: 7)) != StreamFile.digest(input))
     }
