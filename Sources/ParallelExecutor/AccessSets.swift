@@ -68,7 +68,7 @@ public struct AccessWrite: Hashable, Sendable {
 }
 
 /// One transaction's committed incarnation.
-public struct TxAccess: Hashable, Sendable {
+public struct CommittedAccess: Hashable, Sendable {
     public var incarnation: Int
     public var reads: [AccessRead]
     public var writes: [AccessWrite]
@@ -80,14 +80,14 @@ public struct TxAccess: Hashable, Sendable {
 /// Access sets of a whole block.
 public struct AccessSets: Hashable, Sendable {
     /// Indexed by transaction.
-    public var transactions: [TxAccess]
+    public var transactions: [CommittedAccess]
     /// Transactions from this index on were executed in order, each on the state the previous
     /// ones left (the dependency guard's tail, or everything after a gas-pool fallback). Their
     /// entries are empty: they read the latest preceding value of everything, i.e. they sit
     /// after every earlier transaction in any explaining order.
     public var inOrderFrom: Int
 
-    public init(transactions: [TxAccess], inOrderFrom: Int? = nil) {
+    public init(transactions: [CommittedAccess], inOrderFrom: Int? = nil) {
         self.transactions = transactions
         self.inOrderFrom = min(max(0, inOrderFrom ?? transactions.count), transactions.count)
     }
@@ -133,12 +133,12 @@ extension BlockSTM {
             codeHashWriters[a] = w
             return w
         }
-        var sets: [TxAccess] = []
+        var sets: [CommittedAccess] = []
         sets.reserveCapacity(txs.count)
         var facetWrites: [Int: [AccessWrite]] = [:]
         var facetAddresses = Set<Address>()
         for (b, out) in outputs.enumerated() {
-            guard let out else { sets.append(TxAccess()); continue }
+            guard let out else { sets.append(CommittedAccess()); continue }
             var reads: [AccessRead] = []
             reads.reserveCapacity(out.reads.count)
             for (l, origin) in out.reads {
@@ -163,10 +163,10 @@ extension BlockSTM {
                 if case .balanceDelta = v { return AccessWrite(AccessLocation(l), delta: true) }
                 return AccessWrite(AccessLocation(l))
             }
-            sets.append(TxAccess(incarnation: out.incarnation, reads: reads, writes: writes))
+            sets.append(CommittedAccess(incarnation: out.incarnation, reads: reads, writes: writes))
         }
         for (w, extra) in facetWrites { sets[w].writes += extra }
-        sets += Array(repeating: TxAccess(), count: txs.count - m)
+        sets += Array(repeating: CommittedAccess(), count: txs.count - m)
         return AccessSets(transactions: sets, inOrderFrom: m)
     }
 }
