@@ -18,12 +18,17 @@ extension SMTTests {
             #expect(xv < yv && yv <= -5 && xv >= -7, "x=\(xv) y=\(yv)")
             let bv = try c.bitVector("b", width: 8)
             #expect(x.isInteger && !bv.isInteger)
-            // Integers are unbounded: values beyond any small bit width are exact.
+            // Integers are exact beyond any small bit width, and cores name tracked assertions.
+            let s2 = try Solver(context: c, timeoutMilliseconds: 10_000)
             let big = try c.integer(1 << 62)
-            try s.add(x.eq(big), tracking: "x big")
-            try s.add(y.gt(big), tracking: "y above big")
-            guard case .unsat(let core) = try s.check() else { Issue.record("expected unsat"); return }
-            #expect(core == ["x big", "y above big"])
+            try s2.add(x.ge(big), tracking: "x big")
+            try s2.add(x.lt(y), tracking: "x below y")
+            try s2.add(y.le(c.integer((1 << 62) + 1)), tracking: "y bound")
+            guard case .sat(let m2) = try s2.check() else { Issue.record("expected sat"); return }
+            #expect(try m2.integer(x) == 1 << 62 && m2.integer(y) == (1 << 62) + 1)
+            try s2.add(y.le(big), tracking: "y tighter")
+            guard case .unsat(let core) = try s2.check() else { Issue.record("expected unsat"); return }
+            #expect(core == ["x below y", "x big", "y tighter"])
         }
 
         @Test func mixingIntegerAndBitVectorIsAnError() throws {
