@@ -35,11 +35,11 @@ public enum AccessOrigin: Hashable, Sendable, CustomStringConvertible {
     /// The full value written by `tx` in incarnation `incarnation` (exactly as recorded: a
     /// checker must verify that this incarnation is the committed one and wrote the location).
     case write(tx: Int, incarnation: Int)
-    /// The combination of every committed write to the location by transactions with index
-    /// below `before` (balance deltas over the last full value, or the code hash those writes
-    /// leave). Established by value after the run: `before` is the largest such cut point at
-    /// most the reader's index whose value equals the value read.
-    case upTo(before: Int)
+    /// The full value written by `full` (nil: the pre-block value) plus the balance credits of
+    /// exactly the transactions in `credits` (ascending), or — at a `.codeHash` location — the
+    /// code hash `full`'s write left. Established by value after the run, for the reads that
+    /// MVMemory validates by value (resolved credits, code-hash-only reads).
+    case combined(full: Int?, credits: [Int])
     /// The value read equals no combination of committed writes below the reader.
     case unexplained
 
@@ -47,7 +47,8 @@ public enum AccessOrigin: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .base: return "pre-block value"
         case .write(let t, let i): return "T\(t).\(i)"
-        case .upTo(let b): return "all writes below T\(b)"
+        case .combined(let f, let c):
+            return (f.map { "T\($0)" } ?? "pre-block value") + (c.isEmpty ? "" : " + credits of " + c.map { "T\($0)" }.joined(separator: ","))
         case .unexplained: return "no committed value"
         }
     }
@@ -94,44 +95,86 @@ public struct AccessSets: Hashable, Sendable {
 }
 
 extension BlockSTM {
+    /// Credits searched exhaustively when no prefix of them explains a resolved value.
+    static let creditSubsetLimit = 12
+
     /// The access sets of the committed incarnations of transactions `0..<inOrderFrom`
     /// (those whose recorded executions `assemble` used). Call only after the drivers have
     /// finished: it reads multi-version memory without any worker running.
     ///
-    /// `.version` origins are passed on as recorded; `.resolved` and `.codeHash` origins (which
-    /// MVMemory validates by value) are turned into the largest cut point whose value matches,
-    /// re-reading multi-version memory at each candidate.
+    /// `.base` and `.version` origins are passed on as recorded. `.resolved` and `.codeHash`
+    /// origins (which MVMemory validates by value) are explained by value: the latest full
+    /// writer below the reader whose value, plus a set of the credits written after it (all
+    /// of them first, then shorter prefixes in block order, then any subset when at most
+    /// `creditSubsetLimit`), equals what was read; `.unexplained` when none does.
     func accessSets(inOrderFrom: Int) -> AccessSets {
         let m = min(max(0, inOrderFrom), txs.count)
         let outputs = (0..<m).map { t in results[t].withLock { $0 } }
-        // Committed writers per location, ascending.
-        var writers: [Location: [(tx: Int, delta: Bool)]] = [:]
+        // Committed writers per location, ascending; `credit` is the amount of a balance delta.
+        var writers: [Location: [(tx: Int, credit: UInt256?)]] = [:]
         for (t, out) in outputs.enumerated() {
             for (l, v) in out?.writes ?? [] {
-                if case .balanceDelta = v { writers[l, default: []].append((t, true)) } else { writers[l, default: []].append((t, false)) }
+                if case .balanceDelta(let d) = v { writers[l, default: []].append((t, d)) } else { writers[l, default: []].append((t, nil)) }
             }
         }
-        func seen(_ l: Location, by c: Int) -> MVValue?? {
-            switch mv.read(l, tx: c, base: { MVStateReader.baseValue(l, pre: self.pre) }) {
+        func base(_ l: Location) -> MVValue? { MVStateReader.baseValue(l, pre: pre) }
+        /// The value of `l` right after full writer `w`'s write (nil `w`: the pre-block value).
+        func fullValue(_ l: Location, _ w: Int?) -> MVValue?? {
+            guard let w else { return .some(base(l)) }
+            switch mv.read(l, tx: w + 1, base: { base(l) }) {
             case .value(let v, _): return .some(v)
-            case .base: return .some(MVStateReader.baseValue(l, pre: pre))
+            case .base: return .some(base(l))
             case .blocked: return nil
             }
         }
-        /// Candidate cut points for a read by `b`: `b` itself, then each writer below `b`, descending.
-        func cuts(_ l: Location, below b: Int, fullOnly: Bool) -> [Int] {
-            [b] + (writers[l] ?? []).filter { $0.tx < b && !(fullOnly && $0.delta) }.map(\.tx).reversed()
+        /// Full writers of `l` below `b` (descending), then nil for the pre-block value, each with
+        /// the credits written after it and below the next full writer (ascending).
+        func candidates(_ l: Location, below b: Int) -> [(full: Int?, credits: [(tx: Int, amount: UInt256)])] {
+            var out: [(Int?, [(Int, UInt256)])] = []
+            var credits: [(Int, UInt256)] = []
+            for w in (writers[l] ?? []).reversed() where w.tx < b {
+                if let d = w.credit { credits.insert((w.tx, d), at: 0) } else { out.append((w.tx, credits)); credits = [] }
+            }
+            out.append((nil, credits))
+            return out
         }
+        func explain(_ l: Location, reader b: Int, value: MVValue?) -> AccessOrigin {
+            for (full, credits) in candidates(l, below: b) {
+                // A missing value under credits resolves as a missing account (as MVMemory does).
+                guard let fv = fullValue(l, full) else { continue }
+                let start = fv ?? .account(nil)
+                func matches(_ subset: [(tx: Int, amount: UInt256)]) -> Bool {
+                    MVMemory.applyDelta(subset.reduce(UInt256.zero) { $0 &+ $1.amount }, to: start) == value
+                }
+                for k in stride(from: credits.count, through: 0, by: -1) where matches(Array(credits.prefix(k))) {
+                    return .combined(full: full, credits: credits.prefix(k).map(\.tx))
+                }
+                if credits.count <= BlockSTM.creditSubsetLimit {
+                    // Subsets with the most credits first (fewest missed).
+                    let masks = (0..<(1 << credits.count)).sorted { $0.nonzeroBitCount > $1.nonzeroBitCount }
+                    for mask in masks {
+                        let subset = credits.indices.filter { mask & (1 << $0) != 0 }.map { credits[$0] }
+                        if matches(subset) { return .combined(full: full, credits: subset.map(\.tx)) }
+                    }
+                }
+            }
+            return .unexplained
+        }
+        /// Full writers of `.account(a)` whose write changes the code hash, ascending.
         var codeHashWriters: [Address: [Int]] = [:]
         func codeHashWrites(_ a: Address) -> [Int] {
             if let w = codeHashWriters[a] { return w }
             let l = Location.account(a)
-            let w = (writers[l] ?? []).filter { !$0.delta }.map(\.tx).filter { t in
-                guard let before = seen(l, by: t), let after = seen(l, by: t + 1) else { return true }
-                return MVMemory.codeHash(of: before) != MVMemory.codeHash(of: after)
+            var previous = MVMemory.codeHash(of: base(l))
+            var out: [Int] = []
+            for w in writers[l] ?? [] where w.credit == nil {
+                guard let v = fullValue(l, w.tx) else { out.append(w.tx); continue }
+                let h = MVMemory.codeHash(of: v)
+                if h != previous { out.append(w.tx) }
+                previous = h
             }
-            codeHashWriters[a] = w
-            return w
+            codeHashWriters[a] = out
+            return out
         }
         var sets: [CommittedAccess] = []
         sets.reserveCapacity(txs.count)
@@ -145,18 +188,20 @@ extension BlockSTM {
                 switch origin {
                 case .base: reads.append(AccessRead(AccessLocation(l), .base))
                 case .version(let v): reads.append(AccessRead(AccessLocation(l), .write(tx: v.tx, incarnation: v.incarnation)))
-                case .resolved(let value):
-                    let c = cuts(l, below: b, fullOnly: false).first { seen(l, by: $0) == .some(value) }
-                    reads.append(AccessRead(AccessLocation(l), c.map { .upTo(before: $0) } ?? .unexplained))
+                case .resolved(let value): reads.append(AccessRead(AccessLocation(l), explain(l, reader: b, value: value)))
                 case .codeHash(let h):
                     guard case .account(let a) = l else { reads.append(AccessRead(AccessLocation(l), .unexplained)); continue }
+                    let ws = codeHashWrites(a)
                     if facetAddresses.insert(a).inserted {
-                        for w in codeHashWrites(a) { facetWrites[w, default: []].append(AccessWrite(.codeHash(a))) }
+                        for w in ws { facetWrites[w, default: []].append(AccessWrite(.codeHash(a))) }
                     }
-                    let c = cuts(l, below: b, fullOnly: true).first { c in
-                        seen(l, by: c).map { MVMemory.codeHash(of: $0) == h } ?? false
+                    // The latest code-hash writer below the reader that left `h` (or the base).
+                    let below: [Int?] = ws.filter { $0 < b }.reversed().map { $0 } + [nil]
+                    let origin = below.first { w in
+                        guard let v = fullValue(l, w) else { return false }
+                        return MVMemory.codeHash(of: v) == h
                     }
-                    reads.append(AccessRead(.codeHash(a), c.map { .upTo(before: $0) } ?? .unexplained))
+                    reads.append(AccessRead(.codeHash(a), origin.map { .combined(full: $0, credits: []) } ?? .unexplained))
                 }
             }
             let writes = out.writes.map { l, v -> AccessWrite in

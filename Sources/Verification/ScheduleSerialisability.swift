@@ -123,50 +123,52 @@ public enum ScheduleSerialisability {
             }
         }
         // Reads.
+        func committedWrite(_ t: Int, _ l: AccessLocation, delta: Bool) -> Bool {
+            t >= 0 && t < m && sets.transactions[t].writes.contains(AccessWrite(l, delta: delta))
+        }
         for b in 0..<m {
             for r in sets.transactions[b].reads {
                 let l = r.location
-                let cut: Int
+                func unexplained(_ why: String) { out.append(ScheduleEdge(kind: .unexplained, from: b, to: b, location: l, reason: why)) }
+                let full: Int?, credits: [Int]
                 switch r.origin {
-                case .base: cut = 0
-                case .upTo(let c): cut = c
+                case .base: (full, credits) = (nil, [])
                 case .unexplained:
-                    out.append(ScheduleEdge(kind: .unexplained, from: b, to: b, location: l, reason: "read a value no committed write explains"))
+                    unexplained("read a value no committed writes explain")
                     continue
                 case .write(let a, let inc):
-                    let committed = a >= 0 && a < m && sets.transactions[a].incarnation == inc
-                        && sets.transactions[a].writes.contains(AccessWrite(l))
-                    guard committed else {
-                        let why = a < 0 || a >= n ? "read from T\(a), outside the block"
-                            : a >= m ? "read from T\(a).\(inc), which ran in order later"
-                            : sets.transactions[a].incarnation != inc
-                                ? "read T\(a).\(inc), but T\(a) committed incarnation \(sets.transactions[a].incarnation)"
-                                : "read T\(a).\(inc), whose committed write set lacks the location"
-                        out.append(ScheduleEdge(kind: .unexplained, from: b, to: b, location: l, reason: why))
+                    guard committedWrite(a, l, delta: false), a != b, sets.transactions[a].incarnation == inc else {
+                        unexplained(a < 0 || a >= n ? "read from T\(a), outside the block"
+                                    : a >= m ? "read from T\(a).\(inc), which ran in order later"
+                                    : sets.transactions[a].incarnation != inc
+                                        ? "read T\(a).\(inc), but T\(a) committed incarnation \(sets.transactions[a].incarnation)"
+                                        : "read T\(a).\(inc), whose committed write set lacks the location")
                         continue
                     }
-                    cut = a + 1
+                    (full, credits) = (a, [])
+                case .combined(let f, let cs):
+                    if let f, !committedWrite(f, l, delta: false) || f == b {
+                        unexplained("read T\(f)'s value, but T\(f)'s committed write set lacks the location")
+                        continue
+                    }
+                    if let c = cs.first(where: { !committedWrite($0, l, delta: true) || $0 == b }) {
+                        unexplained("read T\(c)'s credit, but T\(c)'s committed write set has no credit there")
+                        continue
+                    }
+                    (full, credits) = (f, cs)
                 }
-                let ws = (writers[l] ?? []).filter { $0.tx != b }
-                let split = ws.firstIndex { $0.tx >= cut } ?? ws.count
-                // Read-from: the last full writer below the cut and the credits above it.
-                var k = split - 1
-                while k >= 0 {
-                    let w = ws[k]
-                    out.append(ScheduleEdge(kind: .readFrom, from: w.tx, to: b, location: l,
-                                            reason: w.delta ? "credit included in the value read" : "value read"))
-                    if !w.delta { break }
-                    k -= 1
-                }
-                // Anti-dependency: the credits and the first full writer at or above the cut.
-                var j = split
-                while j < ws.count {
-                    let w = ws[j]
-                    let what = cut == 0 ? "read the pre-block value" : "read the value below T\(cut)"
+                // Read-from: the full writer and every credit included.
+                if let f = full { out.append(ScheduleEdge(kind: .readFrom, from: f, to: b, location: l, reason: "value read")) }
+                for c in credits { out.append(ScheduleEdge(kind: .readFrom, from: c, to: b, location: l, reason: "credit included in the value read")) }
+                // Anti-dependency: above the full writer, every credit not included, up to and
+                // including the next full writer (later writers follow it by write-write edges).
+                let included = Set(credits)
+                let seen = r.origin.description
+                for w in writers[l] ?? [] where w.tx != b && w.tx > (full ?? -1) {
+                    if w.delta && included.contains(w.tx) { continue }
                     out.append(ScheduleEdge(kind: .antiDependency, from: b, to: w.tx, location: l,
-                                            reason: "\(what); T\(w.tx) \(w.delta ? "credits" : "overwrites") it"))
+                                            reason: "read \(seen); T\(w.tx) \(w.delta ? "credits" : "overwrites") it"))
                     if !w.delta { break }
-                    j += 1
                 }
             }
         }

@@ -93,18 +93,31 @@ private func serial(_ input: BlockInput) -> BlockResult {
     @Test func creditsCommuteButAStaleBalanceReadDoesNot() throws {
         let cb = AccessLocation.account(Address(low: 0xc0ffee))
         var txs = (0..<4).map { _ in CommittedAccess(writes: [AccessWrite(cb, delta: true)]) }
-        txs.append(CommittedAccess(reads: [AccessRead(cb, .upTo(before: 4))]))
+        txs.append(CommittedAccess(reads: [AccessRead(cb, .combined(full: nil, credits: [0, 1, 2, 3]))]))
         let good = try ScheduleSerialisability.check(AccessSets(transactions: txs))
         #expect(good.presetOrder.isOrdered && good.anyOrder.isOrdered)
         #expect(good.edgeCounts[.writeWrite] == nil && good.edgeCounts[.readFrom] == 4)
 
-        txs[4] = CommittedAccess(reads: [AccessRead(cb, .upTo(before: 2))])   // missed T2's and T3's credits
+        txs[4] = CommittedAccess(reads: [AccessRead(cb, .combined(full: nil, credits: [0, 1]))])   // missed T2's and T3's credits
         let bad = try ScheduleSerialisability.check(AccessSets(transactions: txs))
         guard case .violated(let core, _) = bad.presetOrder else { Issue.record("stale balance read must fail"); return }
         // Either missed credit alone contradicts the block order.
         #expect(!core.isEmpty && core.allSatisfy { [2, 3].contains(bad.edges[$0].to) && bad.edges[$0].from == 4 && bad.edges[$0].kind == .antiDependency })
         #expect(bad.edges.filter { $0.kind == .antiDependency }.map(\.to) == [2, 3])
         #expect(bad.anyOrder.isOrdered)   // T4 before T2 and T3 explains it
+
+        // Credits seen out of block order (T3's but not T1's): only another order explains it.
+        txs[4] = CommittedAccess(reads: [AccessRead(cb, .combined(full: nil, credits: [0, 3]))])
+        let gap = try ScheduleSerialisability.check(AccessSets(transactions: txs))
+        #expect(gap.edges.filter { $0.kind == .antiDependency }.map(\.to) == [1, 2])
+        #expect(!gap.presetOrder.isOrdered)
+        guard case .ordered(let order) = gap.anyOrder else { Issue.record("some order explains it"); return }
+        let at = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        #expect(at[3]! < at[4]! && at[4]! < at[1]! && at[4]! < at[2]!)
+        // A credit the writer never wrote is unexplained.
+        txs[4] = CommittedAccess(reads: [AccessRead(cb, .combined(full: 1, credits: []))])
+        let phantom = try ScheduleSerialisability.check(AccessSets(transactions: txs))
+        #expect(phantom.explanation(phantom.anyOrder).map(\.kind) == [.unexplained])
     }
 
     /// Reading an incarnation that was not committed: a value no committed history wrote.
@@ -192,7 +205,7 @@ private func serial(_ input: BlockInput) -> BlockResult {
             let sets = try #require(report.accessSets)
             let reads = sets.transactions.flatMap(\.reads)
             #expect(reads.contains { if case .codeHash = $0.location { return true } else { return false } })
-            #expect(reads.contains { if case .upTo = $0.origin { return true } else { return false } })
+            #expect(reads.contains { if case .combined = $0.origin { return true } else { return false } })
             #expect(!reads.contains { $0.origin == .unexplained })
             #expect(v.presetOrder.isOrdered, "schedule seed \(seed): \(v.summary)")
         }
