@@ -95,8 +95,9 @@ public struct AccessSets: Hashable, Sendable {
 }
 
 extension BlockSTM {
-    /// Credits searched exhaustively when no prefix of them explains a resolved value.
-    static let creditSubsetLimit = 12
+    /// How many (count per distinct credit amount) combinations are searched when no prefix of
+    /// the credits explains a resolved value.
+    static let creditCombinationLimit = 1 << 14
 
     /// The access sets of the committed incarnations of transactions `0..<inOrderFrom`
     /// (those whose recorded executions `assemble` used). Call only after the drivers have
@@ -105,8 +106,10 @@ extension BlockSTM {
     /// `.base` and `.version` origins are passed on as recorded. `.resolved` and `.codeHash`
     /// origins (which MVMemory validates by value) are explained by value: the latest full
     /// writer below the reader whose value, plus a set of the credits written after it (all
-    /// of them first, then shorter prefixes in block order, then any subset when at most
-    /// `creditSubsetLimit`), equals what was read; `.unexplained` when none does.
+    /// of them first, then shorter prefixes in block order, then how many of each distinct
+    /// amount, the earliest of each, within `creditCombinationLimit` combinations) equals what
+    /// was read; `.unexplained` when none does. Credits of equal amount cannot be told apart by
+    /// value, so the "any order" question is answered for the earliest such credits.
     func accessSets(inOrderFrom: Int) -> AccessSets {
         let m = min(max(0, inOrderFrom), txs.count)
         let outputs = (0..<m).map { t in results[t].withLock { $0 } }
@@ -149,14 +152,27 @@ extension BlockSTM {
                 for k in stride(from: credits.count, through: 0, by: -1) where matches(Array(credits.prefix(k))) {
                     return .combined(full: full, credits: credits.prefix(k).map(\.tx))
                 }
-                if credits.count <= BlockSTM.creditSubsetLimit {
-                    // Subsets with the most credits first (fewest missed).
-                    let masks = (0..<(1 << credits.count)).sorted { $0.nonzeroBitCount > $1.nonzeroBitCount }
-                    for mask in masks {
-                        let subset = credits.indices.filter { mask & (1 << $0) != 0 }.map { credits[$0] }
-                        if matches(subset) { return .combined(full: full, credits: subset.map(\.tx)) }
-                    }
+                // Credits of equal amount are interchangeable for the value: search how many of
+                // each amount were included (taking the earliest of each), most credits first.
+                var classes: [(amount: UInt256, txs: [Int])] = []
+                for c in credits {
+                    if let i = classes.firstIndex(where: { $0.amount == c.amount }) { classes[i].txs.append(c.tx) } else { classes.append((c.amount, [c.tx])) }
                 }
+                var combinations = 1
+                for c in classes { combinations = combinations.multipliedReportingOverflow(by: c.txs.count + 1).partialValue; if combinations > BlockSTM.creditCombinationLimit || combinations <= 0 { break } }
+                guard combinations > 0, combinations <= BlockSTM.creditCombinationLimit else { continue }
+                var best: [Int]?
+                for code in 0..<combinations {
+                    var rest = code, sum = UInt256.zero, taken: [Int] = []
+                    for c in classes {
+                        let k = rest % (c.txs.count + 1)
+                        rest /= c.txs.count + 1
+                        sum = sum &+ UInt256(UInt64(k)) &* c.amount
+                        taken += c.txs.prefix(k)
+                    }
+                    if MVMemory.applyDelta(sum, to: start) == value, taken.count > best?.count ?? -1 { best = taken }
+                }
+                if let best { return .combined(full: full, credits: best.sorted()) }
             }
             return .unexplained
         }

@@ -134,7 +134,7 @@ public enum ScheduleSerialisability {
                 switch r.origin {
                 case .base: (full, credits) = (nil, [])
                 case .unexplained:
-                    unexplained("read a value no committed writes explain")
+                    unexplained("read a value no committed full write plus credits after it yields")
                     continue
                 case .write(let a, let inc):
                     guard committedWrite(a, l, delta: false), a != b, sets.transactions[a].incarnation == inc else {
