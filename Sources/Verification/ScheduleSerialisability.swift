@@ -200,7 +200,13 @@ public enum ScheduleSerialisability {
     /// Runs `input` through the parallel executor with access sets recorded and checks them.
     public static func run(_ input: BlockInput, driver: ParallelExecutor.Driver, faults: ParallelExecutor.Faults = [],
                            timeoutMilliseconds: UInt32 = 60_000) throws -> (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult) {
-        var executor = ParallelExecutor(driver: driver, faults: faults)
+        try run(input, executor: ParallelExecutor(driver: driver, faults: faults), timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// The same with a configured executor (its `recordAccessSets` is turned on).
+    public static func run(_ input: BlockInput, executor configured: ParallelExecutor,
+                           timeoutMilliseconds: UInt32 = 60_000) throws -> (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult) {
+        var executor = configured
         executor.recordAccessSets = true
         let (result, report) = executor.executeWithReport(preState: input.pre, block: input.block,
                                                           transactions: input.transactions, fork: input.fork)

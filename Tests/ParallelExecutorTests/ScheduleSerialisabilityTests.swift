@@ -196,6 +196,27 @@ private func serial(_ input: BlockInput) -> BlockResult {
         #expect(aborts > 0, "block seed \(blockSeed): no schedule aborted anything; the blocks are not conflicting enough")
     }
 
+    /// When the dependency guard halts, the kept prefix comes from the recorded sets and the
+    /// rest is pinned in order after it; the block is still proven.
+    @Test func haltedRunsKeepThePrefixAndPinTheTail() throws {
+        let input = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.6).generate(seed: 0x6a7d)
+        var halted = 0
+        for window in [1, 3, 8] {
+            let executor = ParallelExecutor(driver: .deterministic(seed: UInt64(window), workers: 3, abortBias: 0.5),
+                                            dependencyGuard: DependencyGuard(window: window, threshold: 0, linked: 0, windows: 1))
+            let (v, report, _) = try ScheduleSerialisability.run(input, executor: executor)
+            let sets = try #require(report.accessSets)
+            #expect(sets.inOrderFrom == 30 - report.finishedInOrder)
+            #expect(sets.transactions[sets.inOrderFrom...].allSatisfy { $0.reads.isEmpty && $0.writes.isEmpty })
+            if report.finishedInOrder > 0 {
+                halted += 1
+                #expect(v.edgeCounts[.inOrder] == 30 - 1)
+            }
+            #expect(v.presetOrder.isOrdered && v.anyOrder.isOrdered, "window \(window): \(v.summary)")
+        }
+        #expect(halted >= 2)
+    }
+
     /// Credits, resolved balance reads and code-hash-only reads of a correct run are all
     /// explained by a committed prefix of writes, and the block is proven.
     @Test func creditsAndCodeHashReadsAreExplained() throws {
