@@ -76,8 +76,10 @@ public struct ScheduleVerdict: Sendable {
             case .unknown(let r): return "\(name): UNKNOWN (\(r), \(t)) — a failure"
             }
         }
+        let against = edges.filter { $0.from >= $0.to }.count
         return "\(transactions) txs, edges: \(counts)\n"
-            + line("  preset order (pos(i) = i)", presetOrder, presetSeconds) + "\n"
+            + line("  preset order (pos(i) = i)", presetOrder, presetSeconds)
+            + (against > 0 ? "\n    (\(against) edge(s) in all point against the block order)" : "") + "\n"
             + line("  any order", anyOrder, anySeconds)
     }
 }
