@@ -33,7 +33,9 @@ public enum AccessOrigin: Hashable, Sendable, CustomStringConvertible {
     /// The pre-block value (no transaction's write).
     case base
     /// The full value written by `tx` in incarnation `incarnation` (exactly as recorded: a
-    /// checker must verify that this incarnation is the committed one and wrote the location).
+    /// checker must verify that this incarnation is the committed one and wrote the location;
+    /// a read of an aborted incarnation is a dirty read even if the committed one happened to
+    /// write the same value — versions are compared, not values).
     case write(tx: Int, incarnation: Int)
     /// The full value written by `full` (nil: the pre-block value) plus the balance credits of
     /// exactly the transactions in `credits` (ascending), or — at a `.codeHash` location — the

@@ -178,12 +178,12 @@ private func serial(_ input: BlockInput) -> BlockResult {
 
     /// Generated conflicting blocks under seeded deterministic and threaded schedules are
     /// serialisable in the block's order.
-    @Test(arguments: [UInt64(11), 12, 13, 14])
+    @Test(arguments: [UInt64(11), 12, 13, 14, 15, 16])
     func generatedBlocksAreSerialisableInPresetOrder(blockSeed: UInt64) throws {
         let input = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.6).generate(seed: blockSeed)
         let expected = serial(input)
-        var drivers: [ParallelExecutor.Driver] = (0..<4).map { .deterministic(seed: blockSeed &* 100 &+ $0, workers: 2 + Int($0 % 3), abortBias: $0 % 2 == 0 ? 0 : 0.7) }
-        drivers.append(.threaded(workers: 2))
+        var drivers: [ParallelExecutor.Driver] = (0..<8).map { .deterministic(seed: blockSeed &* 100 &+ $0, workers: 2 + Int($0 % 3), abortBias: $0 % 2 == 0 ? 0 : 0.7) }
+        drivers += [.threaded(workers: 2), .threaded(workers: 4)]
         var aborts = 0
         for d in drivers {
             let (v, report, result) = try ScheduleSerialisability.run(input, driver: d)
@@ -232,16 +232,18 @@ private func serial(_ input: BlockInput) -> BlockResult {
         }
     }
 
-    /// With validation skipped, on generated blocks: every run whose result differs from the
-    /// serial one is a violation (the check is never fooled), and violations occur.
-    @Test func skipValidationOnGeneratedBlocksNeverPassesAWrongResult() throws {
+    /// With validation skipped (or ESTIMATE markers ignored), on generated blocks: every run
+    /// whose result differs from the serial one is a violation (the check is never fooled),
+    /// and violations occur.
+    @Test(arguments: [ParallelExecutor.Faults.skipValidation, .ignoreEstimates])
+    func faultyExecutorOnGeneratedBlocksNeverPassesAWrongResult(fault: ParallelExecutor.Faults) throws {
         var violations = 0, wrong = 0
         for blockSeed in UInt64(21)..<25 {
             let input = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.7).generate(seed: blockSeed)
             let expected = serial(input)
             for s in UInt64(0)..<3 {
                 let (v, _, result) = try ScheduleSerialisability.run(input, driver: .deterministic(seed: s, workers: 4, abortBias: 0.7),
-                                                                     faults: .skipValidation)
+                                                                     faults: fault)
                 if case .unknown(let r) = v.presetOrder { Issue.record("unknown: \(r)") }
                 let differs = ResultComparison.firstDifference(expected: expected, actual: result) != nil
                 if differs { wrong += 1 }
@@ -249,6 +251,6 @@ private func serial(_ input: BlockInput) -> BlockResult {
                 if differs { #expect(!v.presetOrder.isOrdered, "block seed \(blockSeed) schedule \(s): wrong result proven") }
             }
         }
-        #expect(wrong > 0 && violations >= wrong, "violations \(violations), wrong results \(wrong)")
+        #expect(wrong > 0 && violations >= wrong, "fault \(fault.rawValue): violations \(violations), wrong results \(wrong)")
     }
 }
