@@ -71,10 +71,11 @@ public enum PrecedenceProver {
             for i in 0..<count { try solver.add(pos[i].eq(z.integer(f[i]))) }
         }
         // One tracked assertion per distinct pair; remember the first constraint of each.
-        var firstOfPair: [Int64: Int] = [:]
+        struct Pair: Hashable { let before: Int, after: Int }
+        var firstOfPair: [Pair: Int] = [:]
         var pairOf: [Int] = []   // tracker index → constraint index
         for (k, c) in constraints.enumerated() {
-            let key = Int64(c.before) << 32 | Int64(c.after)
+            let key = Pair(before: c.before, after: c.after)
             if firstOfPair[key] != nil { continue }
             firstOfPair[key] = k
             pairOf.append(k)
