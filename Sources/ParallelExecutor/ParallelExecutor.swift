@@ -60,6 +60,9 @@ public struct ParallelExecutor: BlockExecutor {
     /// in order on the calling thread — see `DependencyGuard`. The result is the serial one
     /// either way; this only bounds how much slower than serial a chain can get.
     public var dependencyGuard: DependencyGuard?
+    /// When set, `executeWithReport` fills `ParallelReport.accessSets` (costs one pass over
+    /// every committed read and write after the run).
+    public var recordAccessSets = false
 
     public init(driver: Driver = .threaded(workers: ProcessInfo.processInfo.activeProcessorCount), faults: Faults = [],
                 dependencyGuard: DependencyGuard? = DependencyGuard()) {
@@ -99,9 +102,11 @@ public struct ParallelExecutor: BlockExecutor {
         report.dependencyWaits = stm.scheduler.dependencyWaits
         if let (result, serialTail) = stm.assemble() {
             report.finishedInOrder = serialTail
+            if recordAccessSets { report.accessSets = stm.accessSets(inOrderFrom: transactions.count - serialTail) }
             return (result, report)
         }
         report.fellBackToSerial = true
+        if recordAccessSets { report.accessSets = stm.accessSets(inOrderFrom: 0) }
         return (SerialExecutor().execute(preState: preState, block: block, transactions: transactions, fork: fork), report)
     }
 }
@@ -121,6 +126,8 @@ public struct ParallelReport: Sendable {
     public var finishedInOrder = 0
     /// The schedule, for the deterministic drivers.
     public var trace: ScheduleTrace?
+    /// The committed read and write sets (only with `ParallelExecutor.recordAccessSets`).
+    public var accessSets: AccessSets?
 }
 
 /// The shared state of one Block-STM run and the three things a worker does.

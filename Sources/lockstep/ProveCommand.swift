@@ -2,11 +2,20 @@ import ArgumentParser
 import Foundation
 import SMT
 
-/// `lockstep prove opcodes [--opcode NAME]…`: checks the Swift UInt256 opcode implementations
-/// against Z3 bit-vector specifications (boundary models, random cases, small-width proofs).
+/// `lockstep prove <verb>`: the Z3-backed checks, one subcommand each.
 struct ProveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prove",
+        abstract: "Z3-backed checks.",
+        subcommands: [ProveOpcodesCommand.self, ProveScheduleCommand.self],
+        defaultSubcommand: ProveOpcodesCommand.self)
+}
+
+/// `lockstep prove opcodes [--opcode NAME]…`: checks the Swift UInt256 opcode implementations
+/// against Z3 bit-vector specifications (boundary models, random cases, small-width proofs).
+struct ProveOpcodesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opcodes",
         abstract: "Z3-backed checks of opcode semantics.",
         discussion: """
             `lockstep prove opcodes` reports, per pure stack opcode: proven (limb algorithm = spec at the \
@@ -14,9 +23,6 @@ struct ProveCommand: ParsableCommand {
             counterexample with the inputs and both outputs. Exits 1 on any counterexample or solver \
             failure (an `unknown` answer is a failure, never a pass).
             """)
-
-    @Argument(help: "What to prove. Only `opcodes` exists so far.")
-    var subject: String = "opcodes"
 
     @Option(name: .customLong("opcode"), help: ArgumentHelp("Limit to these opcodes (repeatable), e.g. SDIV.", valueName: "NAME"))
     var opcodes: [String] = []
@@ -31,10 +37,6 @@ struct ProveCommand: ParsableCommand {
     var slow = false
 
     func run() throws {
-        guard subject == "opcodes" else {
-            FileHandle.standardError.write(Data("lockstep prove: error: unknown subject '\(subject)' (expected: opcodes)\n".utf8))
-            throw ExitCode(2)
-        }
         let known = Set(OpcodeProver.opcodeNames)
         let unknown = opcodes.map { $0.uppercased() }.filter { !known.contains($0) }
         guard unknown.isEmpty else {
