@@ -12,8 +12,9 @@ import EVMCore
 /// `Trie.reference` does, so the root equals `SecureTrie`'s for the same pairs (tested on
 /// random sets and through every state test).
 ///
-/// With `concurrently`, the 16 subtries under the root branch are built on the caller's
-/// workers; the result does not depend on how they are spread.
+/// With `concurrently`, the 16 subtries under the root branch (leaves bucketed by their first
+/// nibble, then each bucket sorted) are built on the caller's workers; the result does not
+/// depend on how they are spread.
 public enum TrieBuilder {
     /// Runs `body(i)` for every `i` in `0..<count`, possibly on several threads at once, and
     /// returns when all have finished.
@@ -23,31 +24,24 @@ public enum TrieBuilder {
     /// keys: the later leaf wins. No leaves: `Keccak256.emptyTrieRoot`.
     public static func root(_ leaves: [(key: Bytes32, value: [UInt8])], concurrently forEach: ForEach? = nil) -> Bytes32 {
         if leaves.isEmpty { return Keccak256.emptyTrieRoot }
-        var order = Array(leaves.indices)
-        order.sort { leaves[$0].key != leaves[$1].key ? leaves[$0].key < leaves[$1].key : $0 < $1 }
-        var keys: [Bytes32] = [], values: [[UInt8]] = []
-        keys.reserveCapacity(order.count); values.reserveCapacity(order.count)
-        for i in order {
-            if let last = keys.last, last == leaves[i].key {
-                values[values.count - 1] = leaves[i].value
-            } else {
-                keys.append(leaves[i].key); values.append(leaves[i].value)
+        if let forEach, leaves.count >= 64 {
+            // Bucket by the first nibble (keeping input order, so duplicates still resolve to
+            // the later leaf); with two or more buckets the root is a branch whose children
+            // are the buckets' subtries, each sorted and built on its own.
+            var buckets = [[Int]](repeating: [], count: 16)
+            for i in leaves.indices { buckets[Int(nibble(leaves[i].key, 0))].append(i) }
+            if buckets.lazy.filter({ !$0.isEmpty }).count >= 2 {
+                let refs = RefSlots()
+                forEach(16) { n in
+                    guard !buckets[n].isEmpty else { return }
+                    let b = Builder(sortedUnique: buckets[n], of: leaves)
+                    refs.set(n, b.reference(b.node(0..<b.keys.count, depth: 1)))
+                }
+                return Keccak256.hash(Builder.branch(refs.slots))
             }
         }
-        let b = Builder(keys: keys, values: values)
-        let rootNode: [UInt8]
-        if let forEach, keys.count >= 64, nibble(keys[0], 0) != nibble(keys[keys.count - 1], 0) {
-            let groups = b.groups(0..<keys.count, depth: 0)
-            let refs = RefSlots()
-            forEach(groups.count) { g in
-                let (n, range) = groups[g]
-                refs.set(Int(n), b.reference(b.node(range, depth: 1)))
-            }
-            rootNode = b.branch(refs.slots)
-        } else {
-            rootNode = b.node(0..<keys.count, depth: 0)
-        }
-        return Keccak256.hash(rootNode)
+        let b = Builder(sortedUnique: Array(leaves.indices), of: leaves)
+        return Keccak256.hash(b.node(0..<b.keys.count, depth: 0))
     }
 
     /// Nibble `i` (0 = most significant) of a 32-byte key.
@@ -77,6 +71,22 @@ public enum TrieBuilder {
     private struct Builder {
         let keys: [Bytes32]
         let values: [[UInt8]]
+
+        /// The leaves at `indices`, sorted by key; of equal keys the one at the later index wins.
+        init(sortedUnique indices: [Int], of leaves: [(key: Bytes32, value: [UInt8])]) {
+            var order = indices
+            order.sort { leaves[$0].key != leaves[$1].key ? leaves[$0].key < leaves[$1].key : $0 < $1 }
+            var keys: [Bytes32] = [], values: [[UInt8]] = []
+            keys.reserveCapacity(order.count); values.reserveCapacity(order.count)
+            for i in order {
+                if let last = keys.last, last == leaves[i].key {
+                    values[values.count - 1] = leaves[i].value
+                } else {
+                    keys.append(leaves[i].key); values.append(leaves[i].value)
+                }
+            }
+            self.keys = keys; self.values = values
+        }
 
         func path(_ key: Bytes32, _ from: Int, _ to: Int) -> [UInt8] {
             var p = [UInt8]()
@@ -111,14 +121,14 @@ public enum TrieBuilder {
             while common < 63 && TrieBuilder.nibble(first, common) == TrieBuilder.nibble(last, common) { common += 1 }
             var refs = [[UInt8]](repeating: [0x80], count: 16)
             for (n, sub) in groups(range, depth: common) { refs[Int(n)] = reference(node(sub, depth: common + 1)) }
-            let branchNode = branch(refs)
+            let branchNode = Builder.branch(refs)
             if common == depth { return branchNode }
             return RLP.encodeList([RLP.encode(bytes: Trie.hexPrefix(path(first, depth, common), leaf: false)),
                                    reference(branchNode)])
         }
 
         /// A branch with these 16 child references and no value.
-        func branch(_ refs: [[UInt8]]) -> [UInt8] {
+        static func branch(_ refs: [[UInt8]]) -> [UInt8] {
             RLP.encodeList(refs + [[0x80]])
         }
 

@@ -100,7 +100,11 @@ public struct ParallelExecutor: BlockExecutor {
         report.validations = stm.validations.withLock { $0 }
         report.aborts = stm.scheduler.aborts
         report.dependencyWaits = stm.scheduler.dependencyWaits
+        let assemblyStart = DispatchTime.now().uptimeNanoseconds
         if let (result, serialTail) = stm.assemble() {
+            let assembly = Double(DispatchTime.now().uptimeNanoseconds - assemblyStart) / 1e9
+            report.stateRootSeconds = stm.stateRootSeconds
+            report.assemblySeconds = assembly - stm.stateRootSeconds
             report.finishedInOrder = serialTail
             if recordAccessSets { report.accessSets = stm.accessSets(inOrderFrom: transactions.count - serialTail) }
             return (result, report)
@@ -126,12 +130,19 @@ public struct ParallelReport: Sendable {
     public var finishedInOrder = 0
     /// The schedule, for the deterministic drivers.
     public var trace: ScheduleTrace?
+    /// Wall time of the sequential tail after the workers finished: the in-order assembly of
+    /// receipts and post-state (and the in-order execution after a guard halt), and the state
+    /// root (itself spread over the workers).
+    public var assemblySeconds = 0.0
+    public var stateRootSeconds = 0.0
     /// The committed read and write sets (only with `ParallelExecutor.recordAccessSets`).
     public var accessSets: AccessSets?
 }
 
 /// The shared state of one Block-STM run and the three things a worker does.
 final class BlockSTM: @unchecked Sendable {
+    /// Set by `assemble` (which runs once, on the calling thread, after the workers).
+    var stateRootSeconds = 0.0
     let pre: InMemoryState
     let block: BlockEnv
     let txs: [RecoveredTransaction]
@@ -341,7 +352,9 @@ final class BlockSTM: @unchecked Sendable {
             }
             outcomes.append(applied.outcome)
         }
+        let rootStart = DispatchTime.now().uptimeNanoseconds
         let root = BlockSTM.stateRoot(of: state, workers: workers)
+        stateRootSeconds = Double(DispatchTime.now().uptimeNanoseconds - rootStart) / 1e9
         let result = BlockResult(outcomes: outcomes, diff: diff, stateRoot: root, unimplementedPrecompiles: missing)
         return (result, txs.count - prefix)
     }

@@ -72,5 +72,7 @@ import _TestSupport
         var t = SecureTrie()
         for (k, v) in storage where !v.isZero { t.update(key: k.bigEndianBytes, value: RLP.encode(v)) }
         #expect(StateRoot.storageRoot(storage) == t.rootHash)
+        let reversed: TrieBuilder.ForEach = { n, body in for i in (0..<n).reversed() { body(i) } }
+        #expect(StateRoot.storageRoot(storage, concurrently: reversed) == t.rootHash)
     }
 }
