@@ -12,23 +12,41 @@ import EVMCore
 /// self-destructed ones is the caller's job. If an address appears twice the later entry wins.
 public enum StateRoot {
     /// The state root of `accounts`. An empty sequence gives `Keccak256.emptyTrieRoot`.
+    /// Built in one pass over the sorted leaves (`TrieBuilder`).
     public static func compute<S: Sequence>(_ accounts: S) -> Bytes32
     where S.Element == (address: Address, account: Account, storage: [UInt256: UInt256]) {
-        var trie = SecureTrie()
-        for entry in accounts {
-            let leaf = accountLeaf(entry.account, storageRoot: storageRoot(entry.storage))
-            trie.update(key: entry.address.bytes, value: leaf)
+        let leaves = accounts.map { entry in
+            (key: Keccak256.hash(entry.address.bytes),
+             value: accountLeaf(entry.account, storageRoot: storageRoot(entry.storage)))
         }
-        return trie.rootHash
+        return TrieBuilder.root(leaves)
     }
 
     /// The storage root of one account; `Keccak256.emptyTrieRoot` when every slot is zero.
-    public static func storageRoot(_ storage: [UInt256: UInt256]) -> Bytes32 {
-        var trie = SecureTrie()
-        for (slot, value) in storage where !value.isZero {
-            trie.update(key: slot.bigEndianBytes, value: RLP.encode(value))
+    /// With `concurrently`, the subtries under the root branch are built on several threads.
+    public static func storageRoot(_ storage: [UInt256: UInt256], concurrently: TrieBuilder.ForEach? = nil) -> Bytes32 {
+        guard let forEach = concurrently, storage.count >= 64 else {
+            var leaves: [(key: Bytes32, value: [UInt8])] = []
+            leaves.reserveCapacity(storage.count)
+            for (slot, value) in storage where !value.isZero {
+                leaves.append((key: Keccak256.hash(slot.bigEndianBytes), value: RLP.encode(value)))
+            }
+            return TrieBuilder.root(leaves)
         }
-        return trie.rootHash
+        // Hashing the slots is most of the work: spread it too.
+        let slots = storage.filter { !$0.value.isZero }.map { ($0.key, $0.value) }
+        let leaves = LeafSlots(slots.count)
+        forEach(slots.count) { i in
+            leaves.buffer[i] = (key: Keccak256.hash(slots[i].0.bigEndianBytes), value: RLP.encode(slots[i].1))
+        }
+        return TrieBuilder.root(Array(leaves.buffer), concurrently: forEach)
+    }
+
+    /// Slot i written by exactly one `ForEach` body; read after it returned.
+    private final class LeafSlots: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<(key: Bytes32, value: [UInt8])>
+        init(_ n: Int) { buffer = .allocate(capacity: n); buffer.initialize(repeating: (key: .zero, value: [])) }
+        deinit { buffer.deinitialize(); buffer.deallocate() }
     }
 
     /// The state-trie leaf value of an account: `RLP([nonce, balance, storageRoot, codeHash])`.

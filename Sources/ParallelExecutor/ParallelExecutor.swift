@@ -60,6 +60,9 @@ public struct ParallelExecutor: BlockExecutor {
     /// in order on the calling thread — see `DependencyGuard`. The result is the serial one
     /// either way; this only bounds how much slower than serial a chain can get.
     public var dependencyGuard: DependencyGuard?
+    /// When set, `executeWithReport` fills `ParallelReport.accessSets` (costs one pass over
+    /// every committed read and write after the run).
+    public var recordAccessSets = false
 
     public init(driver: Driver = .threaded(workers: ProcessInfo.processInfo.activeProcessorCount), faults: Faults = [],
                 dependencyGuard: DependencyGuard? = DependencyGuard()) {
@@ -97,11 +100,17 @@ public struct ParallelExecutor: BlockExecutor {
         report.validations = stm.validations.withLock { $0 }
         report.aborts = stm.scheduler.aborts
         report.dependencyWaits = stm.scheduler.dependencyWaits
+        let assemblyStart = DispatchTime.now().uptimeNanoseconds
         if let (result, serialTail) = stm.assemble() {
+            let assembly = Double(DispatchTime.now().uptimeNanoseconds - assemblyStart) / 1e9
+            report.stateRootSeconds = stm.stateRootSeconds
+            report.assemblySeconds = assembly - stm.stateRootSeconds
             report.finishedInOrder = serialTail
+            if recordAccessSets { report.accessSets = stm.accessSets(inOrderFrom: transactions.count - serialTail) }
             return (result, report)
         }
         report.fellBackToSerial = true
+        if recordAccessSets { report.accessSets = stm.accessSets(inOrderFrom: 0) }
         return (SerialExecutor().execute(preState: preState, block: block, transactions: transactions, fork: fork), report)
     }
 }
@@ -121,10 +130,19 @@ public struct ParallelReport: Sendable {
     public var finishedInOrder = 0
     /// The schedule, for the deterministic drivers.
     public var trace: ScheduleTrace?
+    /// Wall time of the sequential tail after the workers finished: the in-order assembly of
+    /// receipts and post-state (and the in-order execution after a guard halt), and the state
+    /// root (itself spread over the workers).
+    public var assemblySeconds = 0.0
+    public var stateRootSeconds = 0.0
+    /// The committed read and write sets (only with `ParallelExecutor.recordAccessSets`).
+    public var accessSets: AccessSets?
 }
 
 /// The shared state of one Block-STM run and the three things a worker does.
 final class BlockSTM: @unchecked Sendable {
+    /// Set by `assemble` (which runs once, on the calling thread, after the workers).
+    var stateRootSeconds = 0.0
     let pre: InMemoryState
     let block: BlockEnv
     let txs: [RecoveredTransaction]
@@ -334,51 +352,48 @@ final class BlockSTM: @unchecked Sendable {
             }
             outcomes.append(applied.outcome)
         }
+        let rootStart = DispatchTime.now().uptimeNanoseconds
         let root = BlockSTM.stateRoot(of: state, workers: workers)
+        stateRootSeconds = Double(DispatchTime.now().uptimeNanoseconds - rootStart) / 1e9
         let result = BlockResult(outcomes: outcomes, diff: diff, stateRoot: root, unimplementedPrecompiles: missing)
         return (result, txs.count - prefix)
     }
 
-    /// Accounts with at least this many slots get their storage root on a thread of their own.
+    /// Accounts with at least this many slots get their storage root built on all workers.
     static let parallelStorageRootMinimum = 256
 
-    /// `state.stateRoot()`, computed on up to `workers` threads: the storage roots of the
-    /// `workers − 1` largest storages (at least `parallelStorageRootMinimum` slots) are
-    /// computed on their own threads while the account trie of every other account is built;
-    /// their leaves are inserted last. A trie's root does not depend on insertion order, so
-    /// the result is the same hash; this only shortens the sequential tail of a block.
+    /// `state.stateRoot()`, computed on up to `workers` threads: each storage of at least
+    /// `parallelStorageRootMinimum` slots is built on all workers (its root branch's subtries
+    /// spread over them), then every other account's leaf (its small storage root included)
+    /// with the accounts spread over the workers, then the account trie, again split below its
+    /// root branch. `TrieBuilder` roots do not depend on the split, so the hash is the serial
+    /// one; this shortens the sequential tail of a block.
     static func stateRoot(of state: InMemoryState, workers: Int) -> Bytes32 {
         guard workers > 1 else { return state.stateRoot() }
-        let storage = state.storage, accounts = state.accounts   // value copies: Sendable
-        let big = storage
-            .filter { $0.value.count >= parallelStorageRootMinimum && accounts[$0.key] != nil }
-            .sorted { $0.value.count > $1.value.count }
-            .prefix(workers - 1)
-            .map(\.key)
-        if big.isEmpty { return state.stateRoot() }
-        /// Thread i < big.count writes only roots[i]; the last thread alone builds `trie`.
-        final class Parts: @unchecked Sendable {
-            let roots: UnsafeMutableBufferPointer<Bytes32>
-            var trie = SecureTrie()
-            init(_ n: Int) { roots = .allocate(capacity: n); roots.initialize(repeating: .zero) }
-            deinit { roots.deallocate() }
+        let forEach: TrieBuilder.ForEach = { count, body in WorkerThreads.forEach(count: count, threads: workers, body) }
+        let storage = state.storage
+        let accounts = Array(state.accounts)
+        /// Slot i is written by exactly one body and read after `forEach` returned.
+        final class Leaves: @unchecked Sendable {
+            let slots: UnsafeMutableBufferPointer<(key: Bytes32, value: [UInt8])>
+            init(_ n: Int) { slots = .allocate(capacity: n); slots.initialize(repeating: (key: .zero, value: [])) }
+            deinit { slots.deinitialize(); slots.deallocate() }
         }
-        let parts = Parts(big.count)
-        let bigSet = Set(big)
-        DispatchQueue.concurrentPerform(iterations: big.count + 1) { i in
-            if i < big.count {
-                parts.roots[i] = StateRoot.storageRoot(storage[big[i]] ?? [:])
-            } else {
-                for (a, acct) in accounts where !bigSet.contains(a) {
-                    let leaf = StateRoot.accountLeaf(acct, storageRoot: StateRoot.storageRoot(storage[a] ?? [:]))
-                    parts.trie.update(key: a.bytes, value: leaf)
-                }
-            }
+        let leaves = Leaves(accounts.count)
+        func leaf(_ i: Int, storageRoot: Bytes32) {
+            leaves.slots[i] = (key: Keccak256.hash(accounts[i].key.bytes),
+                               value: StateRoot.accountLeaf(accounts[i].value, storageRoot: storageRoot))
         }
-        for (i, a) in big.enumerated() {
-            guard let acct = accounts[a] else { continue }
-            parts.trie.update(key: a.bytes, value: StateRoot.accountLeaf(acct, storageRoot: parts.roots[i]))
+        var big = Set<Int>()
+        for (i, entry) in accounts.enumerated() {
+            guard let slots = storage[entry.key], slots.count >= parallelStorageRootMinimum else { continue }
+            big.insert(i)
+            leaf(i, storageRoot: StateRoot.storageRoot(slots, concurrently: forEach))
         }
-        return parts.trie.rootHash
+        forEach(accounts.count) { i in
+            guard !big.contains(i) else { return }
+            leaf(i, storageRoot: StateRoot.storageRoot(storage[accounts[i].key] ?? [:]))
+        }
+        return TrieBuilder.root(Array(leaves.slots), concurrently: forEach)
     }
 }

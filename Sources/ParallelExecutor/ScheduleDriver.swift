@@ -44,11 +44,12 @@ public struct ScheduleTrace: Sendable, Equatable, Codable {
 
 /// Real threads: each worker loops "get a task, run it" until the scheduler reports done
 /// (finished or halted). An idle worker spins briefly, then yields its core between polls.
+/// Each worker has a thread of its own (`WorkerThreads`), never a shared pool's.
 struct ThreadedDriver {
     let workers: Int
 
     func run(_ stm: BlockSTM) {
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        WorkerThreads.run(count: workers) { _ in
             var task: SchedulerTask? = nil
             var idle = 0
             while true {

@@ -117,6 +117,14 @@ public final class Z3Context {
         return Sort(context: self, raw: s)
     }
 
+    /// The mathematical integers (unbounded; no wrapping).
+    public func intSort() throws -> Sort {
+        let s = Z3_mk_int_sort(raw)
+        try check("int sort")
+        guard let s else { throw Z3Error.nullResult("int sort") }
+        return Sort(context: self, raw: s)
+    }
+
     // MARK: Constants and numerals
 
     /// A fresh bit-vector constant (a variable for the solver).
@@ -135,6 +143,19 @@ public final class Z3Context {
 
     public func bool(_ value: Bool) throws -> Term {
         try term("bool literal") { value ? Z3_mk_true($0) : Z3_mk_false($0) }
+    }
+
+    /// A fresh integer constant.
+    public func integer(_ name: String) throws -> Term {
+        let sort = try intSort()
+        let sym = try symbol(name)
+        return try term("const \(name)") { Z3_mk_const($0, sym, sort.raw) }
+    }
+
+    /// An integer numeral (exact: integer terms never wrap).
+    public func integer(_ value: Int) throws -> Term {
+        let sort = try intSort()
+        return try term("int numeral \(value)") { Z3_mk_int64($0, Int64(value), sort.raw) }
     }
 
     /// A bit-vector numeral from decimal digits, reduced modulo 2^width.
@@ -234,6 +255,23 @@ public final class Term: CustomStringConvertible {
         return (try? context.copyString(s, "ast_to_string")) ?? "<unprintable term>"
     }
 
+    /// True for a term of integer sort.
+    public var isInteger: Bool {
+        let c = context.raw
+        guard let sort = Z3_get_sort(c, raw) else { Z3_set_error(c, Z3_OK); return false }
+        return Z3_get_sort_kind(c, sort) == Z3_INT_SORT
+    }
+
+    /// The value of an integer numeral; throws for a non-numeral or one outside `Int`.
+    public func int() throws -> Int {
+        guard isNumeral, isInteger else { throw Z3Error.conversion("not an integer numeral: \(self)") }
+        var v: Int64 = 0
+        let ok = Z3_get_numeral_int64(context.raw, raw, &v)
+        try context.check("get_numeral_int64")
+        guard ok else { throw Z3Error.conversion("integer numeral outside 64 bits: \(self)") }
+        return Int(v)
+    }
+
     /// Bit width, or nil for a non-bit-vector term.
     public var width: Int? {
         let c = context.raw
@@ -307,6 +345,13 @@ public final class Term: CustomStringConvertible {
     public func or(_ o: Term) throws -> Term { try context.or([self, o]) }
     public func eq(_ o: Term) throws -> Term { try binary("=", o, Z3_mk_eq) }
     public func ne(_ o: Term) throws -> Term { try eq(o).not() }
+
+    // Integer arithmetic and comparison (integer sort only: Z3 reports a sort error, thrown
+    // here, for bit-vector operands — use `ult`/`slt`… for those).
+    public func lt(_ o: Term) throws -> Term { try binary("<", o, Z3_mk_lt) }
+    public func le(_ o: Term) throws -> Term { try binary("<=", o, Z3_mk_le) }
+    public func gt(_ o: Term) throws -> Term { try binary(">", o, Z3_mk_gt) }
+    public func ge(_ o: Term) throws -> Term { try binary(">=", o, Z3_mk_ge) }
 
     // Bit-vector arithmetic (SMT-LIB semantics; see EVMTerms for the EVM's).
     public func add(_ o: Term) throws -> Term { try binary("bvadd", o, Z3_mk_bvadd) }
@@ -384,6 +429,9 @@ public final class Model: CustomStringConvertible {
 
     /// The value of a bit-vector term (at most 256 bits) under the model.
     public func value(_ term: Term) throws -> UInt256 { try eval(term).uint256() }
+
+    /// The value of an integer term under the model.
+    public func integer(_ term: Term) throws -> Int { try eval(term).int() }
 
     /// The value of a Boolean term under the model.
     public func truth(_ term: Term) throws -> Bool {

@@ -21,7 +21,22 @@ public enum SequencerError: Error, Equatable, CustomStringConvertible {
 /// The refining sequencer: intake → nonce lanes and replacement → access prediction →
 /// conflict-aware grouping under the ordering rules → batches of parallel groups.
 public enum Sequencer {
-    public static func sequence(_ input: SequencerInput) throws(SequencerError) -> SequencerOutput {
+    /// Which sequencer runs. Only `reference` is the sequencer; the other cases are test-only
+    /// variants that break a rule on purpose so the verifier can be shown to catch it.
+    public enum Variant: String, Sendable, Hashable, CaseIterable {
+        case reference
+        /// Breaks R19: ties (candidates equal in every policy key) are ordered by a hash whose
+        /// salt is drawn from the system RNG on every run, so two runs on the same input and
+        /// seed order tied transactions differently. Each run on its own keeps R1–R18.
+        case plantedR19 = "planted:R19"
+    }
+
+    /// Orders `input` into batches. `seed` only orders ties — ordinary (not forced, not
+    /// express-lane) candidates equal in fairness bucket, kind rank, tip (fee ordering) and
+    /// ready time, which no rule orders: seed 0 orders them by id, any other seed by a keyed
+    /// hash of the id. For `reference` the output is a function of (input, seed) alone (R19):
+    /// nothing else — time, hash-table iteration order, the process — reaches it.
+    public static func sequence(_ input: SequencerInput, seed: UInt64 = 0, variant: Variant = .reference) throws(SequencerError) -> SequencerOutput {
         let p = input.policy
         if p.batchInterval == 0 { throw .invalidPolicy("batchInterval must be positive") }
         if p.fairnessWindow == 0 { throw .invalidPolicy("fairnessWindow must be positive") }
@@ -29,7 +44,12 @@ public enum Sequencer {
         if p.deferralBound < 0 { throw .invalidPolicy("deferralBound must not be negative") }
         var seen = Set<Int>()
         for t in input.stream where !seen.insert(t.id).inserted { throw .duplicateId(t.id) }
-        let run = BuildRun(input)
+        var salt = seed
+        if variant == .plantedR19 {
+            var rng = SystemRandomNumberGenerator()
+            salt ^= rng.next() | 1
+        }
+        let run = BuildRun(input, tieSalt: salt)
         return run.execute()
     }
 
@@ -46,13 +66,15 @@ public enum Sequencer {
 /// The 192-bit bound on nonce keys.
 let nonceKeyLimit = UInt256.one.shiftedLeft(192)
 
-/// Sort key of a candidate unit in policy order.
+/// Sort key of a candidate unit in policy order. `tie` (then `id`, unique) orders units the
+/// policy leaves equal, so the order is total and depends on nothing but the key fields.
 struct OrderKey: Comparable {
     var cls: Int
     var a: UInt64
     var b: Int
     var c: UInt256
     var d: UInt64
+    var tie: UInt64 = 0
     var id: Int
     static func < (x: OrderKey, y: OrderKey) -> Bool {
         if x.cls != y.cls { return x.cls < y.cls }
@@ -60,7 +82,18 @@ struct OrderKey: Comparable {
         if x.b != y.b { return x.b < y.b }
         if x.c != y.c { return x.c > y.c }   // higher tip first
         if x.d != y.d { return x.d < y.d }
+        if x.tie != y.tie { return x.tie < y.tie }
         return x.id < y.id
+    }
+
+    /// The tie rank of transaction `id` under `salt`: 0 for salt 0 (id order), else a
+    /// SplitMix64-style finaliser of (salt, id), a bijection of id for a fixed salt.
+    static func tieRank(_ id: Int, salt: UInt64) -> UInt64 {
+        guard salt != 0 else { return 0 }
+        var z = salt &+ UInt64(bitPattern: Int64(id)) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
@@ -80,6 +113,7 @@ final class BuildRun {
     let state: InMemoryState
     let byId: [Int: IntakeTx]
     let arrivals: [IntakeTx]
+    let tieSalt: UInt64
     var nextArrival = 0
 
     var pool: [Int] = []                       // admitted, undecided, in arrival order
@@ -103,8 +137,9 @@ final class BuildRun {
     /// The batch slot an arrival time falls in, bounded so slot arithmetic cannot overflow.
     static func slot(_ arrival: UInt64, _ interval: UInt64) -> Int { Int(min(arrival / max(1, interval), 1 << 40)) }
 
-    init(_ input: SequencerInput) {
+    init(_ input: SequencerInput, tieSalt: UInt64 = 0) {
         self.input = input
+        self.tieSalt = tieSalt
         policy = input.policy
         predictor = AccessPredictor(fork: input.fork, block: input.block)
         state = input.pre.copy()
@@ -263,7 +298,7 @@ final class BuildRun {
         } else {
             let bucket = readyTime / policy.fairnessWindow
             let tip = policy.ordering == .fee ? head.tx.transaction.maxPriorityFeePerGas : UInt256.zero
-            key = OrderKey(cls: 2, a: bucket, b: rank(head.kind), c: tip, d: readyTime, id: head.id)
+            key = OrderKey(cls: 2, a: bucket, b: rank(head.kind), c: tip, d: readyTime, tie: OrderKey.tieRank(head.id, salt: tieSalt), id: head.id)
             forced = false; express = false
         }
         return Unit(members: members.map(\.id), key: key, readyTime: readyTime, forced: forced, express: express)

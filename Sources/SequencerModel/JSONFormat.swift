@@ -202,6 +202,42 @@ extension StreamFile.EntryJ {
     }
 }
 
+extension StreamFile {
+    /// Keccak-256 of the input's canonical stream file (`encode`: sorted keys, every value in
+    /// the writer's own notation), as `0x` + 64 hex digits. Two files that decode to the same
+    /// input have the same digest whatever their whitespace, key order or number notation.
+    public static func digest(_ i: SequencerInput) -> String {
+        "0x" + Hex.encode(Keccak256.hash(Array(encode(i))).bytes)
+    }
+}
+
+/// Which run produced a batches file (R19): the sequencer (`reference`, or a test-only
+/// variant's name), the seed it ran with, and the digest of the stream it read
+/// (`StreamFile.digest`). Two batches files claim "same input + seed" exactly when all three
+/// agree; then R19 demands identical batches.
+public struct SequencerRun: Codable, Equatable, Hashable, Sendable {
+    public var sequencer: String
+    /// `0x` hex.
+    public var seed: String
+    public var stream: String
+
+    public init(sequencer: String, seed: UInt64, stream: String) {
+        self.sequencer = sequencer; self.seed = "0x" + String(seed, radix: 16); self.stream = stream
+    }
+
+    /// The identity of a run of `sequencer` with `seed` on `input`.
+    public init(sequencer: String, seed: UInt64, input: SequencerInput) {
+        self.init(sequencer: sequencer, seed: seed, stream: StreamFile.digest(input))
+    }
+
+    /// The seed as a number; a malformed one is an error naming `run.seed`.
+    public func seedValue() throws(SequencerJSONError) -> UInt64 {
+        let v = try JNum.u256(seed, "run.seed")
+        guard v.w1 == 0 && v.w2 == 0 && v.w3 == 0 else { throw .field("run.seed", seed) }
+        return v.w0
+    }
+}
+
 /// The batches file.
 public struct BatchesFile: Codable, Equatable, Sendable {
     struct TxAccessJ: Codable, Equatable, Sendable { var id: Int; var reads: [String]; var writes: [String]; var accessList: [StreamFile.AccessJ] }
@@ -210,6 +246,9 @@ public struct BatchesFile: Codable, Equatable, Sendable {
     struct RejectionJ: Codable, Equatable, Sendable { var id: Int; var batch: Int; var reason: String }
     var batches: [BatchJ]
     var rejections: [RejectionJ]
+    /// The run that wrote the file; absent in files written before R19 was checked (and then
+    /// not encoded, so those files keep their bytes).
+    public var run: SequencerRun?
 
     static func key(_ k: AccessKey) -> String {
         switch k {
@@ -225,13 +264,21 @@ public struct BatchesFile: Codable, Equatable, Sendable {
         return .slot(a, try JNum.u256(String(parts[1]), "access key slot"))
     }
 
-    public static func encode(_ o: SequencerOutput) -> Data {
+    public static func encode(_ o: SequencerOutput, run: SequencerRun? = nil) -> Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? enc.encode(BatchesFile(o))) ?? Data()
+        return (try? enc.encode(BatchesFile(o, run: run))) ?? Data()
     }
 
-    init(batches: [BatchJ], rejections: [RejectionJ]) { self.batches = batches; self.rejections = rejections }
+    init(batches: [BatchJ], rejections: [RejectionJ], run: SequencerRun? = nil) {
+        self.batches = batches; self.rejections = rejections; self.run = run
+    }
+
+    /// The file form of an output (rejection reasons as text), stamped with `run` when given.
+    public init(_ o: SequencerOutput, run: SequencerRun?) {
+        self.init(o)
+        self.run = run
+    }
 
     /// The file form of an output (rejection reasons as text).
     public init(_ o: SequencerOutput) {
@@ -249,9 +296,13 @@ public struct BatchesFile: Codable, Equatable, Sendable {
     /// Decodes a batches file. Rejection reasons are informational text and come back as
     /// `.invalid(text)`; the verifier does not rely on them.
     public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerOutput {
-        let f: BatchesFile
-        do { f = try JSONDecoder().decode(BatchesFile.self, from: data) } catch { throw .malformed("\(error)") }
-        return try f.output()
+        try decodeFile(data).output()
+    }
+
+    /// The file itself (with its `run` identity, if any), values not yet checked: `output()`
+    /// and `run?.seedValue()` check them.
+    public static func decodeFile(_ data: Data) throws(SequencerJSONError) -> BatchesFile {
+        do { return try JSONDecoder().decode(BatchesFile.self, from: data) } catch { throw .malformed("\(error)") }
     }
 
     /// The output this file describes (rejection reasons come back as `.invalid(text)`).
@@ -271,7 +322,19 @@ public struct BatchesFile: Codable, Equatable, Sendable {
                 }
                 access.append(TxAccess(id: a.id, reads: r, writes: w, accessList: list))
             }
-            batches.append(Batch(index: b.index, time: b.time, groups: b.groups, access: access, blockAccessList: []))
+            // The written slots come back in numeric order (the JSON object has none), the
+            // order the sequencer emits them in.
+            var bal: [AccountAccessEntry] = []
+            for e in b.blockAccessList {
+                var writes: [(UInt256, [Int])] = []
+                for (k, ids) in e.storageWrites { writes.append((try JNum.u256(k, "blockAccessList.storageWrites"), ids)) }
+                writes.sort { $0.0 < $1.0 }
+                var reads: [UInt256] = []
+                for k in e.storageReads { reads.append(try JNum.u256(k, "blockAccessList.storageReads")) }
+                bal.append(AccountAccessEntry(address: try JNum.address(e.address, "blockAccessList.address"), writtenSlots: writes.map(\.0),
+                                              writers: writes.map(\.1), storageReads: reads, accountChanges: e.accountChanges))
+            }
+            batches.append(Batch(index: b.index, time: b.time, groups: b.groups, access: access, blockAccessList: bal))
         }
         return SequencerOutput(batches: batches, rejections: rejections.map { Rejection(id: $0.id, reason: .invalid($0.reason), batch: $0.batch) })
     }

@@ -23,11 +23,19 @@ public struct BatchVerdict: Sendable {
     public func violates(_ rule: String) -> Bool { violations.contains { $0.rule == rule } }
 }
 
-public enum BatchVerifierError: Error, CustomStringConvertible {
+public enum BatchVerifierError: Error, CustomStringConvertible, Equatable {
     /// Z3 failed or answered unknown (never counted as a pass).
     case solver(String)
+    /// R19's premise fails: the two batches files do not claim the same input and seed
+    /// (`field` is the `run` field that disagrees, or is malformed), so a difference between
+    /// them would prove nothing.
+    case incomparableRuns(field: String, first: String, rerun: String)
     public var description: String {
-        switch self { case .solver(let why): return "solver: \(why)" }
+        switch self {
+        case .solver(let why): return "solver: \(why)"
+        case .incomparableRuns(let f, let a, let b):
+            return "R19 not applicable: \(f) differs (\(a) vs \(b)); the two runs do not claim the same input and seed"
+        }
     }
 }
 
@@ -35,14 +43,18 @@ public enum BatchVerifierError: Error, CustomStringConvertible {
 /// code: it re-derives lanes, replacements, accesses and positions itself. Concrete checks
 /// cover R1, R2, R3, R4, R8, R12–R18; the ordering rules (R1/R2 lane order, R5, R6, R7, R9, R10,
 /// R11, R12, R18 contiguity) are encoded over Z3 bit-vector positions, the emitted order is
-/// asserted as tracked facts, and each unsat core names a violated rule instance.
+/// asserted as tracked facts, and each unsat core names a violated rule instance. R19 (same
+/// input + seed → same output) compares a second run's output with the first, value for value.
 public enum BatchVerifier {
+    /// The rules one output is checked against; R19 needs a second run (`verify(…, rerun:)`).
     public static let rules = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16",
                                "R17", "R18"]
 
-    /// `parallelFaults` is for tests only: it makes the parallel executor wrong, to show the
-    /// parallel-versus-serial half of R14 can fail.
-    public static func verify(input: SequencerInput, output: SequencerOutput, workers: Int = 2,
+    /// Checks `output` against `input` (R1–R18) and, given `rerun` — a second run's output on
+    /// the same input and seed (`checkRerunPremise` checks that claim) — R19: the two outputs
+    /// are identical. `parallelFaults` is for tests only: it makes the parallel executor wrong,
+    /// to show the parallel-versus-serial half of R14 can fail.
+    public static func verify(input: SequencerInput, output: SequencerOutput, rerun: SequencerOutput? = nil, workers: Int = 2,
                               parallelFaults: ParallelExecutor.Faults = []) throws(BatchVerifierError) -> BatchVerdict {
         var c = Checker(input: input, output: output, workers: workers)
         c.faults = parallelFaults
@@ -55,7 +67,112 @@ public enum BatchVerifier {
         c.express()
         c.bundles()
         try c.ordering()
-        return BatchVerdict(violations: c.violations, rulesChecked: rules)
+        guard let rerun else { return BatchVerdict(violations: c.violations, rulesChecked: rules) }
+        if let d = firstRerunDifference(output, rerun) { c.fail("R19", d.txs, "same input and seed, different output: \(d)") }
+        return BatchVerdict(violations: c.violations, rulesChecked: rules + ["R19"])
+    }
+}
+
+// MARK: R19: same input + seed → same output
+
+extension BatchVerifier {
+    /// The first place two runs' outputs differ: R19's witness. `batch` is the batch's `index`
+    /// (of the first run, or of the only run that has a batch there), `group` and `position`
+    /// count from 0 inside it; a difference outside the groups (access records, the batch
+    /// access list, rejections) leaves the finer ones nil. `txs` are the transactions at the
+    /// difference, first run's first.
+    public struct RerunDifference: Sendable, Hashable, CustomStringConvertible {
+        public var batch: Int?
+        public var group: Int?
+        public var position: Int?
+        public var field: String
+        public var first: String
+        public var rerun: String
+        public var txs: [Int]
+
+        public var description: String {
+            let at = [batch.map { "batch \($0)" }, group.map { "group \($0)" }, position.map { "position \($0)" }].compactMap { $0 }
+            return (at.isEmpty ? "" : at.joined(separator: " ") + ": ") + "\(field): first run \(first), rerun \(rerun)"
+        }
+    }
+
+    /// Compares two outputs in emission order — batch by batch (index, time, then each group
+    /// member by member, then the per-transaction access records by id, then the batch access
+    /// list), then the rejections — and returns the first difference; nil when identical.
+    /// Nothing is re-executed: this is a pure comparison of the two values.
+    public static func firstRerunDifference(_ a: SequencerOutput, _ b: SequencerOutput) -> RerunDifference? {
+        func show(_ ids: [Int]) -> String { "[" + ids.map(String.init).joined(separator: ", ") + "]" }
+        for i in 0..<max(a.batches.count, b.batches.count) {
+            guard i < a.batches.count, i < b.batches.count else {
+                let extra = i < a.batches.count ? a.batches[i] : b.batches[i]
+                return RerunDifference(batch: extra.index, group: nil, position: nil, field: "batch count",
+                                       first: "\(a.batches.count) batches", rerun: "\(b.batches.count) batches", txs: extra.ids)
+            }
+            let x = a.batches[i], y = b.batches[i]
+            if x.index != y.index {
+                return RerunDifference(batch: x.index, group: nil, position: nil, field: "batch index",
+                                       first: "\(x.index) \(show(x.ids))", rerun: "\(y.index) \(show(y.ids))", txs: x.ids + y.ids)
+            }
+            if x.time != y.time {
+                return RerunDifference(batch: x.index, group: nil, position: nil, field: "batch time",
+                                       first: "\(x.time)", rerun: "\(y.time)", txs: [])
+            }
+            for g in 0..<max(x.groups.count, y.groups.count) {
+                let gx = g < x.groups.count ? x.groups[g] : [], gy = g < y.groups.count ? y.groups[g] : []
+                for p in 0..<max(gx.count, gy.count) {
+                    let tx = p < gx.count ? gx[p] : nil, ty = p < gy.count ? gy[p] : nil
+                    guard tx != ty else { continue }
+                    let side = { (t: Int?, gs: [Int], n: Int) -> String in
+                        g >= n ? "no group \(g)" : t.map { "tx \($0)" } ?? "end of group \(show(gs))"
+                    }
+                    return RerunDifference(batch: x.index, group: g, position: p, field: "transaction",
+                                           first: side(tx, gx, x.groups.count), rerun: side(ty, gy, y.groups.count),
+                                           txs: [tx, ty].compactMap { $0 })
+                }
+            }
+            let ax = x.access.sorted { $0.id < $1.id }, ay = y.access.sorted { $0.id < $1.id }
+            for j in 0..<max(ax.count, ay.count) {
+                let rx = j < ax.count ? ax[j] : nil, ry = j < ay.count ? ay[j] : nil
+                guard rx != ry else { continue }
+                let side = { (r: TxAccess?) -> String in
+                    r.map { "tx \($0.id) reads \($0.reads.count) writes \($0.writes.count) list \($0.accessList.count) entries" } ?? "no record"
+                }
+                return RerunDifference(batch: x.index, group: nil, position: nil, field: "predicted access",
+                                       first: side(rx), rerun: side(ry), txs: [rx?.id, ry?.id].compactMap { $0 })
+            }
+            for j in 0..<max(x.blockAccessList.count, y.blockAccessList.count) {
+                let ex = j < x.blockAccessList.count ? x.blockAccessList[j] : nil
+                let ey = j < y.blockAccessList.count ? y.blockAccessList[j] : nil
+                guard ex != ey else { continue }
+                let txs = Set([ex, ey].compactMap { $0 }.flatMap { $0.writers.joined() + $0.accountChanges }).sorted()
+                return RerunDifference(batch: x.index, group: nil, position: nil, field: "block access list entry \(j)",
+                                       first: ex.map { "\($0.address)" } ?? "none", rerun: ey.map { "\($0.address)" } ?? "none", txs: txs)
+            }
+        }
+        for j in 0..<max(a.rejections.count, b.rejections.count) {
+            let rx = j < a.rejections.count ? a.rejections[j] : nil, ry = j < b.rejections.count ? b.rejections[j] : nil
+            guard rx != ry else { continue }
+            let side = { (r: Rejection?) -> String in r.map { "tx \($0.id) in batch \($0.batch): \($0.reason)" } ?? "none" }
+            return RerunDifference(batch: nil, group: nil, position: nil, field: "rejection \(j)", first: side(rx), rerun: side(ry),
+                                   txs: [rx?.id, ry?.id].compactMap { $0 })
+        }
+        return nil
+    }
+
+    /// R19's premise: both batches files claim to come from `input` and the same seed. Each
+    /// recorded `run` must name this stream (`StreamFile.digest`); when both record one, the
+    /// sequencer and the seed must agree too. A file without `run` (written before R19 was
+    /// checked) is taken at its word. Throws `.incomparableRuns` naming the field otherwise.
+    public static func checkRerunPremise(input: SequencerInput, first: SequencerRun?, rerun: SequencerRun?) throws(BatchVerifierError) {
+        let digest = (first != nil || rerun != nil) ? StreamFile.digest(input) : ""
+        for (label, r) in [("first run", first), ("rerun", rerun)] {
+            guard let r else { continue }
+            if r.stream != digest { throw .incomparableRuns(field: "\(label): run.stream", first: r.stream, rerun: "this stream \(digest)") }
+            do { _ = try r.seedValue() } catch { throw .incomparableRuns(field: "\(label): run.seed", first: r.seed, rerun: "a 64-bit number") }
+        }
+        guard let a = first, let b = rerun else { return }
+        if a.sequencer != b.sequencer { throw .incomparableRuns(field: "run.sequencer", first: a.sequencer, rerun: b.sequencer) }
+        if (try? a.seedValue()) != (try? b.seedValue()) { throw .incomparableRuns(field: "run.seed", first: a.seed, rerun: b.seed) }
     }
 }
 

@@ -242,6 +242,7 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
             if let seq = file.sequencer {
                 if file.property != SequencerCase.property { throw CounterexampleError.unknownProperty(file.property) }
                 _ = try seq.decoded()
+                _ = try seq.decodedRerun()
                 return file
             }
             if PropertyCatalog.property(named: file.property) == nil { throw CounterexampleError.unknownProperty(file.property) }

@@ -6,22 +6,31 @@ import ParallelExecutor
 import SequencerModel
 
 /// The sequencer part of a counterexample file: the (shrunk) stream and the batches that
-/// break a rule, the rule, and what the verifier said. Replaying runs `BatchVerifier` on the
-/// stored stream and batches — nothing is regenerated, and the sequencer's code is not needed
-/// (the batches are the concrete output being judged). The same file is also a valid pair of
+/// break a rule (for R19, the two runs' batches that differ), the rule, and what the verifier
+/// said. Replaying runs `BatchVerifier` on the stored stream and batches — nothing is
+/// regenerated, and the sequencer's code is not needed (the batches are the concrete output
+/// being judged). The same file is also a valid pair of
 /// `lockstep verify-batch` inputs: `stream` and `batches` are the README's two formats.
 public struct SequencerCase: Codable, Equatable, Sendable {
     public static let property = "sequencer_rules"
 
     public var stream: StreamFile
     public var batches: BatchesFile
-    /// The rule the counterexample is about (R1…R18).
+    /// R19 only: the second run's batches, from the same stream and seed as `batches` (both
+    /// carry the same `run`). Absent, and not encoded, for R1–R18, so those files keep their
+    /// bytes and hashes.
+    public var rerun: BatchesFile?
+    /// The rule the counterexample is about (R1…R19).
     public var rule: String
     /// Every violation of `rule` the verifier reported, as text, sorted.
     public var violations: [String]
 
-    public init(input: SequencerInput, output: SequencerOutput, rule: String, violations: [RuleViolation]) {
-        stream = StreamFile(input); batches = BatchesFile(output); self.rule = rule
+    /// `rerun` (R19) is the second run's output; `run`, when given, is stamped on both batches
+    /// files as the identity both runs claim.
+    public init(input: SequencerInput, output: SequencerOutput, rule: String, violations: [RuleViolation],
+                rerun: SequencerOutput? = nil, run: SequencerRun? = nil) {
+        stream = StreamFile(input); batches = BatchesFile(output, run: run); self.rule = rule
+        self.rerun = rerun.map { BatchesFile($0, run: run) }
         self.violations = Self.lines(violations, rule: rule)
     }
 
@@ -41,14 +50,26 @@ public struct SequencerCase: Codable, Equatable, Sendable {
         }
     }
 
+    /// The second run's output (R19 files), nil when the file has none.
+    public func decodedRerun() throws(CounterexampleError) -> SequencerOutput? {
+        guard let rerun else { return nil }
+        do { return try rerun.output() } catch { throw .invalidValue(field: "sequencer.rerun", value: "", reason: error.description) }
+    }
+
     /// Re-runs the verifier. Reproduced while `rule` is still violated; bit for bit when the
     /// violations' text equals the stored one.
     /// `variant` is the file's: a `parallel:…` name re-applies those executor faults (the
     /// test-only way to make R14's parallel-versus-serial comparison fail).
     public func replay(stored: CounterexampleFile.Difference, variant: String) throws(CounterexampleError) -> CounterexampleFile.ReplayOutcome {
         let (input, output) = try decoded()
+        let second = try decodedRerun()
+        if second != nil {
+            do { try BatchVerifier.checkRerunPremise(input: input, first: batches.run, rerun: rerun?.run) } catch {
+                throw .invalidValue(field: "sequencer.rerun", value: "", reason: error.description)
+            }
+        }
         let verdict: BatchVerdict
-        do { verdict = try BatchVerifier.verify(input: input, output: output, parallelFaults: Self.faults(variant)) } catch {
+        do { verdict = try BatchVerifier.verify(input: input, output: output, rerun: second, parallelFaults: Self.faults(variant)) } catch {
             throw .invalidValue(field: "sequencer", value: "", reason: "verifier: \(error)")
         }
         let now = Self.lines(verdict.violations, rule: rule)
@@ -89,6 +110,8 @@ extension BatchVerifier {
     public struct Shrunk: Sendable {
         public var input: SequencerInput
         public var output: SequencerOutput
+        /// R19: the second run's output, shrunk alongside `output`.
+        public var rerun: SequencerOutput?
         public var verdict: BatchVerdict
         public var steps: Int
         public var file: CounterexampleFile
@@ -96,13 +119,24 @@ extension BatchVerifier {
 
     /// `input` restricted to the transactions not in `drop`, and `output` with them removed
     /// from every group (emptied groups and batches disappear; the rest keep their index and time),
-    /// access record and rejection.
+    /// access record, batch access list entry and rejection. A batch access list entry stays
+    /// while a remaining transaction writes there or its access record names the address, so
+    /// nothing in the result speaks of a dropped transaction.
     public static func removing(_ drop: Set<Int>, input: SequencerInput, output: SequencerOutput) -> (SequencerInput, SequencerOutput) {
         var i = input
         i.stream = input.stream.filter { !drop.contains($0.id) }
         let batches = output.batches.map { b in
-            Batch(index: b.index, time: b.time, groups: b.groups.map { $0.filter { !drop.contains($0) } }.filter { !$0.isEmpty },
-                  access: b.access.filter { !drop.contains($0.id) }, blockAccessList: b.blockAccessList)
+            let access = b.access.filter { !drop.contains($0.id) }
+            let touched = Set(access.flatMap { ($0.reads + $0.writes).map(\.address) })
+            let bal = b.blockAccessList.compactMap { e -> AccountAccessEntry? in
+                let kept = zip(e.writtenSlots, e.writers.map { $0.filter { !drop.contains($0) } }).filter { !$0.1.isEmpty }
+                let changes = e.accountChanges.filter { !drop.contains($0) }
+                guard !kept.isEmpty || !changes.isEmpty || touched.contains(e.address) else { return nil }
+                return AccountAccessEntry(address: e.address, writtenSlots: kept.map(\.0), writers: kept.map(\.1),
+                                          storageReads: e.storageReads, accountChanges: changes)
+            }
+            return Batch(index: b.index, time: b.time, groups: b.groups.map { $0.filter { !drop.contains($0) } }.filter { !$0.isEmpty },
+                         access: access, blockAccessList: bal)
         }.filter { !$0.groups.isEmpty }
         return (i, SequencerOutput(batches: batches, rejections: output.rejections.filter { !drop.contains($0.id) }))
     }
@@ -113,12 +147,17 @@ extension BatchVerifier {
     /// `budget` verifier runs. Returns nil when `output` does not violate `rule`. `variant` names
     /// the test-only policy that produced `output` (stored in the file; a `parallel:…` name
     /// also applies those executor faults, as replay will).
+    ///
+    /// For R19 pass `rerun`, the second run's output on the same input and `seed`: both outputs
+    /// lose the same transactions, a candidate is kept while they still differ (a comparison,
+    /// no verifier run), and the file records both with the run identity (`variant`, `seed`,
+    /// the shrunk stream's digest) stamped on each.
     public static func shrink(input: SequencerInput, output: SequencerOutput, rule: String, variant: String, seed: UInt64 = 0,
-                              budget: Int = 400) throws(BatchVerifierError) -> Shrunk? {
+                              rerun: SequencerOutput? = nil, budget: Int = 400) throws(BatchVerifierError) -> Shrunk? {
         let faults = SequencerCase.faults(variant)
-        var verdict = try verify(input: input, output: output, parallelFaults: faults)
+        var verdict = try verify(input: input, output: output, rerun: rerun, parallelFaults: faults)
         guard verdict.violates(rule) else { return nil }
-        var cur = (input, output)
+        var cur = (input, output, rerun)
         var steps = 0, runs = 0
         var progress = true
         while progress && runs < budget {
@@ -129,11 +168,19 @@ extension BatchVerifier {
                 var start = 0
                 while start < ids.count && runs < budget {
                     let drop = Set(ids[start..<min(ids.count, start + chunk)])
-                    let cand = removing(drop, input: cur.0, output: cur.1)
+                    let (ci, co) = removing(drop, input: cur.0, output: cur.1)
+                    let cr = cur.2.map { removing(drop, input: cur.0, output: $0).1 }
                     runs += 1
-                    // A solver failure on a candidate only means that candidate is not kept.
-                    if let v = try? verify(input: cand.0, output: cand.1, parallelFaults: faults), v.violates(rule), !cand.0.stream.isEmpty {
-                        cur = cand; verdict = v; steps += 1; progress = true
+                    var still = false, candVerdict: BatchVerdict? = nil
+                    if rule == "R19", let cr {
+                        still = firstRerunDifference(co, cr) != nil
+                    } else if let v = try? verify(input: ci, output: co, rerun: cr, parallelFaults: faults), v.violates(rule) {
+                        // A solver failure on a candidate only means that candidate is not kept.
+                        still = true; candVerdict = v
+                    }
+                    if still && !ci.stream.isEmpty {
+                        cur = (ci, co, cr); steps += 1; progress = true
+                        if let candVerdict { verdict = candVerdict }
                         break
                     }
                     start += chunk
@@ -142,8 +189,10 @@ extension BatchVerifier {
                 chunk /= 2
             }
         }
-        let c = SequencerCase(input: cur.0, output: cur.1, rule: rule, violations: verdict.violations)
+        if rule == "R19" { verdict = try verify(input: cur.0, output: cur.1, rerun: cur.2, parallelFaults: faults) }
+        let run = cur.2 == nil ? nil : SequencerRun(sequencer: variant, seed: seed, input: cur.0)
+        let c = SequencerCase(input: cur.0, output: cur.1, rule: rule, violations: verdict.violations, rerun: cur.2, run: run)
         let file = CounterexampleFile(sequencer: c, input: cur.0, variant: variant, seed: seed, unshrunk: input.stream.count, shrinkSteps: steps)
-        return Shrunk(input: cur.0, output: cur.1, verdict: verdict, steps: steps, file: file)
+        return Shrunk(input: cur.0, output: cur.1, rerun: cur.2, verdict: verdict, steps: steps, file: file)
     }
 }

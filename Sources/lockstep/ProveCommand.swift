@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import SMT
 
-/// `lockstep prove <subject>`: the Z3-backed proofs, one subcommand each.
+/// `lockstep prove <verb>`: the Z3-backed checks, one subcommand each.
 struct ProveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prove",
-        abstract: "Z3-backed proofs.",
-        subcommands: [ProveOpcodesCommand.self, ProveConservationCommand.self])
+        abstract: "Z3-backed checks.",
+        subcommands: [ProveOpcodesCommand.self, ProveScheduleCommand.self, ProveConservationCommand.self],
+        defaultSubcommand: ProveOpcodesCommand.self)
 }
 
 /// `lockstep prove opcodes [--opcode NAME]…`: checks the Swift UInt256 opcode implementations

@@ -48,6 +48,12 @@ struct ReplayCommand: ParsableCommand {
                 for b in out.batches { print("  batch \(b.index) @\(b.time): \(b.groups)") }
                 for r in out.rejections { print("  rejected \(r.id) (batch \(r.batch)): \(r.reason)") }
             }
+            if let rerun = try? seq.decodedRerun() {
+                let run = seq.rerun?.run.map { " (\($0.sequencer), seed \($0.seed))" } ?? ""
+                print("Second run's batches\(run), same stream and seed:")
+                for b in rerun.batches { print("  batch \(b.index) @\(b.time): \(b.groups)") }
+                for r in rerun.rejections { print("  rejected \(r.id) (batch \(r.batch)): \(r.reason)") }
+            }
             print("Stored violations:")
             for v in seq.violations { print("  \(v)") }
         }

@@ -14,10 +14,11 @@ func faultDirectory() -> URL {
 
 /// A planted violation of `rule` shrinks to a smaller stream that still violates it, is written
 /// as a `sequencer_rules` counterexample file, reads back byte-identically, and replays bit for
-/// bit (the same violations of the same rule).
-func expectCounterexample(_ rule: String, input: SequencerInput, bad: SequencerOutput, variant: String? = nil) throws {
+/// bit (the same violations of the same rule). `rerun` (R19) is the second run's output.
+func expectCounterexample(_ rule: String, input: SequencerInput, bad: SequencerOutput, rerun: SequencerOutput? = nil,
+                          variant: String? = nil, seed: UInt64 = 0) throws {
     let name = variant ?? "planted:\(rule)"
-    let shrunk = try #require(try BatchVerifier.shrink(input: input, output: bad, rule: rule, variant: name, seed: 0))
+    let shrunk = try #require(try BatchVerifier.shrink(input: input, output: bad, rule: rule, variant: name, seed: seed, rerun: rerun))
     #expect(shrunk.verdict.violates(rule))
     if input.stream.count > 4 {
         #expect(shrunk.input.stream.count < input.stream.count, "\(rule): not shrunk (\(input.stream.count) txs)")
