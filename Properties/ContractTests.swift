@@ -122,7 +122,9 @@ import Verification
             }
             var (r0, r1) = reserves()
             var total = Self.big(c.state.storage(DeFiWorld.pool, ConstantProductPool.totalSharesSlot))
+            // The world gives users LP shares at genesis: the model starts from them.
             var shares: [Address: BigUInt] = [:]
+            for u in Self.users { shares[u] = Self.big(c.view(DeFiWorld.pool, ConstantProductPool.sharesOf(u))?.first ?? .zero) }
             let bound = BigUInt(1) << 112
             for op in ops {
                 let user = Self.users[op.a]
