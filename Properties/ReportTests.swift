@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 import EVMCore
 import ParallelExecutor
 import Verification
@@ -48,16 +49,9 @@ import Verification
         let page = dir.appendingPathComponent("page.html")
         try html.write(to: page, atomically: true, encoding: .utf8)
         func chromium(_ args: [String]) throws -> Data {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: try #require(Self.browser))
-            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(dir.path)/profile"] + args + [page.absoluteString]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return data
+            let browser = URL(fileURLWithPath: try #require(Self.browser))
+            return try runSubprocess(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(dir.path)/profile"]
+                                     + args + [page.absoluteString]).output
         }
         let shot = dir.appendingPathComponent("page.png")
         _ = try chromium(["--screenshot=\(shot.path)", "--window-size=1200,1600"])

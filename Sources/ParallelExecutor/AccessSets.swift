@@ -7,22 +7,20 @@ import EVMState
 // check (`Verification/ScheduleSerialisability.swift`) consumes it. Nothing here refers to
 // `MVMemory`'s internals: readers of these types need not know how the run was executed.
 
-/// A location of the state, as the serialisability check sees it.
+/// A location of the state, as the serialisability check sees it: a multi-version memory
+/// location, or only the code hash of an account — what the recipient of a plain value
+/// transfer relies on, written by exactly the account writes that change the code hash.
 public enum AccessLocation: Hashable, Sendable, CustomStringConvertible {
-    /// Nonce, balance, code hash and existence of an account.
-    case account(Address)
-    case storage(Address, UInt256)
-    /// "All storage of this account was dropped".
-    case storageClear(Address)
-    /// Only the code hash of an account: what the recipient of a plain value transfer relies
-    /// on. Written by exactly the account writes that change the code hash.
+    case cell(Location)
     case codeHash(Address)
+
+    public static func account(_ a: Address) -> AccessLocation { .cell(.account(a)) }
+    public static func storage(_ a: Address, _ k: UInt256) -> AccessLocation { .cell(.storage(a, k)) }
+    public static func storageClear(_ a: Address) -> AccessLocation { .cell(.storageClear(a)) }
 
     public var description: String {
         switch self {
-        case .account(let a): return "account \(a)"
-        case .storage(let a, let k): return "storage \(a):\(k.hexString)"
-        case .storageClear(let a): return "storage-clear \(a)"
+        case .cell(let l): return l.description
         case .codeHash(let a): return "code-hash \(a)"
         }
     }
@@ -204,11 +202,11 @@ extension BlockSTM {
             reads.reserveCapacity(out.reads.count)
             for (l, origin) in out.reads {
                 switch origin {
-                case .base: reads.append(AccessRead(AccessLocation(l), .base))
-                case .version(let v): reads.append(AccessRead(AccessLocation(l), .write(tx: v.tx, incarnation: v.incarnation)))
-                case .resolved(let value): reads.append(AccessRead(AccessLocation(l), explain(l, reader: b, value: value)))
+                case .base: reads.append(AccessRead(.cell(l), .base))
+                case .version(let v): reads.append(AccessRead(.cell(l), .write(tx: v.tx, incarnation: v.incarnation)))
+                case .resolved(let value): reads.append(AccessRead(.cell(l), explain(l, reader: b, value: value)))
                 case .codeHash(let h):
-                    guard case .account(let a) = l else { reads.append(AccessRead(AccessLocation(l), .unexplained)); continue }
+                    guard case .account(let a) = l else { reads.append(AccessRead(.cell(l), .unexplained)); continue }
                     let ws = codeHashWrites(a)
                     if facetAddresses.insert(a).inserted {
                         for w in ws { facetWrites[w, default: []].append(AccessWrite(.codeHash(a))) }
@@ -223,23 +221,13 @@ extension BlockSTM {
                 }
             }
             let writes = out.writes.map { l, v -> AccessWrite in
-                if case .balanceDelta = v { return AccessWrite(AccessLocation(l), delta: true) }
-                return AccessWrite(AccessLocation(l))
+                if case .balanceDelta = v { return AccessWrite(.cell(l), delta: true) }
+                return AccessWrite(.cell(l))
             }
             sets.append(CommittedAccess(incarnation: out.incarnation, reads: reads, writes: writes))
         }
         for (w, extra) in facetWrites { sets[w].writes += extra }
         sets += Array(repeating: CommittedAccess(), count: txs.count - m)
         return AccessSets(transactions: sets, inOrderFrom: m)
-    }
-}
-
-extension AccessLocation {
-    init(_ l: Location) {
-        switch l {
-        case .account(let a): self = .account(a)
-        case .storage(let a, let k): self = .storage(a, k)
-        case .storageClear(let a): self = .storageClear(a)
-        }
     }
 }

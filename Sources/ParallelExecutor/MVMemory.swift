@@ -14,7 +14,7 @@ public enum Location: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .account(let a): return "account \(a)"
-        case .storage(let a, let k): return "storage \(a):\(k)"
+        case .storage(let a, let k): return "storage \(a):\(k.hexString)"
         case .storageClear(let a): return "storage-clear \(a)"
         }
     }

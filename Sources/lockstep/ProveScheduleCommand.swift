@@ -31,14 +31,9 @@ struct ProveScheduleCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the generated block.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: ArgumentHelp("Use the seeded deterministic scheduler with this seed (default: threaded).", valueName: "seed"))
-    var scheduleSeed: UInt64?
-
-    @Option(name: .long, help: ArgumentHelp("Workers (threads, or deterministic workers).", valueName: "N"))
-    var workers: Int?
-
-    @Option(name: .long, help: ArgumentHelp("Deterministic scheduler: probability (0…1) of delaying a commit, to provoke aborts.", valueName: "p"))
-    var abortBias: Double = 0.5
+    /// `--parallel N` (threads), `--schedule-seed S [--schedules K --workers N --abort-bias p]`
+    /// (deterministic), as for `run` and `statetest`; with neither, threads on every core.
+    @OptionGroup var executor: ExecutorOptions
 
     @Option(name: .long, help: ArgumentHelp("Plant an executor fault: skip-validation or ignore-estimates.", valueName: "fault"))
     var fault: [String] = []
@@ -49,8 +44,14 @@ struct ProveScheduleCommand: ParsableCommand {
     func run() throws {
         guard txs >= 1, txs <= 100_000 else { throw usage("--txs must be in 1…100000") }
         guard (0...1).contains(conflictRate) else { throw usage("--conflict-rate must be in 0…1") }
-        guard (0...1).contains(abortBias) else { throw usage("--abort-bias must be in 0…1") }
-        if let w = workers, w < 1 { throw usage("--workers must be at least 1") }
+        guard (0...1).contains(executor.abortBias) else { throw usage("--abort-bias must be in 0…1") }
+        let drivers: [ParallelExecutor.Driver]
+        do {
+            drivers = try executor.modes().map { mode in
+                if case .parallel(let d) = mode { return d }
+                return .threaded(workers: ProcessInfo.processInfo.activeProcessorCount)
+            }
+        } catch { throw usage("\(error)") }
         guard timeout >= 1 else { throw usage("--timeout must be at least 1 ms") }
         var faults: ParallelExecutor.Faults = []
         for f in fault {
@@ -60,39 +61,43 @@ struct ProveScheduleCommand: ParsableCommand {
             default: throw usage("unknown --fault \(f) (known: skip-validation, ignore-estimates)")
             }
         }
-        let driver: ParallelExecutor.Driver
-        let driverName: String
-        if let s = scheduleSeed {
-            let w = workers ?? 4
-            driver = .deterministic(seed: s, workers: w, abortBias: abortBias)
-            driverName = "deterministic schedule seed \(s), \(w) workers, abort bias \(abortBias)"
-        } else {
-            let w = workers ?? ProcessInfo.processInfo.activeProcessorCount
-            driver = .threaded(workers: w)
-            driverName = "threaded, \(w) workers"
-        }
         let generator = BlockGenerator(minTransactions: txs, maxTransactions: txs, conflictRate: conflictRate)
         let input = generator.generate(seed: seed)
-        print("block: \(input.transactions.count) txs, conflict rate \(conflictRate), block seed \(seed); \(driverName)\(faults.isEmpty ? "" : "; planted fault \(fault.joined(separator: ", "))")")
-        let outcome: (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult)
-        do {
-            let r = try ScheduleSerialisability.run(input, driver: driver, faults: faults, timeoutMilliseconds: timeout)
-            outcome = (r.verdict, r.report, r.result)
-        } catch {
-            FileHandle.standardError.write(Data("lockstep prove schedule: error: \(error)\n".utf8))
-            throw ExitCode(1)
+        var failed = false
+        for driver in drivers {
+            let driverName: String
+            let replayFlags: String
+            switch driver {
+            case .deterministic(let s, let w, let bias):
+                driverName = "deterministic schedule seed \(s), \(w) workers, abort bias \(bias)"
+                replayFlags = " --schedule-seed \(s) --workers \(w) --abort-bias \(bias)"
+            case .threaded(let w):
+                driverName = "threaded, \(w) workers"
+                replayFlags = " --parallel \(w)"
+            case .replay(let trace):
+                driverName = "replayed trace"
+                replayFlags = " --schedule-seed \(trace.seed)"
+            }
+            print("block: \(input.transactions.count) txs, conflict rate \(conflictRate), block seed \(seed); \(driverName)\(faults.isEmpty ? "" : "; planted fault \(fault.joined(separator: ", "))")")
+            let outcome: (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult)
+            do {
+                let r = try ScheduleSerialisability.run(input, driver: driver, faults: faults, timeoutMilliseconds: timeout)
+                outcome = (r.verdict, r.report, r.result)
+            } catch {
+                FileHandle.standardError.write(Data("lockstep prove schedule: error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            let report = outcome.report
+            print("run: incarnations \(report.incarnations) · aborts \(report.aborts)\(report.finishedInOrder > 0 ? " · \(report.finishedInOrder) finished in order (dependency guard)" : "")\(report.fellBackToSerial ? " · fell back to serial" : "")")
+            print(outcome.verdict.summary)
+            print("replay: lockstep prove schedule --txs \(txs) --conflict-rate \(conflictRate) --seed \(seed)\(replayFlags)"
+                  + fault.map { " --fault \($0)" }.joined())
+            // The preset order is what Block-STM promises; an unknown (either question) is a
+            // failure, never a pass.
+            if case .unknown = outcome.verdict.anyOrder { failed = true }
+            if !outcome.verdict.presetOrder.isOrdered { failed = true }
         }
-        let report = outcome.report
-        print("run: incarnations \(report.incarnations) · aborts \(report.aborts)\(report.finishedInOrder > 0 ? " · \(report.finishedInOrder) finished in order (dependency guard)" : "")\(report.fellBackToSerial ? " · fell back to serial" : "")")
-        print(outcome.verdict.summary)
-        let replay = "lockstep prove schedule --txs \(txs) --conflict-rate \(conflictRate) --seed \(seed)"
-            + (scheduleSeed.map { " --schedule-seed \($0) --workers \(workers ?? 4) --abort-bias \(abortBias)" } ?? "")
-            + fault.map { " --fault \($0)" }.joined()
-        print("replay: \(replay)")
-        // The preset order is what Block-STM promises; an unknown (either question) is a
-        // failure, never a pass.
-        if case .unknown = outcome.verdict.anyOrder { throw ExitCode(1) }
-        if !outcome.verdict.presetOrder.isOrdered { throw ExitCode(1) }
+        if failed { throw ExitCode(1) }
     }
 
     private func usage(_ message: String) -> ExitCode {

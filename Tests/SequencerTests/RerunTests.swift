@@ -1,6 +1,7 @@
 import EVMCore
 import Foundation
 import Testing
+import _TestSupport
 import SequencerModel
 import Sequencer
 import Verification
@@ -278,19 +279,10 @@ enum TieStream {
     /// Runs the CLI with hash seeding left random; returns the exit status and standard output.
     static func lockstep(_ args: [String]) throws -> (Int32, String) {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_DETERMINISTIC_HASHING"] = nil
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let (status, data) = try runSubprocess(binary, args, environment: env)
+        return (status, String(decoding: data, as: UTF8.self))
     }
 
     @Test(.enabled(if: binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
