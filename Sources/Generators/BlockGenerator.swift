@@ -2,6 +2,7 @@ import EVMCore
 import EVMState
 import EVMInterpreter
 import EVMExecution
+import DeFiContracts
 
 /// A complete, concrete block input: what every executor property runs on and what a
 /// counterexample file stores.
