@@ -2,8 +2,9 @@
 import PackageDescription
 
 /// Lockstep: a reference EVM, a Block-STM parallel executor, a refining sequencer and the
-/// verification layer that keeps them honest. Dependency direction is one-way, leaf first:
-/// EVMCore → EVMState → EVMPrecompiles → EVMInterpreter → EVMExecution → EthereumTests → lockstep.
+/// verification layer that keeps them honest. Dependency direction is one-way, leaf first; the
+/// README's "Layout" section draws the graph, and `Tests/ArchitectureTests` fails when this file,
+/// the sources' `import` lines and that section disagree.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let optimized: [SwiftSetting] = strict + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
@@ -26,7 +27,8 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
 
-        // MARK: Libraries, leaf first
+        // MARK: Libraries, leaf first (README "Layout" draws these arrows; ArchitectureTests
+        // checks that every target declares exactly what its sources import)
         .target(name: "EVMCore", swiftSettings: optimized),
         .target(name: "EVMState", dependencies: ["EVMCore"], swiftSettings: optimized),
         .target(name: "EVMPrecompiles",
@@ -34,17 +36,43 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: optimized),
         .target(name: "EVMInterpreter", dependencies: ["EVMCore", "EVMState", "EVMPrecompiles"], swiftSettings: optimized),
-        .target(name: "EVMExecution", dependencies: ["EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
-        .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
-        .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
-        .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT", "SequencerModel"], swiftSettings: optimized),
+        .target(name: "EVMExecution", dependencies: ["EVMCore", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
+        .target(name: "ParallelExecutor", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
+        .target(name: "EthereumTests", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "ParallelExecutor"], swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
-        // The sequencer and its verifier (`BatchVerifier`, in Verification) share only the data
-        // types in SequencerModel; Verification never depends on Sequencer.
-        .target(name: "SequencerModel", dependencies: ["EVMExecution", "EVMState"], swiftSettings: strict),
-        .target(name: "Sequencer", dependencies: ["SequencerModel", "EVMExecution", "EVMState"], swiftSettings: strict),
+        // The sequencer and its verifier (`BatchVerification`) share only the data types in
+        // SequencerModel; nothing in the verification layer depends on Sequencer.
+        .target(name: "SequencerModel", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: strict),
+        .target(name: "Sequencer", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "SequencerModel"], swiftSettings: strict),
+
+        // MARK: Verification layer, one target per concern (one-way arrows, see README "Layout")
+        .target(name: "EVMAssembly", dependencies: ["EVMCore"], swiftSettings: optimized),
+        .target(name: "DeFiContracts", dependencies: ["EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: optimized),
+        .target(name: "Generators",
+                dependencies: ["DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "SequencerModel"],
+                swiftSettings: optimized),
+        .target(name: "PropertyKit",
+                dependencies: ["DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators", "ParallelExecutor"],
+                swiftSettings: optimized),
+        .target(name: "Proofs",
+                dependencies: ["DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators",
+                               "ParallelExecutor", "PropertyKit", "SMT"],
+                swiftSettings: optimized),
+        .target(name: "BatchVerification",
+                dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "ParallelExecutor", "SMT", "SequencerModel"],
+                swiftSettings: optimized),
+        .target(name: "Counterexamples",
+                dependencies: ["BatchVerification", "EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators",
+                               "ParallelExecutor", "PropertyKit", "SMT", "SequencerModel"],
+                swiftSettings: optimized),
+        .target(name: "Benchmarks",
+                dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators", "ParallelExecutor"],
+                swiftSettings: optimized),
+
         .executableTarget(name: "lockstep",
-                          dependencies: ["EthereumTests", "SMT", "Verification", "Sequencer",
+                          dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution",
+                                         "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "ParallelExecutor", "Proofs",
+                                         "PropertyKit", "SMT", "Sequencer", "SequencerModel",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -53,18 +81,25 @@ let package = Package(
         .testTarget(name: "EVMCoreTests",
                     dependencies: ["EVMCore", "_TestSupport", .product(name: "BigInt", package: "BigInt")],
                     swiftSettings: strict),
-        .testTarget(name: "EVMStateTests", dependencies: ["EVMState", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EVMPrecompilesTests", dependencies: ["EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMInterpreter", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EVMExecutionTests", dependencies: ["EVMExecution", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EthereumTestsTests", dependencies: ["EthereumTests", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ParallelExecutorTests", dependencies: ["ParallelExecutor", "Verification", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SMTTests", dependencies: ["SMT", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EVMStateTests", dependencies: ["EVMCore", "EVMState", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EVMPrecompilesTests", dependencies: ["EVMCore", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMCore", "EVMInterpreter", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EVMExecutionTests", dependencies: ["EVMCore", "EVMExecution", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EthereumTestsTests", dependencies: ["EVMCore", "EthereumTests", "ParallelExecutor", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ParallelExecutorTests",
+                    dependencies: ["Benchmarks", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators",
+                                   "ParallelExecutor", "Proofs", "PropertyKit", "SMT"],
+                    swiftSettings: strict),
+        .testTarget(name: "SMTTests", dependencies: ["EVMCore", "SMT", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "Properties",
-                    dependencies: ["Verification", "_TestSupport", .product(name: "BigInt", package: "BigInt"),
+                    dependencies: ["Counterexamples", "DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMState",
+                                   "Generators", "ParallelExecutor", "Proofs", "PropertyKit", "SMT", "_TestSupport",
+                                   .product(name: "BigInt", package: "BigInt"),
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     path: "Properties", swiftSettings: strict),
-        .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "Verification", "ParallelExecutor", "_TestSupport"],
+        .testTarget(name: "SequencerTests",
+                    dependencies: ["BatchVerification", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution", "EVMState",
+                                   "Generators", "ParallelExecutor", "Sequencer", "SequencerModel", "_TestSupport"],
                     swiftSettings: strict),
     ]
 )

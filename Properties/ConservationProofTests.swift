@@ -4,7 +4,9 @@ import Foundation
 import ParallelExecutor
 import SMT
 import Testing
-import Verification
+import Counterexamples
+import DeFiContracts
+import Proofs
 
 /// Z3 conservation proofs on executed blocks, and the parallel double spend as a replayable
 /// counterexample file. Serialized: Z3 queries share the machine with the rest of the gate.

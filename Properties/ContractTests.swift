@@ -3,7 +3,8 @@ import BigInt
 import PropertyBased
 import EVMCore
 import EVMState
-import Verification
+import DeFiContracts
+import EVMAssembly
 
 /// The sample contracts executed on the reference EVM (`SerialChain`) against independent Swift
 /// models written from their documented behaviour (BigUInt arithmetic, so a model never wraps

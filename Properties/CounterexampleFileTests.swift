@@ -3,7 +3,10 @@ import Testing
 import EVMCore
 import EVMExecution
 import ParallelExecutor
-import Verification
+import Counterexamples
+import EVMAssembly
+import Generators
+import PropertyKit
 
 @Suite struct CounterexampleFileTests {
     static func failure() throws -> PropertyFailure {

@@ -2,7 +2,10 @@ import Foundation
 import Testing
 import EVMCore
 import ParallelExecutor
-import Verification
+import Counterexamples
+import DeFiContracts
+import Generators
+import PropertyKit
 
 /// Each property must be able to fail: run against a test-only faulty executor or contract, it
 /// finds a counterexample, shrinks it, and the file it writes replays to the same difference.

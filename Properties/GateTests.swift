@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import EVMCore
 import ParallelExecutor
-import Verification
+import Counterexamples
+import PropertyKit
 
 /// The CI gate: every property on generated blocks, with a budget sized for a debug build on
 /// two cores. `lockstep check` runs the same properties with bigger budgets.

@@ -2,7 +2,9 @@ import Testing
 import EVMCore
 import EVMState
 import EVMExecution
-import Verification
+import DeFiContracts
+import EVMAssembly
+import Generators
 
 /// The structured program generator keeps its promises (valid stack discipline, static jumps to
 /// real JUMPDESTs, the advertised instruction mix), and the code shrinker removes instructions

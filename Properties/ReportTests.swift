@@ -3,7 +3,9 @@ import Testing
 import _TestSupport
 import EVMCore
 import ParallelExecutor
-import Verification
+import Counterexamples
+import Generators
+import PropertyKit
 
 /// The auditor's page for a parallel counterexample from a faulty executor: it shows the first
 /// difference highlighted, both sides, the schedule timeline and the disassembled input; when a

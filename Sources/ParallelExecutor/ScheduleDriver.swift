@@ -1,3 +1,4 @@
+import EVMCore
 import Foundation
 
 /// One step of a deterministic schedule: which worker moved, and what it did.
@@ -80,23 +81,17 @@ struct DeterministicDriver {
     }
 
     let workers: Int
-    var rng: UInt64
+    var rng: SplitMix64
     let seed: UInt64
     let abortBias: Double
     /// Guards against a scheduler bug spinning forever.
     let maxSteps = 10_000_000
 
     init(workers: Int, seed: UInt64, abortBias: Double) {
-        self.workers = workers; self.seed = seed; self.rng = seed; self.abortBias = min(1, max(0, abortBias))
+        self.workers = workers; self.seed = seed; self.rng = SplitMix64(seed: seed); self.abortBias = min(1, max(0, abortBias))
     }
 
-    mutating func next() -> UInt64 {
-        rng &+= 0x9E37_79B9_7F4A_7C15
-        var z = rng
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { rng.next() }
 
     /// Picks the next worker: uniformly, except that with probability `abortBias` a worker
     /// holding an unrecorded execution is passed over (when another can move).

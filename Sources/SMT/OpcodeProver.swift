@@ -361,18 +361,12 @@ func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
 
 // MARK: - Random inputs
 
-/// SplitMix64, seeded; biased toward the values where word arithmetic breaks.
+/// `SplitMix64`, seeded; biased toward the values where word arithmetic breaks.
 struct ProverRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { base.next() }
 
     mutating func word() -> UInt256 {
         switch next() % 10 {

@@ -2,7 +2,7 @@ import ArgumentParser
 import EVMCore
 import EVMExecution
 import ParallelExecutor
-import Verification
+import Benchmarks
 import Foundation
 
 /// `lockstep bench [--repeats N] [--scale X]`: interpreter gas/s on fixed workloads, Keccak

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Verification
+import Counterexamples
+import DeFiContracts
+import PropertyKit
 
 /// `lockstep check [--property NAME] [--cases N] [--seconds S] [--seed S] [--shard K/N] [--junit FILE] [--out DIR]`
 struct CheckCommand: ParsableCommand {

@@ -2,7 +2,8 @@ import ArgumentParser
 import EVMCore
 import Foundation
 import SMT
-import Verification
+import Counterexamples
+import Proofs
 
 /// `lockstep prove conservation [--txs N] [--seed S]` and `… --double-spend [--out DIR]`.
 struct ProveConservationCommand: ParsableCommand {

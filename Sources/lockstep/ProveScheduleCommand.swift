@@ -3,7 +3,8 @@ import Foundation
 import EVMExecution
 import ParallelExecutor
 import SMT
-import Verification
+import Generators
+import Proofs
 
 /// `lockstep prove schedule`: runs a generated block through the parallel executor with its
 /// access sets recorded, and asks Z3 whether the committed result is serialisable in the

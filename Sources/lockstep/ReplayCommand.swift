@@ -3,7 +3,8 @@ import EVMExecution
 import EVMInterpreter
 import Foundation
 import SequencerModel
-import Verification
+import Counterexamples
+import Generators
 
 /// `lockstep replay FILE [--trace]`
 struct ReplayCommand: ParsableCommand {

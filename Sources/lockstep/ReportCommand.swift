@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Verification
+import Counterexamples
+import EVMExecution
 
 /// `lockstep report FILE [--out page.html]`
 struct ReportCommand: ParsableCommand {

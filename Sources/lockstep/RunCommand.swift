@@ -4,7 +4,7 @@ import EVMCore
 import EVMExecution
 import EthereumTests
 import ParallelExecutor
-import Verification
+import Generators
 
 /// `lockstep run [FILE] [--parallel N | --schedule-seed S]`: executes a block serially and in
 /// parallel, compares the results field by field and prints the parallel run's counters.

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import SequencerModel
 import Sequencer
-import Verification
+import BatchVerification
+import Counterexamples
 
 /// `lockstep sequence STREAM.json [-o BATCHES.json] [--seed S]`: runs the refining sequencer on
 /// a stream file and writes the batches file, stamped with the run's identity (sequencer,

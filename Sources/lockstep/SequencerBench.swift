@@ -1,7 +1,8 @@
 import Foundation
 import SequencerModel
 import Sequencer
-import Verification
+import BatchVerification
+import Generators
 
 /// `lockstep bench --sequencer`: the refining sequencer's throughput, the parallelism it
 /// exposes, and the batch verifier's time per batch, on seeded streams at several conflict

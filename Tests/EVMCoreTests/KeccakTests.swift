@@ -68,16 +68,10 @@ private func pattern(_ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeed
         }
     }
 
-    /// Pseudo-random inputs (SplitMix-style) of random lengths up to 4 blocks.
+    /// Pseudo-random inputs (`SplitMix64`) of random lengths up to 4 blocks.
     @Test func randomInputsMatchReference() {
-        var state: UInt64 = 0x5eed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SplitMix64(seed: 0x5eed)
+        func next() -> UInt64 { rng.next() }
         for _ in 0..<200 {
             let n = Int(next() % 600)
             let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) }

@@ -2,7 +2,7 @@ import Testing
 import EVMCore
 import EVMExecution
 import ParallelExecutor
-import Verification
+import Benchmarks
 
 /// The `lockstep bench` workloads compute what they claim and cost the gas they claim, so the
 /// Mgas/s figures measure real work.

@@ -2,7 +2,8 @@ import Testing
 import EVMCore
 import EVMExecution
 import ParallelExecutor
-import Verification
+import Generators
+import PropertyKit
 
 /// The central test of the parallel executor: parallel == serial, under the threaded driver
 /// and many seeded deterministic schedules, on generated multi-transaction blocks.

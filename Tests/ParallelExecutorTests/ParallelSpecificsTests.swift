@@ -4,7 +4,8 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
-import Verification
+import Benchmarks
+import Generators
 
 /// Runs `input` serially and under `seeds` deterministic schedules (2–4 workers, alternating
 /// abort bias) plus twice threaded; records every difference with the seed that produced it.

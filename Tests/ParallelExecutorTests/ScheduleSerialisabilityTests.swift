@@ -5,7 +5,8 @@ import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
 import SMT
-import Verification
+import Generators
+import Proofs
 
 private let counter = Address(low: 0xa001)
 private let slot0 = AccessLocation.storage(counter, .zero)

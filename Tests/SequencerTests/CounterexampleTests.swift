@@ -2,7 +2,8 @@ import EVMCore
 import Foundation
 import Testing
 import SequencerModel
-import Verification
+import BatchVerification
+import Counterexamples
 
 /// Where planted-violation counterexamples go: `LOCKSTEP_FAULT_DIR` when set (to keep them for
 /// `lockstep replay`), else a fresh temporary folder. They are test-only and never belong in

@@ -5,7 +5,9 @@ import Foundation
 import Testing
 import SequencerModel
 import Sequencer
-import Verification
+import BatchVerification
+import DeFiContracts
+import Generators
 
 /// The seed's staking case: a staking action whose reward is priced by an oracle feed, and
 /// transfers of the staked token, ordered so the result equals serial order.

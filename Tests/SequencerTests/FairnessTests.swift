@@ -5,7 +5,8 @@ import Foundation
 import Testing
 import SequencerModel
 import Sequencer
-import Verification
+import BatchVerification
+import Generators
 
 /// The Z3 search for rule-respecting reorderings that change a user's outcome.
 @Suite(.serialized) struct FairnessSearchTests {

@@ -4,7 +4,8 @@ import Testing
 import _TestSupport
 import SequencerModel
 import Sequencer
-import Verification
+import BatchVerification
+import Counterexamples
 
 /// R19, same input + seed → same output: the verifier compares two runs' outputs (never
 /// re-running the sequencer), checks that both claim the same stream and seed, and names the

@@ -5,7 +5,8 @@ import Foundation
 import Testing
 import SequencerModel
 import Sequencer
-import Verification
+import BatchVerification
+import Generators
 import ParallelExecutor
 
 // MARK: A fixed scenario with one instance of every rule's situation

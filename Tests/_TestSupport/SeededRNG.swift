@@ -1,15 +1,5 @@
 import EVMCore
 
-/// SplitMix64: a tiny, fast, seedable generator. Every random test takes one of these so a
-/// failure can print its seed and be replayed exactly.
-public struct SeededRNG: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
-    public init(seed: UInt64) { self.state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The tests' name for `EVMCore.SplitMix64`, the one seeded generator: every random test takes
+/// one so a failure can print its seed and be replayed exactly.
+public typealias SeededRNG = SplitMix64

@@ -2,6 +2,7 @@ import EVMCore
 import EVMState
 import EVMInterpreter
 import EVMExecution
+import DeFiContracts
 
 /// A complete, concrete block input: what every executor property runs on and what a
 /// counterexample file stores.
@@ -225,18 +226,5 @@ public struct BlockGenerator: Sendable {
         let env = BlockEnv(coinbase: BlockGenerator.coinbase, number: 1, timestamp: 1000, gasLimit: 1_000_000_000,
                            prevRandao: UInt256(seed), baseFee: baseFee, excessBlobGas: 0, chainId: 1)
         return BlockInput(fork: fork, block: env, pre: pre, transactions: txs)
-    }
-}
-
-/// SplitMix64, the generator every seeded thing in Lockstep uses.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -2,6 +2,7 @@ import EVMCore
 import EVMState
 import EVMInterpreter
 import EVMExecution
+import Generators
 
 /// The blocks behind the parallel section of `lockstep bench`, and the ideal speed-up bound of
 /// a block computed from its dependency graph.

@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 
 /// An over-collateralised lending market: collateral in one `ERC20Token`, debt in another,
 /// priced by a `PriceOracle` (debt units per collateral unit, scaled by 10^8).

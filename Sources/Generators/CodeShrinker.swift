@@ -1,6 +1,7 @@
 import EVMCore
 import EVMState
 import EVMExecution
+import EVMAssembly
 
 extension BlockInput {
     /// The same block with `code` deployed at `address` (nonce, balance and storage kept).

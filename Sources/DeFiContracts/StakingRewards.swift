@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 
 /// Staking with rewards (the accumulator pattern of MasterChef-style contracts): stakers lock a
 /// stake token; anyone can fund rewards in a reward token, which are shared pro rata among the

@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 
 /// A price feed with one authorised updater.
 ///

@@ -3,6 +3,7 @@ import EVMCore
 import EVMExecution
 import ParallelExecutor
 import SMT
+import Generators
 
 /// The kinds of ordering constraints a recorded history imposes on an explaining serial order.
 public enum ScheduleEdgeKind: String, Sendable, CaseIterable, Comparable {

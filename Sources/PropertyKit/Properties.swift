@@ -3,6 +3,9 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
+import DeFiContracts
+import EVMAssembly
+import Generators
 
 /// One side of a comparison as a counterexample stores it: the post-state root, one line per
 /// transaction outcome, and property-specific values (sums, nonces) by name.
@@ -37,6 +40,10 @@ public struct Violation: Sendable, Equatable {
     public var actual: ResultSide
     /// The schedule under which it failed (parallel properties).
     public var trace: ScheduleTrace?
+
+    public init(difference: ResultDifference, expected: ResultSide, actual: ResultSide, trace: ScheduleTrace? = nil) {
+        self.difference = difference; self.expected = expected; self.actual = actual; self.trace = trace
+    }
 }
 
 /// The executor a property checks. `reference` is the real code; the other cases are

@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 
 /// Shared macros of the sample contracts that are not general enough for `Assembly`.
 extension Assembly {
@@ -164,11 +165,4 @@ public enum ERC20Token {
         a.local(1); a += Asm.sstore
         a.emit(transferTopic, topics: [{ $0.local(0) }, { $0.local(1) }], data: [{ $0.local(2) }])
     }
-}
-
-/// Assembles a sample contract. The contracts are fixed programs whose labels are all defined,
-/// so failure here is a bug in this file: it yields `INVALID` code that every call reverts on,
-/// which the contract tests catch, rather than a trap.
-func assembled(_ a: Assembly) -> [UInt8] {
-    (try? a.assemble()) ?? [0xfe]
 }

@@ -3,6 +3,10 @@ import EVMState
 import EVMExecution
 import EVMInterpreter
 import SMT
+import DeFiContracts
+import EVMAssembly
+import Generators
+import PropertyKit
 
 /// Seeded blocks of ether transfers and calls to the library ERC-20 (`ERC20Token.code`,
 /// `transfer(address,uint256)` only), the input of `lockstep prove conservation`. Some senders

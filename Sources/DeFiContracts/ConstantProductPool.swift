@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 
 /// A constant-product AMM pool over two `ERC20Token`s (Uniswap-V2 style pricing, pull-based
 /// like a router: the pool takes the input with `transferFrom`, so traders approve it first).

@@ -2,6 +2,9 @@ import EVMCore
 import EVMState
 import EVMInterpreter
 import EVMExecution
+import DeFiContracts
+import EVMAssembly
+import Generators
 
 /// Reads the DeFi contracts' bookkeeping out of a state (storage layouts documented on each
 /// contract) so the properties can state their invariants. Every invariant is inductive: the

@@ -4,6 +4,8 @@ import EVMExecution
 import EVMInterpreter
 import ParallelExecutor
 import SMT
+import Generators
+import PropertyKit
 
 /// A deliberately faulty model of executing one parallel group, test-only like the other
 /// faulty variants (it lives here so `lockstep replay` can reproduce its counterexamples).

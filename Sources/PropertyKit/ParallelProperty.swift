@@ -3,6 +3,7 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
+import Generators
 
 /// A failed check of "parallel == serial", shrunk.
 public struct ParallelFailure {
@@ -100,33 +101,5 @@ public enum ParallelMatchesSerial {
                                originalSize: input.transactions.count, shrinkSteps: steps,
                                difference: d ?? ResultDifference(field: "flaky", expected: "-", actual: "-"),
                                trace: report.trace, casesRun: casesRun)
-    }
-}
-
-/// Delta-debugging style shrinking of blocks.
-public enum Shrinker {
-    /// Removes chunks of transactions (halves, quarters, … single ones) while `failing` holds.
-    /// Returns the smallest failing block found and the number of successful shrink steps.
-    public static func shrinkTransactions(_ input: BlockInput, failing: (BlockInput) -> Bool) -> (BlockInput, Int) {
-        var current = Array(input.transactions.indices)
-        var steps = 0
-        var chunk = max(1, current.count / 2)
-        while chunk >= 1 {
-            var i = 0
-            var progressed = false
-            while i < current.count {
-                var candidate = current
-                candidate.removeSubrange(i..<min(current.count, i + chunk))
-                if !candidate.isEmpty && failing(input.keeping(candidate)) {
-                    current = candidate
-                    steps += 1
-                    progressed = true
-                } else {
-                    i += chunk
-                }
-            }
-            if !progressed { chunk /= 2 }
-        }
-        return (input.keeping(current), steps)
     }
 }

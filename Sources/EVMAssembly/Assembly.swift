@@ -239,3 +239,10 @@ public enum ABI {
         stride(from: 0, to: output.count - output.count % 32, by: 32).map { UInt256(bigEndian: output[$0..<($0 + 32)]) }
     }
 }
+
+/// Assembles a fixed program (a sample contract, a generated program). Such programs have all
+/// their labels defined, so failure here is a bug in the program's source: it yields `INVALID`
+/// code that every call reverts on, which the contract tests catch, rather than a trap.
+public func assembled(_ a: Assembly) -> [UInt8] {
+    (try? a.assemble()) ?? [0xfe]
+}

@@ -4,6 +4,9 @@ import EVMState
 import EVMExecution
 import ParallelExecutor
 import SequencerModel
+import BatchVerification
+import Generators
+import PropertyKit
 
 /// The sequencer part of a counterexample file: the (shrunk) stream and the batches that
 /// break a rule (for R19, the two runs' batches that differ), the rule, and what the verifier

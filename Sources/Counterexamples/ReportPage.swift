@@ -2,6 +2,9 @@ import EVMCore
 import EVMState
 import EVMExecution
 import ParallelExecutor
+import EVMAssembly
+import Generators
+import PropertyKit
 
 /// Readable renderings of a counterexample, shared by `lockstep replay` (text) and
 /// `lockstep report` (one self-contained HTML page, no external resources).

@@ -1,5 +1,6 @@
 import EVMCore
 import EVMState
+import EVMAssembly
 
 /// Seeded generator of structured EVM programs: contracts that exercise the whole surface an
 /// executor must get right, yet are valid by construction.

@@ -1,7 +1,6 @@
 import EVMCore
 import EVMState
 import EVMInterpreter
-import EVMExecution
 
 /// The first field where two block results differ, in a fixed order: state root, then each
 /// transaction's outcome (rejection reason, status, gas, cumulative gas, logs, created
@@ -89,7 +88,8 @@ public enum ResultComparison {
         return nil
     }
 
-    static func describe(_ a: Account?) -> String {
+    /// One line for an account (or `absent`), as differences print it.
+    public static func describe(_ a: Account?) -> String {
         guard let a else { return "absent" }
         return "nonce \(a.nonce) balance \(a.balance.decimalString) code \(a.codeHash)"
     }

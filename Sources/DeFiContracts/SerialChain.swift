@@ -2,6 +2,7 @@ import EVMCore
 import EVMState
 import EVMInterpreter
 import EVMExecution
+import EVMAssembly
 
 /// A state plus the reference executor: one transaction per call, applied in order, with the
 /// sender's nonce tracked — the way the contract tests drive the sample contracts, and a quick

@@ -3,6 +3,7 @@ import EVMCore
 import EVMState
 import EVMExecution
 import ParallelExecutor
+import Generators
 
 /// A property that failed, shrunk, with everything a counterexample file records.
 public struct PropertyFailure {
@@ -102,46 +103,5 @@ public enum PropertyRunner {
         guard let v = p.check(input, seed: blockSeed) else { return nil }
         return PropertyFailure(property: p.name, variant: p.variant, runSeed: runSeed, blockSeed: blockSeed, input: input,
                                originalSize: input.transactions.count, shrinkSteps: 0, casesRun: casesRun, violation: v)
-    }
-}
-
-extension BlockInput {
-    /// The same block with a pre-state holding only `kept` accounts (code and storage kept).
-    public func keepingAccounts(_ kept: [Address]) -> BlockInput {
-        let state = InMemoryState()
-        for a in kept {
-            guard let acct = pre.account(a) else { continue }
-            state.setAccount(a, nonce: acct.nonce, balance: acct.balance, code: pre.code(hash: acct.codeHash).bytes,
-                             storage: pre.storage[a] ?? [:])
-        }
-        var b = self
-        b.pre = state
-        return b
-    }
-}
-
-extension Shrinker {
-    /// Drops pre-state accounts (chunks, then single ones) while `failing` holds.
-    public static func shrinkAccounts(_ input: BlockInput, failing: (BlockInput) -> Bool) -> (BlockInput, Int) {
-        var current = input.pre.accounts.keys.sorted()
-        var steps = 0
-        var chunk = max(1, current.count / 2)
-        while chunk >= 1 {
-            var i = 0
-            var progressed = false
-            while i < current.count {
-                var candidate = current
-                candidate.removeSubrange(i..<min(current.count, i + chunk))
-                if failing(input.keepingAccounts(candidate)) {
-                    current = candidate
-                    steps += 1
-                    progressed = true
-                } else {
-                    i += chunk
-                }
-            }
-            if !progressed { chunk /= 2 }
-        }
-        return (input.keepingAccounts(current), steps)
     }
 }

@@ -4,6 +4,7 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
+import Generators
 
 /// The workloads behind `lockstep bench`. Every input is fixed (constant bytecode, seeded
 /// blocks), so two runs execute exactly the same instructions; only the clock differs.

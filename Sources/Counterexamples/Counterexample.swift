@@ -5,6 +5,8 @@ import EVMInterpreter
 import EVMExecution
 import ParallelExecutor
 import SequencerModel
+import Generators
+import PropertyKit
 
 /// Why a counterexample file could not be read. Every case names the field (as a JSON path).
 public enum CounterexampleError: Error, Equatable, CustomStringConvertible {
