@@ -38,13 +38,18 @@ let package = Package(
         .target(name: "ParallelExecutor", dependencies: ["EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "EthereumTests", dependencies: ["EVMExecution", "ParallelExecutor"], swiftSettings: optimized),
         .target(name: "Verification", dependencies: ["EVMExecution", "ParallelExecutor", "EthereumTests", "SMT", "SequencerModel"], swiftSettings: optimized),
+        // The transition-tool protocol (geth's `evm t8n` files) and the block transition behind it.
+        .target(name: "T8n", dependencies: ["EVMExecution", "EVMInterpreter", "EVMState", "EVMPrecompiles", "EthereumTests"],
+                swiftSettings: optimized),
+        // External executors over the t8n protocol and the differential comparison against the reference.
+        .target(name: "Oracles", dependencies: ["T8n", "EVMExecution", "EVMInterpreter", "EVMState", "EVMPrecompiles", "EthereumTests", "Verification"], swiftSettings: strict),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
         // The sequencer and its verifier (`BatchVerifier`, in Verification) share only the data
         // types in SequencerModel; Verification never depends on Sequencer.
         .target(name: "SequencerModel", dependencies: ["EVMExecution", "EVMState"], swiftSettings: strict),
         .target(name: "Sequencer", dependencies: ["SequencerModel", "EVMExecution", "EVMState"], swiftSettings: strict),
         .executableTarget(name: "lockstep",
-                          dependencies: ["EthereumTests", "SMT", "Verification", "Sequencer",
+                          dependencies: ["EthereumTests", "SMT", "Verification", "Sequencer", "T8n", "Oracles",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -64,6 +69,7 @@ let package = Package(
                     dependencies: ["Verification", "_TestSupport", .product(name: "BigInt", package: "BigInt"),
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     path: "Properties", swiftSettings: strict),
+        .testTarget(name: "T8nTests", dependencies: ["T8n", "Oracles", "ParallelExecutor", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "Verification", "ParallelExecutor", "_TestSupport"],
                     swiftSettings: strict),
     ]
