@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "EVMExecution", dependencies: ["EVMCore", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "ParallelExecutor", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "EthereumTests", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "ParallelExecutor"], swiftSettings: optimized),
+        // The transition-tool protocol (geth's `evm t8n` files) and the block transition behind it.
+        .target(name: "T8n", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests"],
+                swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
         // The sequencer and its verifier (`BatchVerification`) share only the data types in
         // SequencerModel; nothing in the verification layer depends on Sequencer.
@@ -68,11 +71,15 @@ let package = Package(
         .target(name: "Benchmarks",
                 dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators", "ParallelExecutor"],
                 swiftSettings: optimized),
+        // External executors over the t8n protocol and the differential comparison against the reference.
+        .target(name: "Oracles",
+                dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests", "Generators", "T8n"],
+                swiftSettings: strict),
 
         .executableTarget(name: "lockstep",
                           dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution",
                                          "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "ParallelExecutor", "Proofs",
-                                         "PropertyKit", "SMT", "Sequencer", "SequencerModel",
+                                         "Oracles", "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 

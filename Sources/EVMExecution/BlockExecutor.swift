@@ -35,8 +35,19 @@ public protocol BlockExecutor {
 /// the previous one. Deliberately plain.
 public struct SerialExecutor: BlockExecutor {
     public var tracer: (any Tracer)?
+    /// Per-transaction tracer (index in `transactions`, the transaction); overrides `tracer`
+    /// for that transaction when it returns one. Used for one trace file per transaction.
+    public var tracerForTransaction: ((Int, RecoveredTransaction) -> (any Tracer)?)?
+    /// Called after each executed (not rejected) transaction with its index and the state after it
+    /// (pre-Byzantium receipts carry that state's root).
+    public var afterTransaction: ((Int, InMemoryState) -> Void)?
+    /// Enforce the block's blob gas limit (`BlobGas.maxPerBlock`): a blob transaction that would
+    /// exceed it is rejected with `blobGasAllowanceExceeded`. Off for state tests (one tx each).
+    public var enforceBlobGasLimit: Bool
 
-    public init(tracer: (any Tracer)? = nil) { self.tracer = tracer }
+    public init(tracer: (any Tracer)? = nil, enforceBlobGasLimit: Bool = false) {
+        self.tracer = tracer; self.enforceBlobGasLimit = enforceBlobGasLimit
+    }
 
     public func execute(preState: InMemoryState, block: BlockEnv, transactions: [RecoveredTransaction], fork: Hardfork) -> BlockResult {
         let state = preState.copy()
@@ -44,18 +55,27 @@ public struct SerialExecutor: BlockExecutor {
         var outcomes: [TxOutcome] = []
         var diff = StateDiff()
         var cumulative: UInt64 = 0
+        var blobGas: UInt64 = 0
         var missing: [String] = []
-        for rtx in transactions {
+        for (index, rtx) in transactions.enumerated() {
+            if enforceBlobGasLimit && rtx.transaction.type == .blob
+                && blobGas &+ rtx.transaction.blobGas > BlobGas.maxPerBlock(fork: fork) {
+                outcomes.append(.rejected(.blobGasAllowanceExceeded))
+                continue
+            }
             let journal = JournaledState(base: state)
             let applied = processor.apply(rtx.transaction, sender: rtx.sender, state: journal,
-                                          cumulativeGasBefore: cumulative, tracer: tracer)
+                                          cumulativeGasBefore: cumulative,
+                                          tracer: tracerForTransaction?(index, rtx) ?? tracer)
             let (outcome, unimplemented) = (applied.outcome, applied.unimplementedPrecompile)
             if let u = unimplemented, !missing.contains(u) { missing.append(u) }
             if let r = outcome.receipt {
                 cumulative = r.cumulativeGasUsed
+                blobGas &+= r.blobGasUsed
                 let txDiff = journal.diff()
                 state.apply(txDiff)
                 diff.merge(txDiff)
+                afterTransaction?(index, state)
             }
             outcomes.append(outcome)
         }

@@ -39,6 +39,12 @@ public enum TxOutcome: Sendable {
 public enum BlobGas {
     public static let perBlob: UInt64 = 131_072
 
+    /// Blob gas one block may use: 6 blobs (EIP-4844), 9 from Prague (EIP-7691).
+    public static func maxPerBlock(fork: Hardfork) -> UInt64 { (fork >= .prague ? 9 : 6) * perBlob }
+
+    /// The per-block blob gas target: 3 blobs (EIP-4844), 6 from Prague (EIP-7691).
+    public static func targetPerBlock(fork: Hardfork) -> UInt64 { (fork >= .prague ? 6 : 3) * perBlob }
+
     /// Denominator of the blob base fee exponent (EIP-4844 Cancun; EIP-7691 Prague).
     public static func updateFraction(fork: Hardfork) -> UInt64 { fork >= .prague ? 5_007_716 : 3_338_477 }
 

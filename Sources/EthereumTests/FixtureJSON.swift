@@ -6,28 +6,32 @@ import Foundation
 ///
 /// Wraps the untyped tree produced by `JSONSerialization`; all accessors are total (they
 /// throw, never trap).
-struct FixtureNode {
-    let value: Any
-    let file: String
-    let test: String?
-    let path: String
+public struct FixtureNode {
+    public let value: Any
+    public let file: String
+    public let test: String?
+    public let path: String
 
-    func error(_ problem: FixtureError.Problem) -> FixtureError {
+    public init(value: Any, file: String, test: String? = nil, path: String = "") {
+        self.value = value; self.file = file; self.test = test; self.path = path
+    }
+
+    public func error(_ problem: FixtureError.Problem) -> FixtureError {
         FixtureError(file: file, test: test, field: path, problem: problem)
     }
 
-    func child(_ value: Any, key: String) -> FixtureNode {
+    public func child(_ value: Any, key: String) -> FixtureNode {
         FixtureNode(value: value, file: file, test: test, path: path.isEmpty ? key : "\(path).\(key)")
     }
 
-    func element(_ value: Any, index: Int) -> FixtureNode {
+    public func element(_ value: Any, index: Int) -> FixtureNode {
         FixtureNode(value: value, file: file, test: test, path: "\(path)[\(index)]")
     }
 
-    var isNull: Bool { value is NSNull }
+    public var isNull: Bool { value is NSNull }
 
     /// JSON kind of an untyped value, for error messages.
-    static func kind(of value: Any) -> String {
+    public static func kind(of value: Any) -> String {
         switch value {
         case is NSNull: return "null"
         case is String: return "string"
@@ -45,7 +49,7 @@ struct FixtureNode {
 
     // MARK: Structure
 
-    func object() throws(FixtureError) -> [String: Any] {
+    public func object() throws(FixtureError) -> [String: Any] {
         guard let o = value as? [String: Any] else {
             throw error(.wrongType(expected: "object", found: Self.kind(of: value)))
         }
@@ -53,11 +57,11 @@ struct FixtureNode {
     }
 
     /// Entries of an object, sorted by key for determinism.
-    func entries() throws(FixtureError) -> [(key: String, node: FixtureNode)] {
+    public func entries() throws(FixtureError) -> [(key: String, node: FixtureNode)] {
         try object().sorted { $0.key < $1.key }.map { (key: $0.key, node: child($0.value, key: $0.key)) }
     }
 
-    func field(_ name: String) throws(FixtureError) -> FixtureNode {
+    public func field(_ name: String) throws(FixtureError) -> FixtureNode {
         let o = try object()
         guard let v = o[name] else {
             throw FixtureError(file: file, test: test, field: path.isEmpty ? name : "\(path).\(name)", problem: .missingField)
@@ -66,26 +70,26 @@ struct FixtureNode {
     }
 
     /// The field, or nil when it is absent or JSON `null`.
-    func optionalField(_ name: String) throws(FixtureError) -> FixtureNode? {
+    public func optionalField(_ name: String) throws(FixtureError) -> FixtureNode? {
         let o = try object()
         guard let v = o[name], !(v is NSNull) else { return nil }
         return child(v, key: name)
     }
 
-    func array() throws(FixtureError) -> [FixtureNode] {
+    public func array() throws(FixtureError) -> [FixtureNode] {
         guard let a = value as? [Any] else {
             throw error(.wrongType(expected: "array", found: Self.kind(of: value)))
         }
         return a.enumerated().map { element($0.element, index: $0.offset) }
     }
 
-    func nonEmptyArray() throws(FixtureError) -> [FixtureNode] {
+    public func nonEmptyArray() throws(FixtureError) -> [FixtureNode] {
         let a = try array()
         if a.isEmpty { throw error(.emptyList) }
         return a
     }
 
-    func string() throws(FixtureError) -> String {
+    public func string() throws(FixtureError) -> String {
         guard let s = value as? String else {
             throw error(.wrongType(expected: "string", found: Self.kind(of: value)))
         }
@@ -93,7 +97,7 @@ struct FixtureNode {
     }
 
     /// A JSON integer (used by `post[fork][i].indexes`), non-negative.
-    func index() throws(FixtureError) -> Int {
+    public func index() throws(FixtureError) -> Int {
         guard let n = value as? NSNumber, !Self.isBoolean(n), !(value is String) else {
             throw error(.wrongType(expected: "integer", found: Self.kind(of: value)))
         }
@@ -106,34 +110,34 @@ struct FixtureNode {
 
     // MARK: Hex scalars
 
-    func uint256() throws(FixtureError) -> UInt256 {
+    public func uint256() throws(FixtureError) -> UInt256 {
         switch FixtureHex.number(try string(), maxBits: 256) {
         case .success(let v): return v
         case .failure(let p): throw error(p)
         }
     }
 
-    func uint64() throws(FixtureError) -> UInt64 {
+    public func uint64() throws(FixtureError) -> UInt64 {
         switch FixtureHex.number(try string(), maxBits: 64) {
         case .success(let v): return v.w0
         case .failure(let p): throw error(p)
         }
     }
 
-    func bytes() throws(FixtureError) -> [UInt8] {
+    public func bytes() throws(FixtureError) -> [UInt8] {
         switch FixtureHex.bytes(try string()) {
         case .success(let b): return b
         case .failure(let p): throw error(p)
         }
     }
 
-    func address() throws(FixtureError) -> Address {
+    public func address() throws(FixtureError) -> Address {
         let b = try bytes()
         guard b.count == 20 else { throw error(.wrongByteLength(expected: 20, found: b.count)) }
         return Address(bytes: b)
     }
 
-    func bytes32() throws(FixtureError) -> Bytes32 {
+    public func bytes32() throws(FixtureError) -> Bytes32 {
         let b = try bytes()
         guard b.count == 32 else { throw error(.wrongByteLength(expected: 32, found: b.count)) }
         return Bytes32(bytes: b)

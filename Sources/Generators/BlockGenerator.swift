@@ -105,6 +105,9 @@ public struct BlockGenerator: Sendable {
     public var programRate = 0.15
     public var programs = ProgramGenerator()
     public var smallBlockMax = 40
+    /// Sender addresses to use instead of `senderAddress(i)` (e.g. addresses of known private
+    /// keys, so the block can be signed for an external tool). Needs at least `senders` entries.
+    public var senderAddresses: [Address]? = nil
 
     public init(fork: Hardfork = .cancun, minTransactions: Int = 2, maxTransactions: Int = 200, senders: Int = 16,
                 conflictRate: Double = 0.3) {
@@ -123,13 +126,19 @@ public struct BlockGenerator: Sendable {
     static func destructorAddr(_ i: Int) -> Address { Address(low: 0xd000 + UInt64(i)) }
     static func coldCounterAddr(_ i: Int) -> Address { Address(low: 0xb000 + UInt64(i)) }
 
+    /// The i-th sender: `senderAddresses[i]` when given, else `senderAddress(i)`.
+    func senderAt(_ i: Int) -> Address {
+        if let list = senderAddresses, i < list.count { return list[i] }
+        return BlockGenerator.senderAddress(i)
+    }
+
     public func generate(seed: UInt64) -> BlockInput {
         var rng = SplitMix64(seed: seed)
         let pre = InMemoryState()
         let ether = UInt256(1_000_000_000_000_000_000 as UInt64)
         var tokenStorage: [UInt256: UInt256] = [:]
         for i in 0..<senders {
-            let a = BlockGenerator.senderAddress(i)
+            let a = senderAt(i)
             // Some senders are poor, so value transfers can fail for lack of funds.
             let balance = rng.next() % 5 == 0 ? UInt256(rng.next() % 3_000_000_000_000_000) : ether &* UInt256(10)
             pre.setAccount(a, nonce: 0, balance: balance, code: [], storage: [:])
@@ -148,7 +157,7 @@ public struct BlockGenerator: Sendable {
             pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: UInt256(rng.next() % 1000), code: [], storage: [:])
         }
 
-        let world = DeFiWorld(users: (0..<senders).map(BlockGenerator.senderAddress), updater: BlockGenerator.senderAddress(0),
+        let world = DeFiWorld(users: (0..<senders).map { senderAt($0) }, updater: senderAt(0),
                               faults: defiFaults, priceTime: 1000)
         if defiRate > 0 { world.install(in: pre, seed: seed) }
         var programRNG = SplitMix64(seed: seed ^ 0x9e0_9a11)   // separate stream: the main one stays as before
@@ -166,7 +175,7 @@ public struct BlockGenerator: Sendable {
         for _ in 0..<count {
             let hot = Double(rng.next() % 1000) / 1000 < conflictRate
             let s = hot ? Int(rng.next() % UInt64(min(3, senders))) : Int(rng.next() % UInt64(senders))
-            let sender = BlockGenerator.senderAddress(s)
+            let sender = senderAt(s)
             var nonce = nonces[s]
             if rng.next() % 40 == 0 { nonce += 1 + rng.next() % 2 }  // occasionally a nonce gap
             else { nonces[s] += 1 }
@@ -193,7 +202,7 @@ public struct BlockGenerator: Sendable {
             switch rng.next() % 9 {
             case 0:  // ether transfer
                 let r = hot ? Int(rng.next() % 3) : Int(rng.next() % UInt64(senders))
-                tx.to = rng.next() % 7 == 0 ? BlockGenerator.coinbase : BlockGenerator.senderAddress(r)
+                tx.to = rng.next() % 7 == 0 ? BlockGenerator.coinbase : senderAt(r)
                 tx.value = UInt256(rng.next() % 2_000_000_000_000_000)
                 tx.gasLimit = 21_000
             case 1:  // counter
@@ -204,14 +213,14 @@ public struct BlockGenerator: Sendable {
             case 3:  // token transfer
                 tx.to = BlockGenerator.tokenAddr
                 let r = hot ? Int(rng.next() % 3) : Int(rng.next() % UInt64(senders))
-                tx.data = word(BlockGenerator.senderAddress(r).word) + word(UInt256(rng.next() % 400))
+                tx.data = word(senderAt(r).word) + word(UInt256(rng.next() % 400))
             case 4:
                 tx.to = BlockGenerator.reverterAddr
             case 5:  // self-destruct (moves its balance to the sender; EIP-6780 keeps the account)
                 tx.to = BlockGenerator.destructorAddr(Int(rng.next() % UInt64(senders)))
             case 6:  // read a balance (often the beneficiary's)
                 tx.to = BlockGenerator.readerAddr
-                let target = rng.next() % 2 == 0 ? BlockGenerator.coinbase : BlockGenerator.senderAddress(Int(rng.next() % UInt64(senders)))
+                let target = rng.next() % 2 == 0 ? BlockGenerator.coinbase : senderAt(Int(rng.next() % UInt64(senders)))
                 tx.data = word(target.word)
             case 7:  // CREATE via a factory, with value
                 tx.to = BlockGenerator.creatorAddr

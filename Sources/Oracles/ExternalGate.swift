@@ -1,0 +1,197 @@
+import EVMCore
+import EVMState
+import EVMExecution
+import EthereumTests
+import Foundation
+import T8n
+import Generators
+
+/// A difference between an external transition tool and Lockstep's reference on one case,
+/// or between two runs of the external tool on the same case.
+public struct ExternalFinding {
+    public enum Kind: String, Sendable { case mismatch, nondeterminism, toolError = "tool-error" }
+    public var kind: Kind
+    public var command: String
+    public var seed: UInt64
+    public var input: T8nCase
+    public var differences: [T8nDifference]
+    /// First differing step of the first transaction whose traces differ (mismatches only).
+    public var traceDifference: String?
+    public var message: String
+
+    /// The readable report: what differs, where, and how to replay.
+    public func report(replayPath: String?) -> String {
+        var lines = ["External executor `\(command)` \(kind == .mismatch ? "disagrees with the reference" : kind == .nondeterminism ? "is not deterministic" : "failed")"
+                     + " on a generated \(input.fork.fixtureName) block (seed 0x\(String(seed, radix: 16)), \(input.transactions.count) txs): \(message)"]
+        for d in differences.prefix(12) { lines.append("  \(d)") }
+        if differences.count > 12 { lines.append("  … \(differences.count - 12) more differences") }
+        if let t = traceDifference { lines.append("  trace: \(t)") }
+        if let replayPath { lines.append("Replay: lockstep replay \(replayPath)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The gate for an external executor: Lockstep generates blocks (`T8nCaseGenerator`, cycling
+/// through `forks`), hands each to the tool, and compares its result and post-state with the
+/// reference (`T8nComparison`). On a difference both are re-run with `--trace` and the traces
+/// compared step by step (`TraceDiff`). With `repeatCount` K > 1 every case runs K times
+/// through the tool and any two runs that differ are a non-determinism finding.
+///
+/// For other verbs (`fuzz`, `blocktest`) the same pieces compose directly:
+/// `ExternalTransitionTool(command:).apply(case)` and `ExternalGate.compare(case:run:)`.
+public struct ExternalGate: Sendable {
+    public var tool: ExternalTransitionTool
+    public var forks: [Hardfork]
+    public var repeatCount: Int
+    public var maxTransactions: Int
+
+    public init(tool: ExternalTransitionTool, forks: [Hardfork] = [.cancun, .prague, .osaka], repeatCount: Int = 1, maxTransactions: Int = 12) {
+        self.tool = tool; self.forks = forks; self.repeatCount = max(1, repeatCount); self.maxTransactions = maxTransactions
+    }
+
+    /// Case `i` of run seed `seed`: the same block for the same (seed, i).
+    public func caseSeed(_ seed: UInt64, _ i: Int) -> UInt64 {
+        var r = SplitMix64(seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
+        return r.next()
+    }
+
+    public func generate(seed: UInt64, index i: Int) -> (seed: UInt64, input: T8nCase) {
+        let s = caseSeed(seed, i)
+        return (s, T8nCaseGenerator(fork: forks[i % forks.count], maxTransactions: maxTransactions).generate(seed: s))
+    }
+
+    /// The reference's differences with one external run (empty = agreement).
+    public static func compare(reference: T8nOutput, run: ExternalRun) -> [T8nDifference] {
+        T8nComparison.differences(expected: reference.result, expectedAlloc: reference.postState,
+                                  actual: run.result, actualAlloc: run.alloc)
+    }
+
+    /// Checks one case; nil when the tool agrees with the reference on every run.
+    public func check(_ input: T8nCase, seed: UInt64) -> ExternalFinding? {
+        let reference: T8nOutput
+        do { reference = try input.reference() } catch {
+            return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
+                                   traceDifference: nil, message: "the reference rejects the block: \(error)")
+        }
+        var first: ExternalRun? = nil
+        for k in 0..<repeatCount {
+            let run: ExternalRun
+            do { run = try tool.apply(input) } catch {
+                return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
+                                       traceDifference: nil, message: "run \(k + 1): \(error)")
+            }
+            let diffs = ExternalGate.compare(reference: reference, run: run)
+            if !diffs.isEmpty {
+                return ExternalFinding(kind: .mismatch, command: tool.command, seed: seed, input: input, differences: diffs,
+                                       traceDifference: traceDifference(input, differences: diffs),
+                                       message: "\(diffs.count) differences" + (k > 0 ? " (on run \(k + 1) of \(repeatCount))" : ""))
+            }
+            if let f = first {
+                let nd = T8nComparison.differences(expected: f.result, expectedAlloc: f.alloc, actual: run.result, actualAlloc: run.alloc)
+                if !nd.isEmpty {
+                    return ExternalFinding(kind: .nondeterminism, command: tool.command, seed: seed, input: input, differences: nd,
+                                           traceDifference: nil, message: "run 1 and run \(k + 1) differ")
+                }
+            } else {
+                first = run
+            }
+        }
+        return nil
+    }
+
+    /// Re-runs both sides with traces and compares the transactions' traces in block order.
+    func traceDifference(_ input: T8nCase, differences: [T8nDifference]) -> String? {
+        guard let (_, refTraces) = try? Transition(fork: input.fork, chainId: input.chainId, reward: .zero)
+                .applyTraced(alloc: input.alloc, env: input.env, txs: .rlp(input.transactions.map { .success($0) })),
+              let ext = try? tool.apply(input, trace: true) else { return nil }
+        for index in refTraces.keys.sorted() {
+            guard let theirs = ext.traces[index] else { return "tx \(index): the tool wrote no trace file" }
+            if let d = TraceDiff.firstDifference(expected: refTraces[index] ?? [], actual: theirs) { return "tx \(index): \(d)" }
+        }
+        return "traces agree step by step (the difference is outside execution: block-level operations or result encoding)"
+    }
+
+    /// Runs `cases` cases (or until `deadline`); stops at the first finding.
+    public func run(cases: Int, seed: UInt64, deadline: ContinuousClock.Instant? = nil,
+                    progress: (Int) -> Void = { _ in }) -> (checked: Int, finding: ExternalFinding?, seconds: Double) {
+        let start = ContinuousClock.now
+        var checked = 0
+        while checked < cases {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            let (s, input) = generate(seed: seed, index: checked)
+            if let f = check(input, seed: s) { return (checked + 1, f, (ContinuousClock.now - start).seconds) }
+            checked += 1
+            progress(checked)
+        }
+        return (checked, nil, (ContinuousClock.now - start).seconds)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// The counterexample file of an external-executor finding (`property: "external_executor"`):
+/// the executor command, the kind of finding, fork, chain id, seed, the repeat count, the
+/// complete input as geth's combined stdin object `{alloc, env, txs}` (txs as signed RLP), and
+/// the differences observed. `lockstep replay FILE` re-runs the stored input through the stored
+/// command; `lockstep t8n --input.alloc stdin --input.env stdin --input.txs stdin` reads the
+/// `input` object as is.
+public enum ExternalCounterexample {
+    public static let property = "external_executor"
+
+    public static func json(_ f: ExternalFinding, repeatCount: Int) -> [String: Any] {
+        var input = f.input
+        input.keyedJSON = false
+        return ["schemaVersion": 1, "property": property, "kind": f.kind.rawValue, "executor": f.command,
+                "fork": input.fork.fixtureName, "chainId": input.chainId.decimalString, "seed": "0x" + String(f.seed, radix: 16),
+                "repeat": repeatCount, "input": input.combinedJSON,
+                "differences": f.differences.map { ["field": $0.field, "expected": $0.expected, "actual": $0.actual] },
+                "trace": f.traceDifference ?? NSNull(), "message": f.message]
+    }
+
+    /// Writes `dir/external_executor/<hash>.json`; returns the path.
+    public static func write(_ f: ExternalFinding, repeatCount: Int, to dir: String) throws -> String {
+        let data = T8nJSON.data(json(f, repeatCount: repeatCount))
+        let name = Keccak256.hash(Array(data)).hexString.dropFirst(2).prefix(16)
+        let folder = (dir as NSString).appendingPathComponent(property)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = (folder as NSString).appendingPathComponent("\(name).json")
+        try data.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// True when `data` is an external-executor counterexample (so `replay` dispatches here).
+    public static func isExternal(_ data: Data) -> Bool {
+        ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["property"] as? String == property
+    }
+
+    public struct Loaded {
+        public var command: String
+        public var seed: UInt64
+        public var repeatCount: Int
+        public var input: T8nCase
+    }
+
+    public static func load(_ data: Data, file: String) throws(T8nParseError) -> Loaded {
+        let root = try T8nInput.parseJSON(data, file: file)
+        do throws(FixtureError) {
+            let forkNode = try root.field("fork")
+            guard let fork = T8nTool.fork(named: try forkNode.string()) else {
+                throw forkNode.error(.inconsistent("unknown fork"))
+            }
+            let chainId = try root.field("chainId").t8nNumber()
+            let command = try root.field("executor").string()
+            let seed = try root.optionalField("seed")?.t8nNumber().w0 ?? 0
+            let rep = Int(try root.optionalField("repeat")?.t8nNumber().w0 ?? 1)
+            let inputNode = try root.field("input")
+            let input: T8nCase
+            do throws(T8nParseError) { input = try T8nCase.parse(combined: inputNode, fork: fork, chainId: chainId) } catch {
+                throw error.underlying
+            }
+            return Loaded(command: command, seed: seed, repeatCount: max(1, min(rep, 100)), input: input)
+        } catch {
+            throw T8nParseError(error)
+        }
+    }
+}
