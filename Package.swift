@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "EVMInterpreter", dependencies: ["EVMCore", "EVMState", "EVMPrecompiles"], swiftSettings: optimized),
         .target(name: "EVMExecution", dependencies: ["EVMCore", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "ParallelExecutor", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
-        .target(name: "EthereumTests", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "ParallelExecutor"], swiftSettings: optimized),
+        .target(name: "EthereumTests", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         // The transition-tool protocol (geth's `evm t8n` files) and the block transition behind it.
         .target(name: "T8n", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests"],
                 swiftSettings: optimized),
