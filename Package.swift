@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(name: "lockstep",
                           dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution",
                                          "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "ParallelExecutor", "Proofs",
-                                         "Oracles", "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
+                                         "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -97,6 +97,7 @@ let package = Package(
                     dependencies: ["Benchmarks", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators",
                                    "ParallelExecutor", "Proofs", "PropertyKit", "SMT"],
                     swiftSettings: strict),
+        .testTarget(name: "ArchitectureTests", swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["EVMCore", "SMT", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "Properties",
                     dependencies: ["Counterexamples", "DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMState",
