@@ -90,7 +90,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "EVMStateTests", dependencies: ["EVMCore", "EVMState", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMPrecompilesTests", dependencies: ["EVMCore", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMCore", "EVMInterpreter", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMAssembly", "EVMCore", "EVMInterpreter", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMExecutionTests", dependencies: ["EVMCore", "EVMExecution", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EthereumTestsTests", dependencies: ["EVMCore", "EthereumTests", "ParallelExecutor", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "ParallelExecutorTests",
