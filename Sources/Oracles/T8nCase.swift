@@ -152,7 +152,8 @@ public struct T8nCaseGenerator: Sendable {
                          random: UInt256(rng.next()), baseFee: input.block.baseFee,
                          excessBlobGas: rng.next() % 3 == 0 ? 10_000_000 : 0,
                          parentBeaconBlockRoot: Bytes32(UInt256(rng.next()) &* UInt256(0x1_0000_0001)))
-        for back in 1...min(number, 4) { env.blockHashes[number - back] = Bytes32(UInt256(rng.next()) | UInt256(1)) }
+        // Every ancestor BLOCKHASH can reach (a missing one is exit 4 in geth, a crash elsewhere).
+        for back in 1...min(number, 256) { env.blockHashes[number - back] = Bytes32(UInt256(rng.next()) | UInt256(1)) }
         for i in 0..<Int(rng.next() % 4) {
             let to = rng.next() % 2 == 0 ? T8nCaseGenerator.address(Int(rng.next() % UInt64(senders))) : Address(low: 0xe000 + rng.next() % 8)
             env.withdrawals.append(Withdrawal(index: UInt64(i), validatorIndex: rng.next() % 100, address: to, amount: rng.next() % 3 == 0 ? 0 : rng.next() % 5000))

@@ -1,0 +1,163 @@
+import EVMCore
+import Foundation
+import Oracles
+import ParallelExecutor
+import Testing
+import T8n
+import _TestSupport
+
+/// Where the real external executors are: the built `lockstep` binary (driven as a
+/// subprocess, exactly as another team's tool would be), the execution spec's
+/// `ethereum-spec-evm` from the set-up's venv, and the corrupting wrapper script.
+enum ExternalTools {
+    static var lockstep: String? {
+        let root = FixturePaths.packageRoot.appendingPathComponent(".build")
+        let candidates = ["debug/lockstep", "release/lockstep"] +
+            ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().flatMap { ["\($0)/debug/lockstep", "\($0)/release/lockstep"] }
+        return candidates.map { root.appendingPathComponent($0).path }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static var spec: String? {
+        let p = FixturePaths.packageRoot.appendingPathComponent(".build-tools/venv/bin/ethereum-spec-evm").path
+        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
+    }
+
+    static var corrupt: String { FixturePaths.packageRoot.appendingPathComponent("scripts/corrupt-t8n.sh").path }
+
+    static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+@Suite("t8n: in-process transition, parallel executor, comparison")
+struct TransitionTests {
+    @Test("--parallel: generated Cancun/Prague/Osaka blocks through the parallel executor equal the serial transition")
+    func parallelEqualsSerial() throws {
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: "unused"))
+        for i in 0..<12 {
+            let (seed, c) = gate.generate(seed: 0x7e57, index: i)
+            let serial = try c.reference()
+            let parallel = try c.reference(executor: ParallelExecutor(driver: .threaded(workers: 3)))
+            let d = T8nComparison.differences(expected: serial.result, expectedAlloc: serial.postState,
+                                              actual: parallel.result, actualAlloc: parallel.postState)
+            #expect(d.isEmpty, "seed 0x\(String(seed, radix: 16)): \(d)")
+        }
+    }
+
+    @Test("The comparison names the field: a changed gasUsed, status and balance each show as one difference")
+    func comparisonNamesField() throws {
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: "unused"))
+        var found = false
+        for i in 0..<8 {
+            let (_, c) = gate.generate(seed: 0xf1e1d, index: i)
+            let out = try c.reference()
+            guard !out.result.receipts.isEmpty else { continue }
+            var bad = out.result
+            bad.receipts[0].gasUsed &+= 1
+            let d = T8nComparison.differences(expected: out.result, expectedAlloc: out.postState, actual: bad, actualAlloc: out.postState)
+            #expect(d.map(\.field) == ["receipts[0].gasUsed"])
+            bad = out.result
+            bad.receipts[0].succeeded.toggle()
+            #expect(T8nComparison.differences(expected: out.result, expectedAlloc: out.postState, actual: bad, actualAlloc: out.postState).map(\.field)
+                    == ["receipts[0].status"])
+            let alloc = out.postState.copy()
+            let (addr, acct) = try #require(alloc.accounts.first)
+            alloc.setAccount(addr, nonce: acct.nonce, balance: acct.balance &+ .one, code: alloc.code(hash: acct.codeHash).bytes,
+                             storage: alloc.storage[addr] ?? [:])
+            #expect(T8nComparison.differences(expected: out.result, expectedAlloc: out.postState, actual: out.result, actualAlloc: alloc).map(\.field)
+                    == ["alloc[\(addr)].balance"])
+            found = true
+            break
+        }
+        #expect(found, "no generated block with a receipt in 8 tries")
+    }
+
+    @Test("A result.json written by Lockstep reads back equal (geth's receipt fields)")
+    func resultRoundTrip() throws {
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: "unused"))
+        for i in 0..<6 {
+            let (_, c) = gate.generate(seed: 0xab, index: i)
+            let out = try c.reference()
+            let node = try T8nInput.parseJSON(T8nJSON.data(T8nJSON.result(out.result)), file: "result.json")
+            let back = try T8nInput.result(node)
+            #expect(back == out.result)
+        }
+    }
+}
+
+/// Real external executors through the gate. Each call of `ethereum-spec-evm` costs about a
+/// second, so its suite keeps to a handful of blocks.
+@Suite("t8n: external executors (lockstep t8n as a process, ethereum-spec-evm, a corrupting wrapper)", .serialized)
+struct ExternalExecutorTests {
+    @Test("`lockstep t8n` as a subprocess agrees with the in-process reference on generated blocks; --parallel 2 with --repeat 2 too")
+    func lockstepSubprocess() throws {
+        guard let bin = ExternalTools.lockstep else {
+            print("skipped: no built lockstep binary under .build (run swift build)")
+            return
+        }
+        let serial = ExternalGate(tool: ExternalTransitionTool(command: ExternalTools.quoted(bin) + " t8n"))
+        let r = serial.run(cases: 9, seed: 0x5eed)
+        #expect(r.finding == nil, "\(r.finding?.report(replayPath: nil) ?? "")")
+        #expect(r.checked == 9)
+        let parallel = ExternalGate(tool: ExternalTransitionTool(command: ExternalTools.quoted(bin) + " t8n --parallel 2"), repeatCount: 2)
+        let p = parallel.run(cases: 3, seed: 0x5eed)
+        #expect(p.finding == nil, "\(p.finding?.report(replayPath: nil) ?? "")")
+    }
+
+    @Test("The execution spec's `ethereum-spec-evm t8n` agrees with the reference on one Cancun, Prague and Osaka block")
+    func executionSpec() throws {
+        guard let spec = ExternalTools.spec else {
+            print("skipped: .build-tools/venv/bin/ethereum-spec-evm absent (scripts/setup.sh installs it)")
+            return
+        }
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: ExternalTools.quoted(spec) + " t8n"))
+        let r = gate.run(cases: 3, seed: 0x5eed)
+        #expect(r.finding == nil, "\(r.finding?.report(replayPath: nil) ?? "")")
+    }
+
+    @Test("A wrapper that adds 1 to the first receipt's gasUsed fails the gate with a readable report; the counterexample replays")
+    func corruptingWrapper() throws {
+        guard let bin = ExternalTools.lockstep else {
+            print("skipped: no built lockstep binary under .build (run swift build)")
+            return
+        }
+        let command = ExternalTools.quoted(ExternalTools.corrupt) + " --field gasUsed " + ExternalTools.quoted(bin) + " t8n"
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: command))
+        let r = gate.run(cases: 5, seed: 0x5eed)
+        let f = try #require(r.finding, "the corrupting wrapper passed \(r.checked) blocks")
+        #expect(f.kind == .mismatch)
+        #expect(f.differences.contains { $0.field == "receipts[0].gasUsed" })
+        let dir = NSTemporaryDirectory() + "t8n-cx-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = try ExternalCounterexample.write(f, repeatCount: 1, to: dir)
+        let report = f.report(replayPath: path)
+        #expect(report.contains("receipts[0].gasUsed: expected"))
+        #expect(report.contains("Replay: lockstep replay \(path)"))
+        #expect(report.contains("traces agree step by step"), "the trace diff places the difference outside execution: \(report)")
+
+        // The file replays: the stored command still differs, the plain tool agrees.
+        let loaded = try ExternalCounterexample.load(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        #expect(loaded.command == command)
+        #expect(ExternalGate(tool: ExternalTransitionTool(command: loaded.command)).check(loaded.input, seed: loaded.seed)?.kind == .mismatch)
+        #expect(ExternalGate(tool: ExternalTransitionTool(command: ExternalTools.quoted(bin) + " t8n")).check(loaded.input, seed: loaded.seed) == nil)
+    }
+
+    @Test("The CLI end to end: check --executor on the wrapper exits 1 and writes a counterexample; replay exits 1, with the plain tool 0")
+    func cliEndToEnd() throws {
+        guard let bin = ExternalTools.lockstep else {
+            print("skipped: no built lockstep binary under .build (run swift build)")
+            return
+        }
+        let dir = NSTemporaryDirectory() + "t8n-cli-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let exe = URL(fileURLWithPath: bin)
+        let corrupt = "t8n:" + ExternalTools.quoted(ExternalTools.corrupt) + " --field stateRoot " + ExternalTools.quoted(bin) + " t8n"
+        let (status, output) = try runSubprocess(exe, ["check", "--executor", corrupt, "--cases", "2", "--out", dir])
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(status == 1, "\(text)")
+        #expect(text.contains("stateRoot: expected"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/external_executor")
+        let file = dir + "/external_executor/" + (try #require(files.first))
+        #expect(try runSubprocess(exe, ["replay", file]).status == 1)
+        #expect(try runSubprocess(exe, ["replay", file, "--executor", ExternalTools.quoted(bin) + " t8n"]).status == 0)
+        #expect(try runSubprocess(exe, ["check", "--executor", "evm t8n", "--cases", "1"]).status == 2, "t8n: prefix required")
+    }
+}
