@@ -41,7 +41,9 @@ public struct ExternalTransitionTool: Sendable {
     public func apply(_ c: T8nCase, trace: Bool = false) throws(ExternalToolError) -> ExternalRun {
         let dir = NSTemporaryDirectory() + "lockstep-t8n-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        do { try c.write(to: dir) } catch {
+        // The output directory exists before the run: not every tool creates it (the
+        // execution spec's does not).
+        do { try c.write(to: dir); try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true) } catch {
             throw ExternalToolError(command: command, exitCode: -1, message: "cannot write inputs in \(dir): \(error.localizedDescription)")
         }
         var line = command + " --input.alloc=alloc.json --input.env=env.json --input.txs=txs.json"
