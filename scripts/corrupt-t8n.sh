@@ -1,8 +1,12 @@
 #!/bin/sh
 # A deliberately broken transition tool, to watch the external-executor gate fail:
 #
-#   scripts/corrupt-t8n.sh [--field NAME] TOOL [TOOL ARGS…] [t8n flags…]
+#   scripts/corrupt-t8n.sh [--field NAME] [--every N] TOOL [TOOL ARGS…] [t8n flags…]
 #   lockstep check --executor t8n:'scripts/corrupt-t8n.sh --field gasUsed lockstep t8n'
+#   lockstep check --executor t8n:'CORRUPT_T8N_COUNTER=/tmp/n scripts/corrupt-t8n.sh --every 2 lockstep t8n' --repeat 2
+#
+# --every N corrupts only every Nth run (counted in the file $CORRUPT_T8N_COUNTER, required
+# then): a flaky tool, which `--repeat` reports as non-determinism.
 #
 # Runs the real tool with every argument after the options unchanged, then corrupts exactly one
 # field of what it wrote (the files named by --output.basedir/--output.result/--output.alloc,
@@ -14,12 +18,24 @@
 #   rejected   the first rejection dropped
 # A field with nothing to corrupt (no receipts, no rejections) is left alone, so the output
 # stays identical on such a block. The tool's exit code is passed through.
-field=gasUsed
-if [ "$1" = "--field" ]; then field=$2; shift 2; fi
+field=gasUsed; every=1
+while :; do
+  case "$1" in
+    --field) field=$2; shift 2;;
+    --every) every=$2; shift 2;;
+    *) break;;
+  esac
+done
 case "$field" in gasUsed|status|stateRoot|balance|rejected) ;; *)
   echo "corrupt-t8n.sh: unknown --field $field (gasUsed, status, stateRoot, balance, rejected)" >&2; exit 3;;
 esac
 "$@" || exit $?
+if [ "$every" != 1 ]; then
+  [ -n "$CORRUPT_T8N_COUNTER" ] || { echo "corrupt-t8n.sh: --every needs CORRUPT_T8N_COUNTER (a file)" >&2; exit 3; }
+  n=$(( $(cat "$CORRUPT_T8N_COUNTER" 2>/dev/null || echo 0) + 1 ))
+  echo "$n" > "$CORRUPT_T8N_COUNTER"
+  [ $(( n % every )) -eq 0 ] || exit 0
+fi
 basedir=.; result=result.json; alloc=alloc.json; prev=
 for a in "$@"; do
   case "$prev" in --output.basedir) basedir=$a;; --output.result) result=$a;; --output.alloc) alloc=$a;; esac

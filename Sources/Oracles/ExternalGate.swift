@@ -80,21 +80,22 @@ public struct ExternalGate: Sendable {
                 return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
                                        traceDifference: nil, message: "run \(k + 1): \(error)")
             }
+            if let f = first {
+                // Any two runs that differ: non-determinism, whether or not either matches the reference.
+                let nd = T8nComparison.differences(expected: f.result, expectedAlloc: f.alloc, actual: run.result, actualAlloc: run.alloc)
+                if !nd.isEmpty {
+                    return ExternalFinding(kind: .nondeterminism, command: tool.command, seed: seed, input: input, differences: nd,
+                                           traceDifference: nil, message: "run 1 (which agreed with the reference) and run \(k + 1) of \(repeatCount) differ")
+                }
+                continue
+            }
             let diffs = ExternalGate.compare(reference: reference, run: run)
             if !diffs.isEmpty {
                 return ExternalFinding(kind: .mismatch, command: tool.command, seed: seed, input: input, differences: diffs,
                                        traceDifference: traceDifference(input, differences: diffs),
-                                       message: "\(diffs.count) differences" + (k > 0 ? " (on run \(k + 1) of \(repeatCount))" : ""))
+                                       message: "\(diffs.count) difference\(diffs.count == 1 ? "" : "s")")
             }
-            if let f = first {
-                let nd = T8nComparison.differences(expected: f.result, expectedAlloc: f.alloc, actual: run.result, actualAlloc: run.alloc)
-                if !nd.isEmpty {
-                    return ExternalFinding(kind: .nondeterminism, command: tool.command, seed: seed, input: input, differences: nd,
-                                           traceDifference: nil, message: "run 1 and run \(k + 1) differ")
-                }
-            } else {
-                first = run
-            }
+            first = run
         }
         return nil
     }

@@ -162,3 +162,24 @@ struct ExternalExecutorTests {
         #expect(try runSubprocess(exe, ["check", "--executor", "evm t8n", "--cases", "1"]).status == 2, "t8n: prefix required")
     }
 }
+
+@Suite("t8n: --repeat finds a flaky executor")
+struct RepeatTests {
+    @Test("A wrapper that corrupts every second run passes with one run per block and is reported as non-deterministic with --repeat 2")
+    func flakyTool() throws {
+        guard let bin = ExternalTools.lockstep else {
+            print("skipped: no built lockstep binary under .build (run swift build)")
+            return
+        }
+        let counter = NSTemporaryDirectory() + "t8n-flaky-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let command = "CORRUPT_T8N_COUNTER=" + ExternalTools.quoted(counter) + " " + ExternalTools.quoted(ExternalTools.corrupt)
+            + " --field stateRoot --every 2 " + ExternalTools.quoted(bin) + " t8n"
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: command), repeatCount: 2)
+        let (_, input) = gate.generate(seed: 0x5eed, index: 0)
+        let f = try #require(gate.check(input, seed: 1), "a tool that differs on every second run passed --repeat 2")
+        #expect(f.kind == .nondeterminism)
+        #expect(f.differences.map(\.field) == ["stateRoot"])
+        #expect(f.report(replayPath: nil).contains("is not deterministic"))
+    }
+}
