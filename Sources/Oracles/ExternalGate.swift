@@ -68,6 +68,12 @@ public struct ExternalGate: Sendable {
 
     /// Checks one case; nil when the tool agrees with the reference on every run.
     public func check(_ input: T8nCase, seed: UInt64) -> ExternalFinding? {
+        var ignored = 0.0
+        return check(input, seed: seed, toolSeconds: &ignored)
+    }
+
+    /// `check`, adding the wall time spent inside the tool's processes to `toolSeconds`.
+    public func check(_ input: T8nCase, seed: UInt64, toolSeconds: inout Double) -> ExternalFinding? {
         let reference: T8nOutput
         do { reference = try input.reference() } catch {
             return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
@@ -76,7 +82,7 @@ public struct ExternalGate: Sendable {
         var first: ExternalRun? = nil
         for k in 0..<repeatCount {
             let run: ExternalRun
-            do { run = try tool.apply(input) } catch {
+            do { run = try tool.apply(input); toolSeconds += run.seconds } catch {
                 return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
                                        traceDifference: nil, message: "run \(k + 1): \(error)")
             }
@@ -112,19 +118,23 @@ public struct ExternalGate: Sendable {
         return "traces agree step by step (the difference is outside execution: block-level operations or result encoding)"
     }
 
-    /// Runs `cases` cases (or until `deadline`); stops at the first finding.
+    /// Runs `cases` cases (or until `deadline`); stops at the first finding. `seconds` is the
+    /// whole wall time, `toolSeconds` the part spent in the tool's processes (all runs).
     public func run(cases: Int, seed: UInt64, deadline: ContinuousClock.Instant? = nil,
-                    progress: (Int) -> Void = { _ in }) -> (checked: Int, finding: ExternalFinding?, seconds: Double) {
+                    progress: (Int) -> Void = { _ in }) -> (checked: Int, finding: ExternalFinding?, seconds: Double, toolSeconds: Double) {
         let start = ContinuousClock.now
         var checked = 0
+        var toolSeconds = 0.0
         while checked < cases {
             if let deadline, ContinuousClock.now >= deadline { break }
             let (s, input) = generate(seed: seed, index: checked)
-            if let f = check(input, seed: s) { return (checked + 1, f, (ContinuousClock.now - start).seconds) }
+            if let f = check(input, seed: s, toolSeconds: &toolSeconds) {
+                return (checked + 1, f, (ContinuousClock.now - start).seconds, toolSeconds)
+            }
             checked += 1
             progress(checked)
         }
-        return (checked, nil, (ContinuousClock.now - start).seconds)
+        return (checked, nil, (ContinuousClock.now - start).seconds, toolSeconds)
     }
 }
 

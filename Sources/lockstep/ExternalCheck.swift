@@ -77,6 +77,7 @@ enum ExternalCheck {
         }
         err.write(Data("\r\u{1b}[K".utf8))
         let perBlock = result.checked > 0 ? result.seconds / Double(result.checked) : 0
+        let perRun = result.checked > 0 ? result.toolSeconds / Double(result.checked * options.repeat) : 0
         var failure: String? = nil
         if let f = result.finding {
             let path: String
@@ -90,7 +91,7 @@ enum ExternalCheck {
         } else {
             print("External executor `\(command)` agreed with the reference on \(result.checked) generated blocks"
                   + " (\(forks.map(\.fixtureName).joined(separator: ", ")), \(options.repeat) run\(options.repeat == 1 ? "" : "s") each, seed \(seedText)),"
-                  + String(format: " %.2f s per block.", perBlock))
+                  + String(format: " %.2f s per block, %.2f s per tool run.", perBlock, perRun))
         }
         if let junit {
             var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lockstep check\" tests=\"1\" failures=\"\(failure == nil ? 0 : 1)\">\n"

@@ -183,3 +183,48 @@ struct RepeatTests {
         #expect(f.report(replayPath: nil).contains("is not deterministic"))
     }
 }
+
+@Suite("t8n: step-by-step trace comparison")
+struct TraceDiffTests {
+    /// The reference's trace lines of the first generated transaction that runs code.
+    static func someTrace() throws -> [String] {
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: "unused"))
+        for i in 0..<10 {
+            let (_, c) = gate.generate(seed: 0x7ace, index: i)
+            let (_, traces) = try Transition(fork: c.fork, chainId: c.chainId, reward: .zero)
+                .applyTraced(alloc: c.alloc, env: c.env, txs: .rlp(c.transactions.map { .success($0) }))
+            if let t = traces.values.first(where: { $0.count > 10 }) { return t }
+        }
+        Issue.record("no generated transaction with more than 10 trace lines")
+        return []
+    }
+
+    @Test("Equal traces agree; hex and JSON-number spellings of gas and pc are the same step")
+    func agreement() throws {
+        let t = try Self.someTrace()
+        #expect(TraceDiff.firstDifference(expected: t, actual: t) == nil)
+        let respelled = t.map { line -> String in
+            guard var obj = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any], let g = obj["gas"] as? String,
+                  let v = UInt64(g.dropFirst(2), radix: 16) else { return line }
+            obj["gas"] = v
+            return String(decoding: try! JSONSerialization.data(withJSONObject: obj), as: UTF8.self)
+        }
+        #expect(TraceDiff.firstDifference(expected: t, actual: respelled) == nil)
+    }
+
+    @Test("A changed gas value names the step, opcode, pc and both values; a truncated trace names the step counts")
+    func difference() throws {
+        let t = try Self.someTrace()
+        let k = 5
+        var obj = try #require(try JSONSerialization.jsonObject(with: Data(t[k].utf8)) as? [String: Any])
+        let gas = try #require(UInt64((obj["gas"] as? String ?? "").dropFirst(2), radix: 16))
+        obj["gas"] = "0x" + String(gas - 1, radix: 16)
+        var changed = t
+        changed[k] = String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self)
+        let d = try #require(TraceDiff.firstDifference(expected: t, actual: changed))
+        #expect(d.hasPrefix("step \(k) ("), "\(d)")
+        #expect(d.contains("gas \(gas) vs \(gas - 1)"), "\(d)")
+        let short = try #require(TraceDiff.firstDifference(expected: t, actual: Array(t.prefix(4))))
+        #expect(short.contains("identical for the first 4"), "\(short)")
+    }
+}
