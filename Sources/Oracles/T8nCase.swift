@@ -43,9 +43,11 @@ public struct T8nCase {
         return T8nJSON.transactionsRLP(transactions)
     }
 
-    /// geth's combined stdin object `{alloc, env, txs}` (also the counterexample's input).
+    /// geth's combined stdin object `{alloc, env, txs}`, or `{alloc, env, txsRlp}` when the
+    /// transactions are signed RLP (also the counterexample's input).
     public var combinedJSON: [String: Any] {
-        ["alloc": T8nJSON.alloc(alloc), "env": T8nJSON.env(env), "txs": txsJSON]
+        let txs = txsJSON
+        return ["alloc": T8nJSON.alloc(alloc), "env": T8nJSON.env(env), txs is String ? "txsRlp" : "txs": txs]
     }
 
     /// Writes `alloc.json`, `env.json` and `txs.json` into `dir`.
@@ -63,7 +65,9 @@ public struct T8nCase {
         let txs: T8nTransactions
         let parts: (FixtureNode, FixtureNode, FixtureNode)
         do throws(FixtureError) {
-            parts = (try node.field("alloc"), try node.field("env"), try node.field("txs"))
+            let txsNode: FixtureNode
+            if let rlp = try node.optionalField("txsRlp") { txsNode = rlp } else { txsNode = try node.field("txs") }
+            parts = (try node.field("alloc"), try node.field("env"), txsNode)
         } catch {
             throw T8nParseError(error)
         }

@@ -6,7 +6,8 @@ import EthereumTests
 import Foundation
 
 /// The flags of a transition-tool run (geth's `evm t8n` names and defaults). A file name of
-/// `stdin` reads that input from the combined stdin object `{alloc, env, txs}`; `stdout` /
+/// `stdin` reads that input from the combined stdin object `{alloc, env, txs}` (or `txsRlp`,
+/// a 0x string of signed transactions, as geth's); `stdout` /
 /// `stderr` as an output name writes it into one JSON object `{result, alloc, body}` on that
 /// stream instead of a file. Output files go under `outputBasedir`.
 public struct T8nArguments: Sendable {
@@ -92,6 +93,10 @@ public enum T8nTool {
                         throw T8nFailure(exitCode: T8nExit.json, "stdin: expected an object {alloc, env, txs}")
                     }
                     stdinObject = obj
+                }
+                // geth's stdin object carries signed transactions as `txsRlp` (a 0x string).
+                if key == "txs", let rlp = stdinObject?["txsRlp"] as? String, !rlp.isEmpty {
+                    return FixtureNodeBox(node: .init(value: rlp, file: "stdin", path: "txsRlp"))
                 }
                 return FixtureNodeBox(node: .init(value: stdinObject?[key] ?? NSNull(), file: "stdin", path: key))
             }

@@ -139,6 +139,19 @@ struct ExternalExecutorTests {
         #expect(ExternalGate(tool: ExternalTransitionTool(command: loaded.command)).check(loaded.input, seed: loaded.seed)?.kind == .mismatch)
         let plain = ExternalGate(tool: ExternalTransitionTool(command: ExternalTools.quoted(bin) + " t8n")).check(loaded.input, seed: loaded.seed)
         #expect(plain == nil, "\(plain?.report(replayPath: nil) ?? "")")
+
+        // The stored input is geth's stdin object ({alloc, env, txsRlp}): piped into a t8n tool
+        // it gives the reference's state root.
+        let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let stdin = try JSONSerialization.data(withJSONObject: try #require(file["input"]))
+        #expect((file["input"] as? [String: Any])?["txsRlp"] is String)
+        var a = T8nArguments()
+        a.inputAlloc = "stdin"; a.inputEnv = "stdin"; a.inputTxs = "stdin"; a.outputResult = "stdout"; a.outputAlloc = ""
+        a.fork = loaded.input.fork.fixtureName
+        var out = Data()
+        #expect(T8nTool.run(a, io: T8nIO(readStdin: { stdin }, writeStdout: { out += $0 }, writeStderr: { _ in })) == 0)
+        let piped = try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any])
+        #expect((piped["result"] as? [String: Any])?["stateRoot"] as? String == (try loaded.input.reference()).result.stateRoot.hexString)
     }
 
     @Test("The CLI end to end: check --executor on the wrapper exits 1 and writes a counterexample; replay exits 1, with the plain tool 0")
