@@ -93,6 +93,9 @@ public enum T8nComparison {
 
 /// Step-by-step comparison of two EIP-3155 traces of one transaction.
 public enum TraceDiff {
+    /// One instruction step. Equality is pc, opcode, gas left, depth and stack; `opName` is
+    /// for the report only (tools name undefined opcodes differently: geth "opcode 0xdd not
+    /// defined", the execution spec otherwise).
     public struct Step: Equatable {
         public var pc: Int
         public var op: Int
@@ -100,6 +103,10 @@ public enum TraceDiff {
         public var depth: Int
         public var stack: [UInt256]
         public var opName: String
+
+        public static func == (a: Step, b: Step) -> Bool {
+            a.pc == b.pc && a.op == b.op && a.gas == b.gas && a.depth == b.depth && a.stack == b.stack
+        }
     }
 
     /// The instruction steps of a JSONL trace: summary lines and the execution spec's

@@ -102,7 +102,7 @@ struct ExternalExecutorTests {
         if let f = p.finding { Issue.record(Comment(rawValue: f.report(replayPath: nil))) }
     }
 
-    @Test("The execution spec's `ethereum-spec-evm t8n` agrees with the reference on one Cancun, Prague and Osaka block")
+    @Test("The execution spec's `ethereum-spec-evm t8n` agrees with the reference on one Cancun, Prague and Osaka block, traces step by step on one")
     func executionSpec() throws {
         guard let spec = ExternalTools.spec else {
             print("skipped: .build-tools/venv/bin/ethereum-spec-evm absent (scripts/setup.sh installs it)")
@@ -111,6 +111,18 @@ struct ExternalExecutorTests {
         let gate = ExternalGate(tool: ExternalTransitionTool(command: ExternalTools.quoted(spec) + " t8n"))
         let r = gate.run(cases: 3, seed: 0x5eed)
         if let f = r.finding { Issue.record(Comment(rawValue: f.report(replayPath: nil))) }
+
+        // Its EIP-3155 traces (same file names) agree with Lockstep's step by step.
+        let (_, c) = gate.generate(seed: 0x5eed, index: 1)
+        let theirs = try gate.tool.apply(c, trace: true)
+        let (out, ours) = try Transition(fork: c.fork, chainId: c.chainId, reward: .zero)
+            .applyTraced(alloc: c.alloc, env: c.env, txs: .rlp(c.transactions.map { .success($0) }))
+        #expect(Set(theirs.traces.keys) == Set(out.executedHashes.map(\.index)))
+        for (index, lines) in ours {
+            #expect(TraceDiff.steps(lines).count > 0 || lines.count == 1)
+            let d = TraceDiff.firstDifference(expected: lines, actual: theirs.traces[index] ?? [])
+            #expect(d == nil, "tx \(index): \(d ?? "")")
+        }
     }
 
     @Test("A wrapper that adds 1 to the first receipt's gasUsed fails the gate with a readable report; the counterexample replays")
