@@ -18,11 +18,14 @@ public struct ExternalFinding {
     /// First differing step of the first transaction whose traces differ (mismatches only).
     public var traceDifference: String?
     public var message: String
+    /// Set by `ExternalGate.shrink`: the transaction count before shrinking.
+    public var unshrunkTransactions: Int? = nil
 
     /// The readable report: what differs, where, and how to replay.
     public func report(replayPath: String?) -> String {
+        let size = unshrunkTransactions.map { "\(input.transactions.count) txs, shrunk from \($0)" } ?? "\(input.transactions.count) txs"
         var lines = ["External executor `\(command)` \(kind == .mismatch ? "disagrees with the reference" : kind == .nondeterminism ? "is not deterministic" : "failed")"
-                     + " on a generated \(input.fork.fixtureName) block (seed 0x\(String(seed, radix: 16)), \(input.transactions.count) txs): \(message)"]
+                     + " on a generated \(input.fork.fixtureName) block (seed 0x\(String(seed, radix: 16)), \(size)): \(message)"]
         for d in differences.prefix(12) { lines.append("  \(d)") }
         if differences.count > 12 { lines.append("  … \(differences.count - 12) more differences") }
         if let t = traceDifference { lines.append("  trace: \(t)") }
@@ -72,8 +75,9 @@ public struct ExternalGate: Sendable {
         return check(input, seed: seed, toolSeconds: &ignored)
     }
 
-    /// `check`, adding the wall time spent inside the tool's processes to `toolSeconds`.
-    public func check(_ input: T8nCase, seed: UInt64, toolSeconds: inout Double) -> ExternalFinding? {
+    /// `check`, adding the wall time spent inside the tool's processes to `toolSeconds`;
+    /// without `traces` a mismatch is not re-run with traces (while shrinking).
+    public func check(_ input: T8nCase, seed: UInt64, toolSeconds: inout Double, traces: Bool = true) -> ExternalFinding? {
         let reference: T8nOutput
         do { reference = try input.reference() } catch {
             return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
@@ -98,12 +102,41 @@ public struct ExternalGate: Sendable {
             let diffs = ExternalGate.compare(reference: reference, run: run)
             if !diffs.isEmpty {
                 return ExternalFinding(kind: .mismatch, command: tool.command, seed: seed, input: input, differences: diffs,
-                                       traceDifference: traceDifference(input, differences: diffs),
+                                       traceDifference: traces ? traceDifference(input, differences: diffs) : nil,
                                        message: "\(diffs.count) difference\(diffs.count == 1 ? "" : "s")")
             }
             first = run
         }
         return nil
+    }
+
+    /// Shrinks a mismatch or tool-error finding by delta debugging (`Shrinker.removingChunks`):
+    /// transactions, then withdrawals, are removed while one run of the tool still gives a
+    /// finding of the same kind; at most `budget` tool runs. Non-determinism findings are
+    /// returned as they are (one run cannot show them). The result is re-checked with traces,
+    /// so its differences and trace verdict are those of the shrunk block.
+    public func shrink(_ f: ExternalFinding, budget: Int) -> (finding: ExternalFinding, steps: Int, runs: Int) {
+        guard budget > 0, f.kind != .nondeterminism else { return (f, 0, 0) }
+        let single = ExternalGate(tool: tool, forks: forks, repeatCount: 1, maxTransactions: maxTransactions)
+        var runs = 0
+        var ignored = 0.0
+        func failing(_ c: T8nCase) -> Bool {
+            guard runs < budget else { return false }
+            runs += 1
+            return single.check(c, seed: f.seed, toolSeconds: &ignored, traces: false)?.kind == f.kind
+        }
+        var input = f.input
+        let (txs, txSteps) = Shrinker.removingChunks(input.transactions, keepOne: false) { kept in
+            var c = input; c.transactions = kept; return failing(c)
+        }
+        input.transactions = txs
+        let (ws, wSteps) = Shrinker.removingChunks(input.env.withdrawals, keepOne: false) { kept in
+            var c = input; c.env.withdrawals = kept; return failing(c)
+        }
+        input.env.withdrawals = ws
+        guard txSteps + wSteps > 0, var shrunk = single.check(input, seed: f.seed, toolSeconds: &ignored) else { return (f, 0, runs) }
+        shrunk.unshrunkTransactions = f.input.transactions.count
+        return (shrunk, txSteps + wSteps, runs + 1)
     }
 
     /// Re-runs both sides with traces and compares the transactions' traces in block order.
@@ -158,7 +191,8 @@ public enum ExternalCounterexample {
                 "fork": input.fork.fixtureName, "chainId": input.chainId.decimalString, "seed": "0x" + String(f.seed, radix: 16),
                 "repeat": repeatCount, "input": input.combinedJSON,
                 "differences": f.differences.map { ["field": $0.field, "expected": $0.expected, "actual": $0.actual] },
-                "trace": f.traceDifference ?? NSNull(), "message": f.message]
+                "trace": f.traceDifference ?? NSNull(), "message": f.message,
+                "unshrunkTransactions": f.unshrunkTransactions ?? f.input.transactions.count]
     }
 
     /// Writes `dir/external_executor/<hash>.json`; returns the path.

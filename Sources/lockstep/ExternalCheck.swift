@@ -21,6 +21,10 @@ struct ExternalExecutorOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("With --executor: kill a tool run after this many seconds (a hang is a failure).", valueName: "s"))
     var toolTimeout: Double = 120
 
+    @Option(name: .long, help: ArgumentHelp("With --executor: at most this many tool runs to shrink a failing block (drop transactions and withdrawals); 0 keeps it whole.",
+                                            valueName: "n"))
+    var shrinkBudget: Int = 40
+
     /// The external command of `t8n:CMD`; nil when no `--executor` was given.
     func command() throws(ExternalExecutorSpecError) -> String? {
         guard let executor else { return nil }
@@ -63,6 +67,7 @@ enum ExternalCheck {
         do { forks = try options.parsedForks() } catch { throw usage(error.message) }
         guard options.repeat >= 1 else { throw usage("--repeat must be at least 1") }
         guard options.toolTimeout > 0 else { throw usage("--tool-timeout must be positive") }
+        guard options.shrinkBudget >= 0 else { throw usage("--shrink-budget must be ≥ 0") }
         let gate = ExternalGate(tool: ExternalTransitionTool(command: command, timeout: options.toolTimeout), forks: forks,
                                 repeatCount: options.repeat)
         let limit = cases ?? (seconds == nil ? 20 : Int.max)
@@ -79,7 +84,11 @@ enum ExternalCheck {
         let perBlock = result.checked > 0 ? result.seconds / Double(result.checked) : 0
         let perRun = result.checked > 0 ? result.toolSeconds / Double(result.checked * options.repeat) : 0
         var failure: String? = nil
-        if let f = result.finding {
+        if var f = result.finding {
+            if options.shrinkBudget > 0 && f.kind != .nondeterminism {
+                err.write(Data("shrinking the failing block (at most \(options.shrinkBudget) tool runs)…\n".utf8))
+                f = gate.shrink(f, budget: options.shrinkBudget).finding
+            }
             let path: String
             do { path = try ExternalCounterexample.write(f, repeatCount: options.repeat, to: out) } catch {
                 throw usage("cannot write counterexample under \(out): \(error.localizedDescription)")

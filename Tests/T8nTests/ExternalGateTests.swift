@@ -134,9 +134,16 @@ struct ExternalExecutorTests {
         let command = ExternalTools.quoted(ExternalTools.corrupt) + " --field gasUsed " + ExternalTools.quoted(bin) + " t8n"
         let gate = ExternalGate(tool: ExternalTransitionTool(command: command))
         let r = gate.run(cases: 5, seed: 0x5eed)
-        let f = try #require(r.finding, "the corrupting wrapper passed \(r.checked) blocks")
-        #expect(f.kind == .mismatch)
-        #expect(f.differences.contains { $0.field == "receipts[0].gasUsed" })
+        let found = try #require(r.finding, "the corrupting wrapper passed \(r.checked) blocks")
+        #expect(found.kind == .mismatch)
+        #expect(found.differences.contains { $0.field == "receipts[0].gasUsed" })
+        // Shrinking keeps one transaction (the first receipt must exist) and no withdrawals.
+        let (f, steps, runs) = gate.shrink(found, budget: 40)
+        #expect(f.input.transactions.count == 1, "shrunk to \(f.input.transactions.count) txs in \(steps) steps, \(runs) runs")
+        #expect(f.input.env.withdrawals.isEmpty)
+        #expect(f.differences.map(\.field) == ["receipts[0].gasUsed"])
+        #expect(f.unshrunkTransactions == found.input.transactions.count)
+        #expect(runs <= 40)
         let dir = NSTemporaryDirectory() + "t8n-cx-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = try ExternalCounterexample.write(f, repeatCount: 1, to: dir)
