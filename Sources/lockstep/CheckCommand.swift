@@ -36,8 +36,10 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"))
     var junit: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where new counterexamples go.", valueName: "dir"))
-    var out: String = "Counterexamples"
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where new counterexamples go (default Counterexamples; with --executor lockstep-cx, so that another tool's findings never land in the folder `swift test` replays).", valueName: "dir"))
+    var outOption: String?
+
+    var out: String { outOption ?? "Counterexamples" }
 
     @Option(name: .long, help: ArgumentHelp("Check a deliberately faulty executor variant instead of the real one (to see the gate fail): dropRefund, mintEther, skipNonceBump, perTransactionCumulativeGas, leakRevertedWrites, parallel:skipValidation, parallel:dropBeneficiaryFees.", valueName: "name"))
     var variant: String = "reference"
@@ -59,7 +61,7 @@ struct CheckCommand: ParsableCommand {
             if let c = cases, c < 0 { throw usage("--cases must be ≥ 0") }
             if let s = seconds, !(s > 0) || !s.isFinite { throw usage("--seconds must be a positive number") }
             try ExternalCheck.run(command: externalCommand, options: external, cases: cases, seconds: seconds, seed: runSeed,
-                                  seedText: seed, out: out, junit: junit)
+                                  seedText: seed, out: outOption ?? "lockstep-cx", junit: junit)
             return
         }
         guard let executor = ExecutorVariant(name: variant) else { throw usage("unknown --variant \(variant)") }
