@@ -221,6 +221,9 @@ public struct Transition {
             // The parallel executor does not enforce the block's blob limit; a block that
             // reaches it is re-run serially (which does). Below the limit the two agree.
             if result.receipts.reduce(UInt64(0), { $0 &+ $1.blobGasUsed }) > blobLimit { result = serial() }
+            // A speculative (later aborted) execution may have asked for a hash the committed
+            // one never needs: only the serial run decides exit 4.
+            else if missingHashes.first != nil { missingHashes.reset(); result = serial() }
         } else {
             result = serial()
         }
@@ -361,6 +364,7 @@ final class MissingBlockHashes: @unchecked Sendable {
     private let lock = NSLock()
     private var numbers: [UInt64] = []
     func record(_ n: UInt64) { lock.lock(); numbers.append(n); lock.unlock() }
+    func reset() { lock.lock(); numbers.removeAll(); lock.unlock() }
     /// The lowest missing number, if any.
     var first: UInt64? { lock.lock(); defer { lock.unlock() }; return numbers.min() }
 }

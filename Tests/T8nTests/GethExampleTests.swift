@@ -1,6 +1,7 @@
 import EVMCore
 import EVMState
 import Foundation
+import ParallelExecutor
 import Testing
 import T8n
 
@@ -30,13 +31,15 @@ struct GethExampleTests {
 
     /// Runs `lockstep t8n` in process on files of `s`; returns the exit code and stderr.
     static func run(_ s: Scratch, fork: String, reward: Int64 = 0, txs: String = "txs.json", env: String = "env.json",
+                    parallel: Bool = false,
                     configure: (inout T8nArguments) -> Void = { _ in }) -> (code: Int32, stderr: String) {
         var a = T8nArguments()
         a.inputAlloc = s.dir + "/alloc.json"; a.inputEnv = s.dir + "/" + env; a.inputTxs = s.dir + "/" + txs
         a.outputBasedir = s.dir + "/out"; a.fork = fork; a.reward = reward
         configure(&a)
         var err = ""
-        let code = T8nTool.run(a, io: T8nIO(readStdin: { Data() }, writeStdout: { _ in }, writeStderr: { err += $0 }))
+        let code = T8nTool.run(a, executor: parallel ? ParallelExecutor(driver: .threaded(workers: 2)) : nil,
+                               io: T8nIO(readStdin: { Data() }, writeStdout: { _ in }, writeStderr: { err += $0 }))
         return (code, err)
     }
 
@@ -234,6 +237,8 @@ struct GethExampleTests {
         #expect(err.contains("getHash(3)"))
         let (code3, err3) = Self.run(s, fork: "Berlin", env: "env3.json")
         #expect(code3 == 0, "stderr: \(err3)")
+        #expect(Self.run(s, fork: "Berlin", parallel: true).code == T8nExit.missingBlockHash, "--parallel decides exit 4 the same way")
+        #expect(Self.run(s, fork: "Berlin", env: "env3.json", parallel: true).code == 0)
     }
 
     // MARK: input errors
