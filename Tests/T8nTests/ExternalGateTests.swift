@@ -260,3 +260,43 @@ struct TraceDiffTests {
         #expect(short.contains("identical for the first 4"), "\(short)")
     }
 }
+
+@Suite("t8n: the lockstep t8n command line")
+struct T8nCommandLineTests {
+    @Test("Flags as geth spells them: hex --state.reward, --trace.nostack/--trace.returndata, stdout outputs, exit 3 on a bad chain id")
+    func flags() throws {
+        guard let bin = ExternalTools.lockstep else {
+            print("skipped: no built lockstep binary under .build (run swift build)")
+            return
+        }
+        let exe = URL(fileURLWithPath: bin)
+        let s = try GethExampleTests.Scratch([
+            "alloc.json": GethExampleTests.alloc13, "env.json": GethExampleTests.env13,
+            "txs.json": "[\(GethExampleTests.keyed13(nonce: 1))]",
+            "env5.json": """
+            {"currentCoinbase": "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "currentDifficulty": "0x20000", "currentGasLimit": "0x750a163df65e8a",
+             "currentNumber": "1", "currentTimestamp": "1000", "ommers": [{"delta": 1, "address": "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}]}
+            """,
+            "empty.json": "{}", "none.json": "[]"])
+        let d = s.dir
+        let (st, out) = try runSubprocess(exe, ["t8n", "--input.alloc", d + "/alloc.json", "--input.env", d + "/env.json", "--input.txs", d + "/txs.json",
+                                                "--state.fork", "London", "--output.basedir", d + "/out", "--output.result", "stdout",
+                                                "--output.alloc", "stdout", "--trace", "--trace.nostack", "--trace.returndata"])
+        #expect(st == 0)
+        let obj = try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any])
+        #expect(obj["result"] != nil && obj["alloc"] != nil)
+        let trace = try #require(try FileManager.default.contentsOfDirectory(atPath: d + "/out").first { $0.hasPrefix("trace-0-0x") })
+        let first = try #require(s.text(trace)?.split(separator: "\n").first)
+        #expect(first.contains("\"returnData\"") && !first.contains("\"stack\""), "\(first)")
+
+        let (st5, out5) = try runSubprocess(exe, ["t8n", "--input.alloc", d + "/empty.json", "--input.env", d + "/env5.json", "--input.txs", d + "/none.json",
+                                                  "--state.fork", "Byzantium", "--state.reward", "0x80", "--output.alloc", "stdout", "--output.result", ""])
+        #expect(st5 == 0)
+        let alloc5 = try #require((try JSONSerialization.jsonObject(with: out5) as? [String: Any])?["alloc"] as? [String: Any])
+        #expect((alloc5["0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"] as? [String: Any])?["balance"] as? String == "0x84", "0x80 + 0x80/32")
+        #expect((alloc5["0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"] as? [String: Any])?["balance"] as? String == "0x70", "7/8 of 0x80")
+
+        #expect(try runSubprocess(exe, ["t8n", "--state.chainid", "abc"]).status == T8nExit.config)
+        #expect(try runSubprocess(exe, ["t8n", "--state.fork", "Cancun", "--input.alloc", d + "/missing.json"]).status == T8nExit.io)
+    }
+}
