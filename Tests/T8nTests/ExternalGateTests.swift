@@ -183,13 +183,16 @@ struct ExternalExecutorTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let exe = URL(fileURLWithPath: bin)
         let corrupt = "t8n:" + ExternalTools.quoted(ExternalTools.corrupt) + " --field stateRoot " + ExternalTools.quoted(bin) + " t8n"
-        let (status, output) = try runSubprocess(exe, ["check", "--executor", corrupt, "--cases", "2", "--out", dir])
+        let (status, output) = try runSubprocess(exe, ["check", "--executor", corrupt, "--cases", "2", "--out", dir, "--junit", dir + "/j.xml"])
         let text = String(decoding: output, as: UTF8.self)
         #expect(status == 1, "\(text)")
         #expect(text.contains("stateRoot: expected"))
+        let junit = try String(contentsOfFile: dir + "/j.xml", encoding: .utf8)
+        #expect(junit.contains("failures=\"1\"") && junit.contains("stateRoot: expected"))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/external_executor")
         let file = dir + "/external_executor/" + (try #require(files.first))
         #expect(try runSubprocess(exe, ["replay", file]).status == 1)
+        #expect(try runSubprocess(exe, ["report", file]).status == 2, "report points to replay")
         #expect(try runSubprocess(exe, ["replay", file, "--executor", ExternalTools.quoted(bin) + " t8n"]).status == 0)
         #expect(try runSubprocess(exe, ["check", "--executor", "evm t8n", "--cases", "1"]).status == 2, "t8n: prefix required")
     }
