@@ -40,8 +40,10 @@ public struct ExternalFinding {
 /// compared step by step (`TraceDiff`). With `repeatCount` K > 1 every case runs K times
 /// through the tool and any two runs that differ are a non-determinism finding.
 ///
-/// For other verbs (`fuzz`, `blocktest`) the same pieces compose directly:
-/// `ExternalTransitionTool(command:).apply(case)` and `ExternalGate.compare(case:run:)`.
+/// A finding is shrunk with `shrink` (delta debugging over transactions and withdrawals) before
+/// it is written. For other verbs (`fuzz`, `blocktest`) the same pieces compose directly:
+/// `ExternalTransitionTool(command:).apply(case)`, `T8nCase.reference()` and
+/// `ExternalGate.compare(reference:run:)`, or `check(_:seed:)` on any `T8nCase`.
 public struct ExternalGate: Sendable {
     public var tool: ExternalTransitionTool
     public var forks: [Hardfork]
@@ -177,7 +179,8 @@ extension Duration {
 
 /// The counterexample file of an external-executor finding (`property: "external_executor"`):
 /// the executor command, the kind of finding, fork, chain id, seed, the repeat count, the
-/// complete input as geth's combined stdin object `{alloc, env, txs}` (txs as signed RLP), and
+/// complete input as geth's combined stdin object `{alloc, env, txsRlp}` (the signed
+/// transactions), the unshrunk transaction count, and
 /// the differences observed. `lockstep replay FILE` re-runs the stored input through the stored
 /// command; `lockstep t8n --input.alloc stdin --input.env stdin --input.txs stdin` reads the
 /// `input` object as is.
