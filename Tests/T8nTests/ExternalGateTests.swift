@@ -109,7 +109,10 @@ struct ExternalExecutorTests {
             return
         }
         let gate = ExternalGate(tool: ExternalTransitionTool(command: ExternalTools.quoted(spec) + " t8n"))
-        let r = gate.run(cases: 3, seed: 0x5eed)
+        // A bigger campaign: LOCKSTEP_T8N_SPEC_CASES=300 (about 1 s per block on an idle core).
+        let cases = ProcessInfo.processInfo.environment["LOCKSTEP_T8N_SPEC_CASES"].flatMap { Int($0) } ?? 3
+        let r = gate.run(cases: cases, seed: 0x5eed)
+        #expect(r.checked == cases)
         if let f = r.finding { Issue.record(Comment(rawValue: f.report(replayPath: nil))) }
 
         // Its EIP-3155 traces (same file names) agree with Lockstep's step by step.
