@@ -78,7 +78,7 @@ let package = Package(
 
         .executableTarget(name: "lockstep",
                           dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution",
-                                         "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "ParallelExecutor", "Proofs",
+                                         "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "Oracles", "ParallelExecutor", "Proofs",
                                          "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
@@ -105,6 +105,9 @@ let package = Package(
                                    .product(name: "BigInt", package: "BigInt"),
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     path: "Properties", swiftSettings: strict),
+        .testTarget(name: "T8nTests",
+                    dependencies: ["EVMCore", "EVMState", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "SequencerTests",
                     dependencies: ["BatchVerification", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution", "EVMState",
                                    "Generators", "ParallelExecutor", "Sequencer", "SequencerModel", "_TestSupport"],

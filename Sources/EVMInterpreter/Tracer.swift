@@ -60,6 +60,8 @@ public final class JSONLTracer: Tracer {
     public var includeReturnData: Bool
     /// Include `"error"` on the step that caused an exceptional halt (optional in EIP-3155).
     public var includeErrors: Bool
+    /// Include `"stack"` (on by default; off for geth's `--trace.nostack`).
+    public var includeStack = true
     /// Refund of the enclosing frames (transaction-wide base) per active frame.
     private var bases: [Int64] = []
     /// Last refund value seen in each active frame.
@@ -93,12 +95,16 @@ public final class JSONLTracer: Tracer {
         if !lastRefund.isEmpty { lastRefund[lastRefund.count - 1] = s.refund }
         let total = (bases.last ?? 0) &+ s.refund
         var line = "{\"pc\":\(s.pc),\"op\":\(s.op),\"gas\":\"\(JSONLTracer.hex(s.gas))\",\"gasCost\":\"\(JSONLTracer.hex(s.gasCost))\""
-        line += ",\"memSize\":\(s.memorySize),\"stack\":["
-        for (i, v) in s.stack.enumerated() {
-            if i > 0 { line += "," }
-            line += "\"\(v.hexString)\""
+        line += ",\"memSize\":\(s.memorySize)"
+        if includeStack {
+            line += ",\"stack\":["
+            for (i, v) in s.stack.enumerated() {
+                if i > 0 { line += "," }
+                line += "\"\(v.hexString)\""
+            }
+            line += "]"
         }
-        line += "],\"depth\":\(s.depth),\"refund\":\(total)"
+        line += ",\"depth\":\(s.depth),\"refund\":\(total)"
         if includeReturnData { line += ",\"returnData\":\"0x\(Hex.encode(s.returnData))\"" }
         line += ",\"opName\":\"\(s.opName)\""
         if includeErrors, let e = s.error { line += ",\"error\":\"\(e)\"" }

@@ -18,11 +18,14 @@ public struct ExternalFinding {
     /// First differing step of the first transaction whose traces differ (mismatches only).
     public var traceDifference: String?
     public var message: String
+    /// Set by `ExternalGate.shrink`: the transaction count before shrinking.
+    public var unshrunkTransactions: Int? = nil
 
     /// The readable report: what differs, where, and how to replay.
     public func report(replayPath: String?) -> String {
+        let size = unshrunkTransactions.map { "\(input.transactions.count) txs, shrunk from \($0)" } ?? "\(input.transactions.count) txs"
         var lines = ["External executor `\(command)` \(kind == .mismatch ? "disagrees with the reference" : kind == .nondeterminism ? "is not deterministic" : "failed")"
-                     + " on a generated \(input.fork.fixtureName) block (seed 0x\(String(seed, radix: 16)), \(input.transactions.count) txs): \(message)"]
+                     + " on a generated \(input.fork.fixtureName) block (seed 0x\(String(seed, radix: 16)), \(size)): \(message)"]
         for d in differences.prefix(12) { lines.append("  \(d)") }
         if differences.count > 12 { lines.append("  … \(differences.count - 12) more differences") }
         if let t = traceDifference { lines.append("  trace: \(t)") }
@@ -37,8 +40,10 @@ public struct ExternalFinding {
 /// compared step by step (`TraceDiff`). With `repeatCount` K > 1 every case runs K times
 /// through the tool and any two runs that differ are a non-determinism finding.
 ///
-/// For other verbs (`fuzz`, `blocktest`) the same pieces compose directly:
-/// `ExternalTransitionTool(command:).apply(case)` and `ExternalGate.compare(case:run:)`.
+/// A finding is shrunk with `shrink` (delta debugging over transactions and withdrawals) before
+/// it is written. For other verbs (`fuzz`, `blocktest`) the same pieces compose directly:
+/// `ExternalTransitionTool(command:).apply(case)`, `T8nCase.reference()` and
+/// `ExternalGate.compare(reference:run:)`, or `check(_:seed:)` on any `T8nCase`.
 public struct ExternalGate: Sendable {
     public var tool: ExternalTransitionTool
     public var forks: [Hardfork]
@@ -68,6 +73,13 @@ public struct ExternalGate: Sendable {
 
     /// Checks one case; nil when the tool agrees with the reference on every run.
     public func check(_ input: T8nCase, seed: UInt64) -> ExternalFinding? {
+        var ignored = 0.0
+        return check(input, seed: seed, toolSeconds: &ignored)
+    }
+
+    /// `check`, adding the wall time spent inside the tool's processes to `toolSeconds`;
+    /// without `traces` a mismatch is not re-run with traces (while shrinking).
+    public func check(_ input: T8nCase, seed: UInt64, toolSeconds: inout Double, traces: Bool = true) -> ExternalFinding? {
         let reference: T8nOutput
         do { reference = try input.reference() } catch {
             return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
@@ -76,27 +88,57 @@ public struct ExternalGate: Sendable {
         var first: ExternalRun? = nil
         for k in 0..<repeatCount {
             let run: ExternalRun
-            do { run = try tool.apply(input) } catch {
+            do { run = try tool.apply(input); toolSeconds += run.seconds } catch {
                 return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
                                        traceDifference: nil, message: "run \(k + 1): \(error)")
+            }
+            if let f = first {
+                // Any two runs that differ: non-determinism, whether or not either matches the reference.
+                let nd = T8nComparison.differences(expected: f.result, expectedAlloc: f.alloc, actual: run.result, actualAlloc: run.alloc)
+                if !nd.isEmpty {
+                    return ExternalFinding(kind: .nondeterminism, command: tool.command, seed: seed, input: input, differences: nd,
+                                           traceDifference: nil, message: "run 1 (which agreed with the reference) and run \(k + 1) of \(repeatCount) differ")
+                }
+                continue
             }
             let diffs = ExternalGate.compare(reference: reference, run: run)
             if !diffs.isEmpty {
                 return ExternalFinding(kind: .mismatch, command: tool.command, seed: seed, input: input, differences: diffs,
-                                       traceDifference: traceDifference(input, differences: diffs),
-                                       message: "\(diffs.count) differences" + (k > 0 ? " (on run \(k + 1) of \(repeatCount))" : ""))
+                                       traceDifference: traces ? traceDifference(input, differences: diffs) : nil,
+                                       message: "\(diffs.count) difference\(diffs.count == 1 ? "" : "s")")
             }
-            if let f = first {
-                let nd = T8nComparison.differences(expected: f.result, expectedAlloc: f.alloc, actual: run.result, actualAlloc: run.alloc)
-                if !nd.isEmpty {
-                    return ExternalFinding(kind: .nondeterminism, command: tool.command, seed: seed, input: input, differences: nd,
-                                           traceDifference: nil, message: "run 1 and run \(k + 1) differ")
-                }
-            } else {
-                first = run
-            }
+            first = run
         }
         return nil
+    }
+
+    /// Shrinks a mismatch or tool-error finding by delta debugging (`Shrinker.removingChunks`):
+    /// transactions, then withdrawals, are removed while one run of the tool still gives a
+    /// finding of the same kind; at most `budget` tool runs. Non-determinism findings are
+    /// returned as they are (one run cannot show them). The result is re-checked with traces,
+    /// so its differences and trace verdict are those of the shrunk block.
+    public func shrink(_ f: ExternalFinding, budget: Int) -> (finding: ExternalFinding, steps: Int, runs: Int) {
+        guard budget > 0, f.kind != .nondeterminism else { return (f, 0, 0) }
+        let single = ExternalGate(tool: tool, forks: forks, repeatCount: 1, maxTransactions: maxTransactions)
+        var runs = 0
+        var ignored = 0.0
+        func failing(_ c: T8nCase) -> Bool {
+            guard runs < budget else { return false }
+            runs += 1
+            return single.check(c, seed: f.seed, toolSeconds: &ignored, traces: false)?.kind == f.kind
+        }
+        var input = f.input
+        let (txs, txSteps) = Shrinker.removingChunks(input.transactions, keepOne: false) { kept in
+            var c = input; c.transactions = kept; return failing(c)
+        }
+        input.transactions = txs
+        let (ws, wSteps) = Shrinker.removingChunks(input.env.withdrawals, keepOne: false) { kept in
+            var c = input; c.env.withdrawals = kept; return failing(c)
+        }
+        input.env.withdrawals = ws
+        guard txSteps + wSteps > 0, var shrunk = single.check(input, seed: f.seed, toolSeconds: &ignored) else { return (f, 0, runs) }
+        shrunk.unshrunkTransactions = f.input.transactions.count
+        return (shrunk, txSteps + wSteps, runs + 1)
     }
 
     /// Re-runs both sides with traces and compares the transactions' traces in block order.
@@ -111,19 +153,23 @@ public struct ExternalGate: Sendable {
         return "traces agree step by step (the difference is outside execution: block-level operations or result encoding)"
     }
 
-    /// Runs `cases` cases (or until `deadline`); stops at the first finding.
+    /// Runs `cases` cases (or until `deadline`); stops at the first finding. `seconds` is the
+    /// whole wall time, `toolSeconds` the part spent in the tool's processes (all runs).
     public func run(cases: Int, seed: UInt64, deadline: ContinuousClock.Instant? = nil,
-                    progress: (Int) -> Void = { _ in }) -> (checked: Int, finding: ExternalFinding?, seconds: Double) {
+                    progress: (Int) -> Void = { _ in }) -> (checked: Int, finding: ExternalFinding?, seconds: Double, toolSeconds: Double) {
         let start = ContinuousClock.now
         var checked = 0
+        var toolSeconds = 0.0
         while checked < cases {
             if let deadline, ContinuousClock.now >= deadline { break }
             let (s, input) = generate(seed: seed, index: checked)
-            if let f = check(input, seed: s) { return (checked + 1, f, (ContinuousClock.now - start).seconds) }
+            if let f = check(input, seed: s, toolSeconds: &toolSeconds) {
+                return (checked + 1, f, (ContinuousClock.now - start).seconds, toolSeconds)
+            }
             checked += 1
             progress(checked)
         }
-        return (checked, nil, (ContinuousClock.now - start).seconds)
+        return (checked, nil, (ContinuousClock.now - start).seconds, toolSeconds)
     }
 }
 
@@ -133,7 +179,8 @@ extension Duration {
 
 /// The counterexample file of an external-executor finding (`property: "external_executor"`):
 /// the executor command, the kind of finding, fork, chain id, seed, the repeat count, the
-/// complete input as geth's combined stdin object `{alloc, env, txs}` (txs as signed RLP), and
+/// complete input as geth's combined stdin object `{alloc, env, txsRlp}` (the signed
+/// transactions), the unshrunk transaction count, and
 /// the differences observed. `lockstep replay FILE` re-runs the stored input through the stored
 /// command; `lockstep t8n --input.alloc stdin --input.env stdin --input.txs stdin` reads the
 /// `input` object as is.
@@ -147,7 +194,8 @@ public enum ExternalCounterexample {
                 "fork": input.fork.fixtureName, "chainId": input.chainId.decimalString, "seed": "0x" + String(f.seed, radix: 16),
                 "repeat": repeatCount, "input": input.combinedJSON,
                 "differences": f.differences.map { ["field": $0.field, "expected": $0.expected, "actual": $0.actual] },
-                "trace": f.traceDifference ?? NSNull(), "message": f.message]
+                "trace": f.traceDifference ?? NSNull(), "message": f.message,
+                "unshrunkTransactions": f.unshrunkTransactions ?? f.input.transactions.count]
     }
 
     /// Writes `dir/external_executor/<hash>.json`; returns the path.

@@ -25,7 +25,7 @@ public struct ExternalToolError: Error, CustomStringConvertible {
 
 /// Any transition tool that speaks geth's `evm t8n` protocol, run as a process: the case is
 /// written to `alloc.json`, `env.json`, `txs.json` in a fresh temporary directory, the command
-/// gets the standard flags appended (`--input.* --output.basedir --output.result
+/// (run in the caller's working directory) gets the standard flags with absolute paths appended (`--input.* --output.basedir --output.result
 /// --output.alloc --state.fork --state.chainid --state.reward 0`, plus `--trace`), and
 /// `result.json` / `alloc.json` are read back.
 ///
@@ -41,15 +41,20 @@ public struct ExternalTransitionTool: Sendable {
     public func apply(_ c: T8nCase, trace: Bool = false) throws(ExternalToolError) -> ExternalRun {
         let dir = NSTemporaryDirectory() + "lockstep-t8n-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        do { try c.write(to: dir) } catch {
+        // The output directory exists before the run: not every tool creates it (the
+        // execution spec's does not).
+        do { try c.write(to: dir); try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true) } catch {
             throw ExternalToolError(command: command, exitCode: -1, message: "cannot write inputs in \(dir): \(error.localizedDescription)")
         }
-        var line = command + " --input.alloc=alloc.json --input.env=env.json --input.txs=txs.json"
-        line += " --output.basedir=out --output.result=result.json --output.alloc=alloc.json"
+        // Absolute file names, and the caller's working directory: a relative command
+        // (`scripts/my-t8n.sh`, `./evm t8n`) resolves as it does on the caller's command line.
+        let q = ExternalTransitionTool.shellQuoted
+        var line = command + " --input.alloc=\(q(dir + "/alloc.json")) --input.env=\(q(dir + "/env.json")) --input.txs=\(q(dir + "/txs.json"))"
+        line += " --output.basedir=\(q(dir + "/out")) --output.result=result.json --output.alloc=alloc.json"
         line += " --state.fork=\(c.fork.fixtureName) --state.chainid=\(c.chainId.decimalString) --state.reward=0"
         if trace { line += " --trace" }
         let start = DispatchTime.now().uptimeNanoseconds
-        let (status, stderr) = ExternalTransitionTool.shell(line, in: dir, timeout: timeout)
+        let (status, stderr) = ExternalTransitionTool.shell(line, in: FileManager.default.currentDirectoryPath, timeout: timeout)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard status == 0 else {
             throw ExternalToolError(command: command, exitCode: status, message: ExternalTransitionTool.tail(stderr))
@@ -82,6 +87,8 @@ public struct ExternalTransitionTool: Sendable {
         }
         return ExternalRun(result: result, alloc: alloc, traces: traces, seconds: seconds, stderr: stderr)
     }
+
+    static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     static func tail(_ s: String) -> String {
         let lines = s.split(separator: "\n").suffix(3)

@@ -43,9 +43,11 @@ public struct T8nCase {
         return T8nJSON.transactionsRLP(transactions)
     }
 
-    /// geth's combined stdin object `{alloc, env, txs}` (also the counterexample's input).
+    /// geth's combined stdin object `{alloc, env, txs}`, or `{alloc, env, txsRlp}` when the
+    /// transactions are signed RLP (also the counterexample's input).
     public var combinedJSON: [String: Any] {
-        ["alloc": T8nJSON.alloc(alloc), "env": T8nJSON.env(env), "txs": txsJSON]
+        let txs = txsJSON
+        return ["alloc": T8nJSON.alloc(alloc), "env": T8nJSON.env(env), txs is String ? "txsRlp" : "txs": txs]
     }
 
     /// Writes `alloc.json`, `env.json` and `txs.json` into `dir`.
@@ -63,7 +65,9 @@ public struct T8nCase {
         let txs: T8nTransactions
         let parts: (FixtureNode, FixtureNode, FixtureNode)
         do throws(FixtureError) {
-            parts = (try node.field("alloc"), try node.field("env"), try node.field("txs"))
+            let txsNode: FixtureNode
+            if let rlp = try node.optionalField("txsRlp") { txsNode = rlp } else { txsNode = try node.field("txs") }
+            parts = (try node.field("alloc"), try node.field("env"), txsNode)
         } catch {
             throw T8nParseError(error)
         }
@@ -152,7 +156,8 @@ public struct T8nCaseGenerator: Sendable {
                          random: UInt256(rng.next()), baseFee: input.block.baseFee,
                          excessBlobGas: rng.next() % 3 == 0 ? 10_000_000 : 0,
                          parentBeaconBlockRoot: Bytes32(UInt256(rng.next()) &* UInt256(0x1_0000_0001)))
-        for back in 1...min(number, 4) { env.blockHashes[number - back] = Bytes32(UInt256(rng.next()) | UInt256(1)) }
+        // Every ancestor BLOCKHASH can reach (a missing one is exit 4 in geth, a crash elsewhere).
+        for back in 1...min(number, 256) { env.blockHashes[number - back] = Bytes32(UInt256(rng.next()) | UInt256(1)) }
         for i in 0..<Int(rng.next() % 4) {
             let to = rng.next() % 2 == 0 ? T8nCaseGenerator.address(Int(rng.next() % UInt64(senders))) : Address(low: 0xe000 + rng.next() % 8)
             env.withdrawals.append(Withdrawal(index: UInt64(i), validatorIndex: rng.next() % 100, address: to, amount: rng.next() % 3 == 0 ? 0 : rng.next() % 5000))

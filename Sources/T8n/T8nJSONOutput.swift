@@ -177,8 +177,11 @@ extension T8nInput {
                 rejected.append(T8nRejection(index: Int(try rj.field("index").t8nUInt64() & 0x7fff_ffff),
                                              error: (try? rj.field("error").string()) ?? ""))
             }
+            // geth before 1.13 wrote `receiptRoot`.
+            let receiptsRootNode: FixtureNode
+            if let node = try n.t8nFirst("receiptsRoot", "receiptRoot") { receiptsRootNode = node } else { receiptsRootNode = try n.field("receiptsRoot") }
             var r = T8nResult(stateRoot: try n.field("stateRoot").bytes32(), txRoot: try n.field("txRoot").bytes32(),
-                              receiptsRoot: try n.field("receiptsRoot").bytes32(), logsHash: try n.field("logsHash").bytes32(),
+                              receiptsRoot: try receiptsRootNode.bytes32(), logsHash: try n.field("logsHash").bytes32(),
                               logsBloom: try n.field("logsBloom").bytes(), receipts: receipts,
                               rejected: rejected.sorted { $0.index < $1.index },
                               gasUsed: try n.field("gasUsed").t8nUInt64())

@@ -6,7 +6,8 @@ import EthereumTests
 import Foundation
 
 /// The flags of a transition-tool run (geth's `evm t8n` names and defaults). A file name of
-/// `stdin` reads that input from the combined stdin object `{alloc, env, txs}`; `stdout` /
+/// `stdin` reads that input from the combined stdin object `{alloc, env, txs}` (or `txsRlp`,
+/// a 0x string of signed transactions, as geth's); `stdout` /
 /// `stderr` as an output name writes it into one JSON object `{result, alloc, body}` on that
 /// stream instead of a file. Output files go under `outputBasedir`.
 public struct T8nArguments: Sendable {
@@ -23,6 +24,10 @@ public struct T8nArguments: Sendable {
     public var reward: Int64 = 0
     /// One EIP-3155 JSONL file per executed transaction: `<basedir>/trace-<index>-<txhash>.jsonl`.
     public var trace = false
+    /// `--trace.returndata`: each step line carries `returnData` (off by default, as in geth).
+    public var traceReturnData = false
+    /// `--trace.nostack` turns this off: step lines without `stack`.
+    public var traceStack = true
 
     public init() {}
 }
@@ -89,6 +94,10 @@ public enum T8nTool {
                     }
                     stdinObject = obj
                 }
+                // geth's stdin object carries signed transactions as `txsRlp` (a 0x string).
+                if key == "txs", let rlp = stdinObject?["txsRlp"] as? String, !rlp.isEmpty {
+                    return FixtureNodeBox(node: .init(value: rlp, file: "stdin", path: "txsRlp"))
+                }
                 return FixtureNodeBox(node: .init(value: stdinObject?[key] ?? NSNull(), file: "stdin", path: key))
             }
             guard let data = FileManager.default.contents(atPath: name) else {
@@ -112,7 +121,8 @@ public enum T8nTool {
 
         let transition = Transition(fork: fork, chainId: args.chainId,
                                     reward: args.reward < 0 ? nil : UInt256(UInt64(args.reward)), executor: executor)
-        let (output, traces) = args.trace ? try transition.applyTraced(alloc: alloc, env: env, txs: txs)
+        let (output, traces) = args.trace ? try transition.applyTraced(alloc: alloc, env: env, txs: txs,
+                                                                       returnData: args.traceReturnData, stack: args.traceStack)
                                           : (try transition.apply(alloc: alloc, env: env, txs: txs), [:])
 
         if !args.outputBasedir.isEmpty {
@@ -148,8 +158,9 @@ struct FixtureNodeBox { let node: FixtureNode }
 extension Transition {
     /// `apply` with an EIP-3155 trace of every executed transaction: lines (each ending in a
     /// newline, the last the summary `{"output","gasUsed","pass"}`) by input index.
-    public func applyTraced(alloc: InMemoryState, env: T8nEnv, txs: T8nTransactions) throws(T8nFailure) -> (T8nOutput, [Int: [String]]) {
-        let buffers = TraceBuffers()
+    public func applyTraced(alloc: InMemoryState, env: T8nEnv, txs: T8nTransactions,
+                            returnData: Bool = false, stack: Bool = true) throws(T8nFailure) -> (T8nOutput, [Int: [String]]) {
+        let buffers = TraceBuffers(returnData: returnData, stack: stack)
         var traced = self
         traced.tracerFactory = { index, hash in buffers.tracer(index: index, hash: hash) }
         let output = try traced.apply(alloc: alloc, env: env, txs: txs)
@@ -172,10 +183,14 @@ final class TraceBuffers {
         var tracer: JSONLTracer!
     }
     var buffers: [Int: Buffer] = [:]
+    let returnData: Bool
+    let stack: Bool
+    init(returnData: Bool, stack: Bool) { self.returnData = returnData; self.stack = stack }
 
     func tracer(index: Int, hash: Bytes32) -> any Tracer {
         let b = Buffer()
-        b.tracer = JSONLTracer(includeErrors: true) { [unowned b] line in b.lines.append(line) }
+        b.tracer = JSONLTracer(includeReturnData: returnData, includeErrors: true) { [unowned b] line in b.lines.append(line) }
+        b.tracer.includeStack = stack
         buffers[index] = b
         return OutputCapturingTracer(inner: b.tracer, onTopFrameEnd: { [unowned b] out in b.output = out })
     }

@@ -170,6 +170,10 @@ public struct Transition {
     public func apply(alloc: InMemoryState, env: T8nEnv, txs: T8nTransactions) throws(T8nFailure) -> T8nOutput {
         let state = alloc.copy()
         for (n, h) in env.blockHashes { state.blockHashes[n] = h }
+        // BLOCKHASH of an ancestor in range whose hash env.json does not give: the block
+        // cannot be built (geth's exit 4), rather than silently reading zero.
+        let missingHashes = MissingBlockHashes()
+        state.blockHashFallback = { n in missingHashes.record(n); return .zero }
         if fork >= .london && env.resolvedBaseFee(fork: fork) == nil {
             throw T8nFailure(exitCode: T8nExit.config, "env: currentBaseFee (or parentBaseFee, parentGasUsed, parentGasLimit) is required from London")
         }
@@ -217,10 +221,16 @@ public struct Transition {
             // The parallel executor does not enforce the block's blob limit; a block that
             // reaches it is re-run serially (which does). Below the limit the two agree.
             if result.receipts.reduce(UInt64(0), { $0 &+ $1.blobGasUsed }) > blobLimit { result = serial() }
+            // A speculative (later aborted) execution may have asked for a hash the committed
+            // one never needs: only the serial run decides exit 4.
+            else if missingHashes.first != nil { missingHashes.reset(); result = serial() }
         } else {
             result = serial()
         }
         state.apply(result.diff)
+        if let n = missingHashes.first {
+            throw T8nFailure(exitCode: T8nExit.missingBlockHash, "getHash(\(n)) invoked, blockhash for that block not provided (env.json blockHashes)")
+        }
 
         var receipts: [T8nReceipt] = []
         var allLogs: [Log] = []
@@ -346,4 +356,15 @@ public struct Transition {
         }
         return out
     }
+}
+
+/// The block numbers BLOCKHASH asked for that env.json did not give (thread-safe: the parallel
+/// executor's workers read block hashes concurrently).
+final class MissingBlockHashes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var numbers: [UInt64] = []
+    func record(_ n: UInt64) { lock.lock(); numbers.append(n); lock.unlock() }
+    func reset() { lock.lock(); numbers.removeAll(); lock.unlock() }
+    /// The lowest missing number, if any.
+    var first: UInt64? { lock.lock(); defer { lock.unlock() }; return numbers.min() }
 }

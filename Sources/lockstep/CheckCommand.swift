@@ -11,7 +11,9 @@ struct CheckCommand: ParsableCommand {
         abstract: "Run the verification properties on generated blocks.",
         discussion: """
             Runs every property (or the ones named) on generated blocks, shrinks the first failure of each, \
-            writes it to DIR/<property>/<hash>.json and prints how to replay it. Case i of a property always \
+            writes it to DIR/<property>/<hash>.json and prints how to replay it. With --executor t8n:CMD the \
+            generated blocks (Cancun, Prague, Osaka) go through an external transition tool instead and are \
+            compared with the reference (default 20 blocks); a difference is written to DIR/external_executor/. Case i of a property always \
             means the same block for a given seed, so --shard K/N splits a campaign deterministically. \
             Exits 1 when a property fails, 2 on a usage problem. Properties: \(PropertyCatalog.names.joined(separator: ", ")).
             """)
@@ -34,8 +36,10 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"))
     var junit: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where new counterexamples go.", valueName: "dir"))
-    var out: String = "Counterexamples"
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where new counterexamples go (default Counterexamples; with --executor lockstep-cx, so that another tool's findings never land in the folder `swift test` replays).", valueName: "dir"))
+    var outOption: String?
+
+    var out: String { outOption ?? "Counterexamples" }
 
     @Option(name: .long, help: ArgumentHelp("Check a deliberately faulty executor variant instead of the real one (to see the gate fail): dropRefund, mintEther, skipNonceBump, perTransactionCumulativeGas, leakRevertedWrites, parallel:skipValidation, parallel:dropBeneficiaryFees.", valueName: "name"))
     var variant: String = "reference"
@@ -43,7 +47,23 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Deploy a deliberately faulty DeFi contract in the generated blocks (repeatable): \(DeFiWorld.Faults.names.joined(separator: ", ")).", valueName: "contract:fault"))
     var contractFault: [String] = []
 
+    @OptionGroup(title: "External executor (t8n protocol)")
+    var external: ExternalExecutorOptions
+
     func run() throws {
+        let externalCommand: String?
+        do { externalCommand = try external.command() } catch { throw usage(error.message) }
+        if let externalCommand {
+            guard property.isEmpty, variant == "reference", contractFault.isEmpty, shard == "1/1" else {
+                throw usage("--executor checks the external tool on generated t8n blocks; --property, --variant, --contract-fault and --shard do not apply")
+            }
+            guard let runSeed = parseSeed(seed) else { throw usage("--seed \(seed) is not a decimal or 0x-hex 64-bit number") }
+            if let c = cases, c < 0 { throw usage("--cases must be ≥ 0") }
+            if let s = seconds, !(s > 0) || !s.isFinite { throw usage("--seconds must be a positive number") }
+            try ExternalCheck.run(command: externalCommand, options: external, cases: cases, seconds: seconds, seed: runSeed,
+                                  seedText: seed, out: outOption ?? "lockstep-cx", junit: junit)
+            return
+        }
         guard let executor = ExecutorVariant(name: variant) else { throw usage("unknown --variant \(variant)") }
         var faults = DeFiWorld.Faults()
         for name in contractFault where !faults.insert(named: name) {

@@ -5,6 +5,7 @@ import Foundation
 import SequencerModel
 import Counterexamples
 import Generators
+import Oracles
 
 /// `lockstep replay FILE [--trace]`
 struct ReplayCommand: ParsableCommand {
@@ -23,7 +24,16 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Also print EIP-3155 traces (one JSON line per step) of the serial execution, per transaction.")
     var trace = false
 
+    @Option(name: .long, help: ArgumentHelp("External-executor counterexamples: replay through this command instead of the stored one.",
+                                            valueName: "CMD"))
+    var executor: String?
+
     func run() throws {
+        if let data = FileManager.default.contents(atPath: file), ExternalCounterexample.isExternal(data) {
+            let override = executor.map { $0.hasPrefix("t8n:") ? String($0.dropFirst(4)) : $0 }
+            try ExternalCheck.replay(data: data, file: file, override: override)
+            return
+        }
         let cx: CounterexampleFile
         let input: BlockInput
         let outcome: CounterexampleFile.ReplayOutcome

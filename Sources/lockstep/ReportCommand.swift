@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Counterexamples
 import EVMExecution
+import Oracles
 
 /// `lockstep report FILE [--out page.html]`
 struct ReportCommand: ParsableCommand {
@@ -21,6 +22,10 @@ struct ReportCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
+        if let data = FileManager.default.contents(atPath: file), ExternalCounterexample.isExternal(data) {
+            FileHandle.standardError.write(Data("lockstep report: error: \(file) is an external-executor counterexample; `lockstep replay \(file)` prints it and re-runs the tool\n".utf8))
+            throw ExitCode(2)
+        }
         let page: String
         do {
             let cx = try CounterexampleFile.load(path: file)

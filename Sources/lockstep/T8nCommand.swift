@@ -28,20 +28,32 @@ struct T8nCommand: ParsableCommand {
     @Option(name: .customLong("output.body"), help: "RLP of the signed transactions (file name, or stdout/stderr).") var outputBody: String?
     @Option(name: .customLong("state.fork"), help: "Fork name (Frontier … Cancun, Prague, Osaka).") var fork = "GrayGlacier"
     @Option(name: .customLong("state.chainid"), help: "Chain id (signing and validation).") var chainId: String = "1"
-    @Option(name: .customLong("state.reward"), help: "Mining reward in wei before the Merge; -1 for none.") var reward: Int64 = 0
+    @Option(name: .customLong("state.reward"), help: "Mining reward in wei before the Merge (decimal or 0x hex); -1 for none.") var reward: String = "0"
     @Flag(name: .customLong("trace"), help: "EIP-3155 trace per transaction: <basedir>/trace-<index>-<txhash>.jsonl.") var trace = false
-    @Flag(name: .customLong("trace.memory")) var traceMemory = false
-    @Flag(name: .customLong("trace.nomemory")) var traceNoMemory = false
-    @Flag(name: .customLong("trace.returndata")) var traceReturnData = false
-    @Flag(name: .customLong("trace.noreturndata")) var traceNoReturnData = false
-    @Flag(name: .customLong("trace.nostack")) var traceNoStack = false
+    @Flag(name: .customLong("trace.memory"), help: "Accepted for compatibility: memory contents are not traced (memSize is).") var traceMemory = false
+    @Flag(name: .customLong("trace.nomemory"), help: "The default: no memory in step lines.") var traceNoMemory = false
+    @Flag(name: .customLong("trace.returndata"), help: "Step lines carry returnData.") var traceReturnData = false
+    @Flag(name: .customLong("trace.noreturndata"), help: "The default: no returnData in step lines.") var traceNoReturnData = false
+    @Flag(name: .customLong("trace.nostack"), help: "Step lines without the stack.") var traceNoStack = false
     @Option(name: .long, help: "Run the block through the parallel executor with N worker threads.") var parallel: Int?
 
     func run() throws {
         var args = T8nArguments()
         args.inputAlloc = inputAlloc; args.inputEnv = inputEnv; args.inputTxs = inputTxs
         args.outputBasedir = outputBasedir; args.outputResult = outputResult; args.outputAlloc = outputAlloc
-        args.outputBody = outputBody; args.fork = fork; args.reward = reward; args.trace = trace
+        args.outputBody = outputBody; args.fork = fork; args.trace = trace
+        if reward == "-1" {
+            args.reward = -1
+        } else if let r = reward.hasPrefix("0x") ? Int64(reward.dropFirst(2), radix: 16) : Int64(reward), r >= 0 {
+            args.reward = r
+        } else {
+            FileHandle.standardError.write(Data("t8n: --state.reward: not a non-negative 63-bit number or -1: \(reward)\n".utf8))
+            throw ExitCode(T8nExit.config)
+        }
+        args.traceReturnData = traceReturnData && !traceNoReturnData; args.traceStack = !traceNoStack
+        if traceMemory && trace {
+            FileHandle.standardError.write(Data("t8n: --trace.memory: memory contents are not traced (memSize is)\n".utf8))
+        }
         guard let id = chainId.hasPrefix("0x") ? UInt256(hex: chainId) : UInt256(decimal: chainId) else {
             FileHandle.standardError.write(Data("t8n: --state.chainid: not a number: \(chainId)\n".utf8))
             throw ExitCode(T8nExit.config)
