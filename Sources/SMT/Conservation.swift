@@ -165,6 +165,9 @@ public enum ConservationVerdict: Sendable, CustomStringConvertible {
     /// unsat: conserved; `core` names the assumptions the proof used (when asked for).
     case conserved(core: [String]?)
     case violated(ConservationWitness)
+    /// No pre-state satisfies the assumptions (`core`: the conflicting ones): the "proof"
+    /// would hold over an empty set of inputs. A failure, never a pass.
+    case vacuous(core: [String])
     /// A failure, never a pass.
     case unknown(String)
 
@@ -175,6 +178,7 @@ public enum ConservationVerdict: Sendable, CustomStringConvertible {
         switch self {
         case .conserved(let core): return "conserved (unsat\(core.map { "; core: \($0.count) assumptions" } ?? ""))"
         case .violated(let w): return "VIOLATED\n\(w)"
+        case .vacuous(let core): return "VACUOUS (the assumptions are unsatisfiable: \(core.isEmpty ? "?" : core.joined(separator: "; ")))"
         case .unknown(let r): return "UNKNOWN (\(r))"
         }
     }
@@ -337,8 +341,12 @@ public final class LedgerEncoding {
     /// which is what cancels the sums: measured `unknown` after 120 s for 300 movements that
     /// the plain check proves in 0.05 s), so it is off by default; a timeout there leaves
     /// `core` nil without changing the verdict.
+    ///
+    /// The assumptions alone are checked satisfiable first: if no pre-state satisfies them the
+    /// statement is about nothing and the verdict is `vacuous` (with the conflicting ones),
+    /// never `conserved`. `resourceLimit` is Z3's `rlimit` per query (nil: none).
     public func check(_ asset: Asset, overflow: OverflowAssumption = .perCredit, withCore: Bool = false,
-                      timeoutMilliseconds: UInt32 = 60_000) throws -> ConservationVerdict {
+                      timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> ConservationVerdict {
         let (before, after) = try sums(asset)
         var named: [(String, Term)] = []
         for (i, c) in coverage.enumerated() where c.asset == asset { named.append(("#\(i) \(c.name)", c.condition)) }
@@ -348,18 +356,21 @@ public final class LedgerEncoding {
         case .supplyBound:
             named.append(("supply of \(asset) < 2^256", try before.ult(twoTo256)))
         }
-        named.append(("sums differ", try before.ne(after)))
-        let s = try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds)
-        for (_, a) in named { try s.add(a) }
-        switch try s.check() {
-        case .unsat:
+        let goal = try before.ne(after)
+        let verdict = try Proof.check(premises: named.map { (name: $0.0, term: $0.1) }, negatedGoal: goal) {
+            try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit)
+        }
+        named.append(("sums differ", goal))
+        switch verdict {
+        case .proven:
             guard withCore else { return .conserved(core: nil) }
-            let tracked = try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds)
+            let tracked = try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit)
             for (n, a) in named { try tracked.add(a, tracking: n) }
             if case .unsat(let core) = try tracked.check() { return .conserved(core: core) }
             return .conserved(core: nil)
-        case .unknown(let reason): return .unknown(reason)
-        case .sat(let model):
+        case .vacuous(let core): return .vacuous(core: core)
+        case .unknown(let stage, let reason): return .unknown("\(stage): \(reason)")
+        case .refuted(let model):
             let ks = keys(asset)
             let up = try model.eval(after.sub(before)), down = try model.eval(before.sub(after))
             let excess = try up.ult(down).simplified().isTrue ? try up.numeralString() : "-" + (try down.numeralString())
@@ -375,10 +386,11 @@ public final class LedgerEncoding {
 
     /// Checks every asset the batch touches.
     public func checkAll(overflow: OverflowAssumption = .perCredit, withCore: Bool = false,
-                         timeoutMilliseconds: UInt32 = 60_000) throws -> [AssetReport] {
+                         timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> [AssetReport] {
         try assets.map { asset in
             let t0 = monotonicSeconds()
-            let v = try check(asset, overflow: overflow, withCore: withCore, timeoutMilliseconds: timeoutMilliseconds)
+            let v = try check(asset, overflow: overflow, withCore: withCore, timeoutMilliseconds: timeoutMilliseconds,
+                              resourceLimit: resourceLimit)
             return AssetReport(asset: asset, accounts: keys(asset).count, movements: movementCount[asset] ?? 0, verdict: v,
                                seconds: monotonicSeconds() - t0)
         }

@@ -481,9 +481,13 @@ public final class Solver {
         case simple
     }
 
-    /// - Parameter timeoutMilliseconds: per `check`; `nil` for none. A timeout yields `.unknown`.
+    /// - Parameters:
+    ///   - timeoutMilliseconds: per `check`; `nil` for none. A timeout yields `.unknown`.
+    ///   - resourceLimit: Z3's `rlimit` per `check` (deterministic work units, unlike a
+    ///     timeout); `nil` or 0 for none. Running out yields `.unknown` — how the tests force
+    ///     an unknown answer reproducibly.
     public init(context: Z3Context, timeoutMilliseconds: UInt32? = nil, randomSeed: UInt32? = nil,
-                kind: Kind = .general) throws {
+                resourceLimit: UInt32? = nil, kind: Kind = .general) throws {
         self.context = context
         let s = kind == .general ? Z3_mk_solver(context.raw) : Z3_mk_simple_solver(context.raw)
         try context.check("mk_solver")
@@ -491,10 +495,12 @@ public final class Solver {
         raw = s
         Z3_solver_inc_ref(context.raw, s)
         context.liveHandles += 1
-        if timeoutMilliseconds != nil || randomSeed != nil {
+        let limit = resourceLimit.flatMap { $0 == 0 ? nil : $0 }
+        if timeoutMilliseconds != nil || randomSeed != nil || limit != nil {
             let params = try Params(context: context)
             if let t = timeoutMilliseconds { try params.set("timeout", t) }
             if let r = randomSeed { try params.set("random_seed", r) }
+            if let l = limit { try params.set("rlimit", l) }
             Z3_solver_set_params(context.raw, s, params.raw)
             try context.check("solver_set_params")
         }
