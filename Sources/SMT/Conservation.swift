@@ -242,6 +242,10 @@ public final class LedgerEncoding {
     public private(set) var symbols: [String: Term] = [:]
     public private(set) var movementCount: [Asset: Int] = [:]
     private let twoTo256: Term
+    /// Σ of every concrete amount of the batch (nil once it passes 2^240): every pre balance
+    /// set to it, and every symbolic amount to 0, covers every debit and overflows no credit,
+    /// so it witnesses that the assumptions are satisfiable (checked by evaluation).
+    private var concreteTotal: UInt256? = .zero
 
     /// Encodes `transfers` in order under `semantics`.
     public init(context: Z3Context, transfers: [Transfer], coinbase: Address, semantics: TransferSemantics = .reference) throws {
@@ -289,6 +293,12 @@ public final class LedgerEncoding {
     private func apply(_ m: Movement, label: String) throws {
         movementCount[m.asset, default: 0] += 1
         let parts = try m.amounts.map(amount)
+        for a in m.amounts {
+            if case .value(let v) = a, let t = concreteTotal {
+                let sum = t &+ v
+                concreteTotal = sum < t || sum >= UInt256.one.shiftedLeft(240) ? nil : sum
+            }
+        }
         var word = try context.numeral(0, width: 256)
         var partsWide = try context.numeral(0, width: wideWidth)
         for p in parts {
@@ -357,7 +367,12 @@ public final class LedgerEncoding {
             named.append(("supply of \(asset) < 2^256", try before.ult(twoTo256)))
         }
         let goal = try before.ne(after)
-        let verdict = try Proof.check(premises: named.map { (name: $0.0, term: $0.1) }, negatedGoal: goal) {
+        var witness: [(from: Term, to: Term)]? = nil
+        if let total = concreteTotal {
+            let balance = try context.numeral(total), zero = try context.numeral(.zero)
+            witness = pre.keys.sorted().map { (from: pre[$0]!, to: balance) } + symbols.keys.sorted().map { (from: symbols[$0]!, to: zero) }
+        }
+        let verdict = try Proof.check(premises: named.map { (name: $0.0, term: $0.1) }, negatedGoal: goal, witness: witness) {
             try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit)
         }
         named.append(("sums differ", goal))

@@ -31,9 +31,19 @@ public enum Proof {
     /// queries depend on). The premises check is skipped only when there are none (the empty
     /// conjunction is `true`). When the premises are unsatisfiable, they are re-checked tracked
     /// by name so the verdict says which ones conflict.
+    ///
+    /// - Parameter witness: a candidate assignment (constant → numeral). When every premise
+    ///   simplifies to `true` under it, the premises are satisfiable without asking the solver
+    ///   (which can be slow to find a model of many wide constraints); otherwise the solver
+    ///   decides as usual.
     public static func check(premises: [(name: String, term: Term)], negatedGoal: Term,
+                             witness: [(from: Term, to: Term)]? = nil,
                              makeSolver: () throws -> Solver) throws -> ProofVerdict {
-        if !premises.isEmpty {
+        var witnessed = false
+        if let witness, !premises.isEmpty {
+            witnessed = try premises.allSatisfy { try $0.term.substituting(witness).simplified().isTrue }
+        }
+        if !premises.isEmpty && !witnessed {
             let s = try makeSolver()
             for p in premises { try s.add(p.term) }
             switch try s.check() {

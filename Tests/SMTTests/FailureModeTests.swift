@@ -203,6 +203,15 @@ extension SMTTests {
             } else { Issue.record("expected refuted") }
             let trueGoal = try x.ugt(c.numeral(100, width: 8))
             #expect(try Proof.check(premises: one, negatedGoal: trueGoal.not(), makeSolver: { try Solver(context: c) }).isProven)
+            // A witness that misses the premises does not stand in for them: the solver decides.
+            let miss = [(from: x, to: try c.numeral(250, width: 8))]
+            if case .vacuous = try Proof.check(premises: premises, negatedGoal: goal.not(), witness: miss, makeSolver: { try Solver(context: c) }) {
+            } else { Issue.record("a non-satisfying witness must not make vacuous premises pass") }
+            // One that satisfies them skips the premises query; the goal is still decided by Z3.
+            let hit = [(from: x, to: try c.numeral(201, width: 8))]
+            #expect(try Proof.check(premises: one, negatedGoal: trueGoal.not(), witness: hit, makeSolver: { try Solver(context: c) }).isProven)
+            if case .refuted = try Proof.check(premises: one, negatedGoal: goal.not(), witness: hit, makeSolver: { try Solver(context: c) }) {
+            } else { Issue.record("expected refuted with a witness") }
             // Out of resources: unknown at the premises, never proven.
             let u = try Proof.check(premises: one, negatedGoal: trueGoal.not(), makeSolver: { try Solver(context: c, resourceLimit: 1) })
             if case .unknown = u {} else if case .proven = u { Issue.record("rlimit 1 still proved: \(u)") }
