@@ -179,7 +179,7 @@ private func comparisonBoundaries(_ c: Z3Context, _ v: [Term]) throws -> [Bounda
     return out
 }
 
-// MARK: - Why some opcodes have no 256-bit proof (measured: BENCHMARKS.md, "Opcode proofs")
+// MARK: - Why some opcodes have no 256-bit proof (measured: BENCHMARKS.md, "Z3 proofs")
 
 private let mulGap = "the 256-bit limb multiplier against bvmul is a multiplier miter, beyond bit-blasting in the CI budget (the 16-bit proof is still unknown after 600 s)"
 private let divGap = "the 256-bit long division against bvsdiv/bvsrem is a divider miter, beyond bit-blasting in the CI budget (16 bits: SDIV 135 s, SMOD unknown after 600 s)"
