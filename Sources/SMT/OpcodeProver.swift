@@ -115,12 +115,14 @@ public enum ProofResult: Sendable, CustomStringConvertible {
     case refuted(width: Int, inputs: [String], model: String, spec: String)
     /// Z3 gave up (timeout, …): a failure, never a pass.
     case unknown(width: Int, reason: String)
+    /// The proof would say nothing (e.g. the model is the spec term itself): a failure.
+    case vacuous(width: Int, reason: String)
     case error(width: Int, message: String)
 
     public var isProven: Bool { if case .proven = self { return true } else { return false } }
     public var width: Int {
         switch self {
-        case .proven(let w, _), .refuted(let w, _, _, _), .unknown(let w, _), .error(let w, _): return w
+        case .proven(let w, _), .refuted(let w, _, _, _), .unknown(let w, _), .vacuous(let w, _), .error(let w, _): return w
         }
     }
 
@@ -130,6 +132,7 @@ public enum ProofResult: Sendable, CustomStringConvertible {
         case .refuted(let w, let inputs, let m, let s):
             return "\(w)-bit proof refuted: inputs [\(inputs.joined(separator: ", "))] model \(m) spec \(s)"
         case .unknown(let w, let reason): return "\(w)-bit proof: unknown (\(reason))"
+        case .vacuous(let w, let reason): return "\(w)-bit proof: vacuous (\(reason))"
         case .error(let w, let message): return "\(w)-bit proof: error \(message)"
         }
     }
@@ -272,6 +275,8 @@ public enum OpcodeProver {
     ///   - implementation: the code under test; `.reference` is `EVMCore.UInt256`.
     ///   - specOverrides: replacement specifications by opcode name (tests plant weakened
     ///     specs here to show the reference check rejects them).
+    ///   - modelOverrides: replacement limb models by opcode name (tests plant the spec itself
+    ///     as the "model", which must be reported `vacuous`, not proven).
     ///   - extraBoundaries: boundary constraints added by opcode name (tests plant an
     ///     unsatisfiable one to show it is reported `vacuous`).
     ///   - randomCases: random inputs per opcode (for the implementation, and again for the spec).
@@ -283,6 +288,7 @@ public enum OpcodeProver {
     ///     `unknown`. Deterministic, so tests use it to force `unknown`.
     public static func run(opcodes: [String]? = nil, implementation: OpcodeTable = .reference,
                            specOverrides: [String: OpcodeSpecBuilder] = [:],
+                           modelOverrides: [String: OpcodeSpecBuilder] = [:],
                            extraBoundaries: [String: OpcodeBoundaryBuilder] = [:],
                            randomCases: Int = 1000, seed: UInt64 = 0x5EED,
                            slowProofs: Bool = false, modelsPerBoundary: Int = 3,
@@ -297,13 +303,14 @@ public enum OpcodeProver {
                 throw OpcodeProverError.arityMismatch(name, expected: spec.arity, got: impl.arity)
             }
             if let o = specOverrides[name] { spec.spec = o }
+            if let o = modelOverrides[name] { spec.model = o }
             if let extra = extraBoundaries[name] {
                 let own = spec.extra
                 spec.extra = { c, v in try own(c, v) + extra(c, v).map { Boundary(label: $0.label, constraint: $0.constraint, models: nil) } }
             }
             selected.append(spec)
         }
-        for name in Set(specOverrides.keys).union(extraBoundaries.keys) where !specs.contains(where: { $0.name == name }) {
+        for name in Set(specOverrides.keys).union(modelOverrides.keys).union(extraBoundaries.keys) where !specs.contains(where: { $0.name == name }) {
             throw OpcodeProverError.unknownOpcode(name)
         }
         return selected.map { spec in
@@ -524,6 +531,8 @@ public enum OpcodeProver {
             outcome = .vacuous(reason: vacuous)
         } else if let unknown {
             outcome = .unknown(reason: unknown)
+        } else if let v = proofs.first(where: { if case .vacuous = $0 { return true } else { return false } }) {
+            outcome = .vacuous(reason: v.description)
         } else if let bad = proofs.first(where: { if case .unknown = $0 { return false }; return !$0.isProven }) {
             outcome = .failed(reason: bad.description)
         } else if let u = proofs.first(where: { if case .unknown = $0 { return true } else { return false } }) {
@@ -549,6 +558,10 @@ public enum OpcodeProver {
             let ctx = try Z3Context()
             let vars = try (0..<spec.arity).map { try ctx.bitVector("x\($0)", width: width) }
             let m = try model(vars), s = try spec.spec(vars)
+            // A "model" that is the spec term itself proves m = m: nothing about the algorithm.
+            if m.isSameTerm(s) {
+                return .vacuous(width: width, reason: "the limb model is the specification term itself")
+            }
             let verdict = try Proof.check(premises: [], negatedGoal: m.ne(s)) {
                 try Solver(context: ctx, timeoutMilliseconds: timeout, resourceLimit: resourceLimit)
             }
@@ -562,7 +575,7 @@ public enum OpcodeProver {
             case .unknown(_, let reason):
                 return .unknown(width: width, reason: reason)
             case .vacuous(let core):
-                return .error(width: width, message: "vacuous premises \(core)")
+                return .vacuous(width: width, reason: "unsatisfiable premises \(core)")
             }
         } catch {
             return .error(width: width, message: "\(error)")

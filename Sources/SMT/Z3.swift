@@ -290,6 +290,12 @@ public final class Term: CustomStringConvertible {
 
     public var isNumeral: Bool { Z3_is_numeral_ast(context.raw, raw) }
 
+    /// True when both are the same AST (Z3 hash-conses terms, so a structurally identical
+    /// term built twice is the same AST): a syntactic identity, no solving.
+    public func isSameTerm(_ other: Term) -> Bool {
+        other.context === context && Z3_is_eq_ast(context.raw, raw, other.raw)
+    }
+
     /// True when the term is the literal `true`.
     public var isTrue: Bool { Z3_get_bool_value(context.raw, raw) == Z3_L_TRUE }
     /// True when the term is the literal `false`.

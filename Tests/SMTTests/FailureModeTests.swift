@@ -185,6 +185,19 @@ extension SMTTests {
             #expect(s.vacuous == 1 && s.failing == 1 && !s.passed)
         }
 
+        @Test func specAsItsOwnLimbModelIsVacuous() throws {
+            // A "limb model" that just returns the spec term makes every proof m = m.
+            let reports = try OpcodeProver.run(opcodes: ["ADD"], modelOverrides: ["ADD": { try EVMTerms.evmAdd($0[0], $0[1]) }],
+                                               randomCases: 10, seed: seed)
+            guard case .vacuous(let reason) = reports[0].outcome else { Issue.record("expected vacuous, got \(reports[0])"); return }
+            #expect(reason.contains("the limb model is the specification term itself"))
+            #expect(!OpcodeProver.summary(reports).passed)
+            // A planted wrong model is refuted at the first proof width: failing, not proven.
+            let wrong = try OpcodeProver.run(opcodes: ["ADD"], modelOverrides: ["ADD": { try $0[0].bitOr($0[1]) }], randomCases: 10, seed: seed)
+            guard case .failed(let why) = wrong[0].outcome else { Issue.record("expected failed, got \(wrong[0])"); return }
+            #expect(why.contains("refuted"), "\(why)")
+        }
+
         @Test func proofWithUnsatisfiablePremisesIsVacuousNotProven() throws {
             let c = try Z3Context()
             let x = try c.bitVector("x", width: 8)
