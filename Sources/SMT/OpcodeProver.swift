@@ -326,8 +326,8 @@ public enum OpcodeProver {
     public struct Summary: Sendable, Equatable {
         public var proven = 0, checked = 0, unknown = 0, failing = 0, vacuous = 0
         public var total: Int { proven + checked + unknown + failing }
-        /// True when every opcode is proven or checked.
-        public var passed: Bool { unknown == 0 && failing == 0 }
+        /// True when every opcode is proven or checked, and there was at least one.
+        public var passed: Bool { total > 0 && unknown == 0 && failing == 0 }
     }
 
     public static func summary(_ reports: [OpcodeReport]) -> Summary {

@@ -102,6 +102,8 @@ extension SMTTests {
             // 0, 1, 2 and 2^k ± 1 (k = 0…255) overlap only at the bottom; 2^256 − 1 = 2^255·2 − 1 is not 2^k ± 1.
             #expect(OpcodeProver.fixedBoundaryValues.count == set.count)
             #expect(OpcodeProver.fixedBoundaryValues == OpcodeProver.fixedBoundaryValues.sorted())
+            // A run over no opcode checked nothing: it does not pass.
+            #expect(!OpcodeProver.summary([]).passed)
             #expect(set.count > 3 * 256 - 10 && set.count <= 3 * 256 + 6)
         }
 
