@@ -20,7 +20,7 @@ struct ProveConservationCommand: ParsableCommand {
             (property no_double_spend, variant parallelGroup:staleBalanceReads) that `lockstep replay` reproduces. \
             The assumptions are first checked satisfiable: a proof whose assumptions no pre-state meets is \
             reported VACUOUS, never proven. --rlimit bounds Z3's work per query (deterministic). \
-            Exit codes: 0 proven, 1 counterexample, vacuous or unknown, 2 bad arguments (the option is named).
+            Exit codes: 0 proven, 1 counterexample, vacuous or unknown, 64 bad arguments (the option is named).
             """)
 
     @Option(name: .long, help: "Transactions in the generated block (1…5000).")
