@@ -282,6 +282,10 @@ public enum OpcodeProver {
     ///   - randomCases: random inputs per opcode (for the implementation, and again for the spec).
     ///   - seed: seed for the random inputs (printed in counterexamples).
     ///   - slowProofs: also prove at the larger widths (minutes; see BENCHMARKS.md).
+    ///   - fullWidth: also attempt the 256-bit proof of every limb model that lacks one, with
+    ///     this budget. Proven: the opcode is proven. Unknown: it stays *checked, not proven*,
+    ///     the attempt named in the reason (the issue-19 rule: a full-width proof completes or
+    ///     is reported checked-not-proven, never proven). Refuted: failing.
     ///   - modelsPerBoundary: models enumerated per boundary constraint (some use fewer).
     ///   - proofTimeoutMilliseconds: per proof query; a timeout is `unknown`, a failure.
     ///   - proofResourceLimit: Z3 `rlimit` per proof query (nil: none); running out is
@@ -291,7 +295,9 @@ public enum OpcodeProver {
                            modelOverrides: [String: OpcodeSpecBuilder] = [:],
                            extraBoundaries: [String: OpcodeBoundaryBuilder] = [:],
                            randomCases: Int = 1000, seed: UInt64 = 0x5EED,
-                           slowProofs: Bool = false, modelsPerBoundary: Int = 3,
+                           slowProofs: Bool = false,
+                           fullWidth: (timeoutMilliseconds: UInt32, resourceLimit: UInt32?)? = nil,
+                           modelsPerBoundary: Int = 3,
                            proofTimeoutMilliseconds: UInt32 = 60_000,
                            proofResourceLimit: UInt32? = nil) throws -> [OpcodeReport] {
         let names = opcodes?.map { $0.uppercased() } ?? opcodeNames
@@ -315,7 +321,7 @@ public enum OpcodeProver {
         }
         return selected.map { spec in
             check(spec, implementation[spec.name]!, randomCases: randomCases, seed: seed,
-                  slowProofs: slowProofs, modelsPerBoundary: modelsPerBoundary,
+                  slowProofs: slowProofs, fullWidth: fullWidth, modelsPerBoundary: modelsPerBoundary,
                   proofTimeout: proofTimeoutMilliseconds, proofResourceLimit: proofResourceLimit)
         }
     }
@@ -325,6 +331,9 @@ public enum OpcodeProver {
     /// counts the last separately as well).
     public struct Summary: Sendable, Equatable {
         public var proven = 0, checked = 0, unknown = 0, failing = 0, vacuous = 0
+        public init(proven: Int = 0, checked: Int = 0, unknown: Int = 0, failing: Int = 0, vacuous: Int = 0) {
+            self.proven = proven; self.checked = checked; self.unknown = unknown; self.failing = failing; self.vacuous = vacuous
+        }
         public var total: Int { proven + checked + unknown + failing }
         /// True when every opcode is proven or checked, and there was at least one.
         public var passed: Bool { total > 0 && unknown == 0 && failing == 0 }
@@ -380,7 +389,8 @@ public enum OpcodeProver {
     }
 
     static func check(_ spec: OpcodeSpec, _ impl: OpcodeImplementation, randomCases: Int, seed: UInt64,
-                      slowProofs: Bool, modelsPerBoundary: Int, proofTimeout: UInt32,
+                      slowProofs: Bool, fullWidth: (timeoutMilliseconds: UInt32, resourceLimit: UInt32?)? = nil,
+                      modelsPerBoundary: Int, proofTimeout: UInt32,
                       proofResourceLimit: UInt32?) -> OpcodeReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -395,6 +405,7 @@ public enum OpcodeProver {
         var failure: String? = nil
         var unknown: String? = nil
         var vacuous: String? = nil
+        var fullWidthUnknown: String? = nil
         var proofs: [ProofResult] = []
         do {
             let ctx = try Z3Context()
@@ -514,6 +525,13 @@ public enum OpcodeProver {
                 for width in spec.proofWidths + (slowProofs ? spec.slowProofWidths : []) {
                     proofs.append(prove(spec, model: model, width: width, timeout: proofTimeout, resourceLimit: proofResourceLimit))
                 }
+                // (d) The 256-bit attempt, once everything smaller held (EXP has no symbolic
+                // 256-bit spec, so nothing to attempt).
+                if let budget = fullWidth, !spec.constantOperandsOnly, !proofs.contains(where: { $0.width == 256 }),
+                   proofs.allSatisfy(\.isProven) {
+                    let attempt = prove(spec, model: model, width: 256, timeout: budget.timeoutMilliseconds, resourceLimit: budget.resourceLimit)
+                    if case .unknown = attempt { fullWidthUnknown = attempt.description } else { proofs.append(attempt) }
+                }
             }
         } catch {
             failure = "Z3: \(error)"
@@ -540,7 +558,8 @@ public enum OpcodeProver {
         } else if proofs.contains(where: { $0.width == 256 }) {
             outcome = .proven(widths: proofs.map(\.width), cases: total)
         } else {
-            let reason = spec.fullWidthGap ?? (spec.model == nil ? "no limb model" : "no 256-bit proof")
+            var reason = spec.fullWidthGap ?? (spec.model == nil ? "no limb model" : "no 256-bit proof")
+            if let attempt = fullWidthUnknown { reason = "attempted: \(attempt); " + reason }
             outcome = .checked(cases: total, widths: proofs.map(\.width), reason: reason)
         }
         return OpcodeReport(opcode: spec.name, outcome: outcome, boundaryCases: boundaryCount,

@@ -41,6 +41,9 @@ struct ProveOpcodesCommand: ParsableCommand {
     @Flag(name: .long, help: "Also run the slow proofs (wider widths; minutes per opcode).")
     var slow = false
 
+    @Flag(name: .customLong("full-width"), help: "Also attempt the 256-bit limb-model proof of every opcode without one (bounded by --proof-timeout / --proof-rlimit); an unknown leaves it checked, not proven.")
+    var fullWidth = false
+
     @Option(name: .customLong("proof-timeout"), help: "Seconds per small-width proof (1…86400); past it Z3's answer is unknown, a failure.")
     var proofTimeout: UInt32 = 60
 
@@ -55,11 +58,13 @@ struct ProveOpcodesCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let reports: [OpcodeReport]
+        let timeoutMs = min(max(proofTimeout, 1), 86_400) * 1000
+        let rlimit: UInt32? = proofRlimit == 0 ? nil : proofRlimit
         do {
             reports = try OpcodeProver.run(opcodes: opcodes.isEmpty ? nil : opcodes.map { $0.uppercased() },
                                            randomCases: max(0, cases), seed: seed, slowProofs: slow,
-                                           proofTimeoutMilliseconds: min(max(proofTimeout, 1), 86_400) * 1000,
-                                           proofResourceLimit: proofRlimit == 0 ? nil : proofRlimit)
+                                           fullWidth: fullWidth ? (timeoutMilliseconds: timeoutMs, resourceLimit: rlimit) : nil,
+                                           proofTimeoutMilliseconds: timeoutMs, proofResourceLimit: rlimit)
         } catch {
             FileHandle.standardError.write(Data("lockstep prove: error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -170,6 +170,23 @@ extension SMTTests {
             #expect(OpcodeProver.render(reports).contains("0 proven, 0 checked (not proven), 3 unknown, 0 failing"))
         }
 
+        @Test func unfinishedFullWidthProofIsCheckedNotProven() throws {
+            // The 256-bit MUL proof, attempted with a small resource limit: it cannot finish, so
+            // MUL stays checked, not proven, with the attempt in the reason; it is not a pass
+            // turned into a failure either (the small-width proof held).
+            let reports = try OpcodeProver.run(opcodes: ["MUL", "ADD"], randomCases: 10, seed: seed,
+                                               fullWidth: (timeoutMilliseconds: 30_000, resourceLimit: 20_000))
+            print(OpcodeProver.render(reports))
+            guard case .checked(_, let widths, let reason) = reports[0].outcome else {
+                Issue.record("MUL with an unfinished 256-bit proof: \(reports[0])")
+                return
+            }
+            #expect(widths == [8] && reason.hasPrefix("attempted: 256-bit proof: unknown"), "\(reason)")
+            // ADD has its 256-bit proof already: proven, nothing more attempted.
+            if case .proven(let w, _) = reports[1].outcome { #expect(w.last == 256) } else { Issue.record("ADD: \(reports[1])") }
+            #expect(OpcodeProver.summary(reports) == OpcodeProver.Summary(proven: 1, checked: 1))
+        }
+
         // MARK: Vacuity
 
         @Test func unsatisfiableBoundaryIsVacuous() throws {
