@@ -69,6 +69,7 @@ struct ProveScheduleCommand: ParsableCommand {
         let generator = BlockGenerator(minTransactions: txs, maxTransactions: txs, conflictRate: conflictRate)
         let input = generator.generate(seed: seed)
         var failed = false
+        var counts = (proven: 0, unknown: 0, violated: 0, vacuous: 0)
         for driver in drivers {
             let driverName: String
             let replayFlags: String
@@ -100,9 +101,13 @@ struct ProveScheduleCommand: ParsableCommand {
                   + fault.map { " --fault \($0)" }.joined())
             // The preset order is what Block-STM promises; an unknown (either question) is a
             // failure, never a pass.
-            if !outcome.verdict.proven { failed = true }
-            print(outcome.verdict.proven ? "PROVEN: serialisable in block order" : "NOT PROVEN")
+            let v = outcome.verdict
+            if !v.proven { failed = true }
+            if case .unknown = v.presetOrder { counts.unknown += 1 } else if case .unknown = v.anyOrder { counts.unknown += 1 }
+            else if v.vacuity != nil { counts.vacuous += 1 } else if v.proven { counts.proven += 1 } else { counts.violated += 1 }
+            print(v.proven ? "PROVEN: serialisable in block order" : "NOT PROVEN")
         }
+        print("\(drivers.count) run(s): \(counts.proven) proven, \(counts.unknown) unknown, \(counts.violated) violated, \(counts.vacuous) vacuous")
         if failed { throw ExitCode(1) }
     }
 

@@ -38,9 +38,16 @@ import _TestSupport
         let ok = try Self.lockstep(args)
         #expect(ok.status == 0, "\(ok.output)")
         #expect(ok.output.contains("PROVEN: serialisable in block order"))
+        #expect(ok.output.contains("1 run(s): 1 proven, 0 unknown, 0 violated, 0 vacuous"), "\(ok.output)")
         let forced = try Self.lockstep(args + ["--rlimit", "1"])
         #expect(forced.status == 1, "\(forced.output)")
         #expect(forced.output.contains("UNKNOWN") && forced.output.contains("NOT PROVEN"), "\(forced.output)")
+        #expect(forced.output.contains("1 run(s): 0 proven, 1 unknown"), "\(forced.output)")
+        // The planted executor fault: a violation, exit 1 (schedule seeds that lose an update).
+        let planted = try Self.lockstep(["prove", "schedule", "--txs", "40", "--seed", "19", "--conflict-rate", "0.9",
+                                         "--schedule-seed", "3", "--schedules", "4", "--workers", "4", "--abort-bias", "0.7",
+                                         "--fault", "skip-validation"])
+        #expect(planted.status == 1 && planted.output.contains("NOT serialisable"), "\(planted.output)")
     }
 
     @Test(.enabled(if: binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
