@@ -357,8 +357,10 @@ public enum OpcodeProver {
     public static func render(_ reports: [OpcodeReport]) -> String {
         var lines = reports.map(\.description)
         let s = summary(reports)
+        let notPassed = reports.filter { !$0.passed }.map(\.opcode)
         lines.append("\(reports.count) opcodes: \(s.proven) proven, \(s.checked) checked (not proven), \(s.unknown) unknown, "
-                     + "\(s.failing) failing (\(s.vacuous) vacuous) (Z3 \(z3Version()))")
+                     + "\(s.failing) failing (\(s.vacuous) vacuous) (Z3 \(z3Version()))"
+                     + (notPassed.isEmpty ? "" : "; not passed: \(notPassed.joined(separator: " "))"))
         return lines.joined(separator: "\n")
     }
 
