@@ -89,7 +89,23 @@ public struct BlockConservationReport: Sendable, CustomStringConvertible {
     public var mismatches: [String]
     public var seconds: Double
 
+    /// Every asset conserved (not violated, vacuous or unknown), the encoding equal to the
+    /// executor's post-state, and at least one asset (a block that moves nothing proves nothing).
     public var proven: Bool { mismatches.isEmpty && !assets.isEmpty && assets.allSatisfy(\.verdict.isConserved) }
+
+    /// Per-asset counts: conserved, violated, vacuous, unknown.
+    public var counts: (conserved: Int, violated: Int, vacuous: Int, unknown: Int) {
+        var c = (conserved: 0, violated: 0, vacuous: 0, unknown: 0)
+        for a in assets {
+            switch a.verdict {
+            case .conserved: c.conserved += 1
+            case .violated: c.violated += 1
+            case .vacuous: c.vacuous += 1
+            case .unknown: c.unknown += 1
+            }
+        }
+        return c
+    }
 
     public var description: String {
         var lines = ["\(transactions) transactions (\(executed) executed, \(transactions - executed) rejected), \(transfers.count) modelled, "
@@ -150,13 +166,13 @@ public enum ConservationProof {
     /// shows up as a mismatch even though the transfers themselves conserve.
     public static func prove(_ input: BlockInput, tokens: Set<Address>, semantics: TransferSemantics = .reference,
                              executor: ExecutorVariant = .reference, overflow: OverflowAssumption = .perCredit,
-                             timeoutMilliseconds: UInt32 = 60_000) throws -> BlockConservationReport {
+                             timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> BlockConservationReport {
         let clock = ContinuousClock(), start = clock.now
         let result = executor.execute(input)
         let transfers = try transfers(input, result, tokens: tokens)
         let context = try Z3Context()
         let ledger = try LedgerEncoding(context: context, transfers: transfers, coinbase: input.block.coinbase, semantics: semantics)
-        let assets = try ledger.checkAll(overflow: overflow, timeoutMilliseconds: timeoutMilliseconds)
+        let assets = try ledger.checkAll(overflow: overflow, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit)
         let post = input.pre.copy()
         post.apply(result.diff)
         func balance(_ s: InMemoryState, _ k: BalanceKey) -> UInt256 {

@@ -50,10 +50,23 @@ public struct ScheduleVerdict: Sendable {
     public var anyOrder: OrderVerdict
     public var presetSeconds: Double
     public var anySeconds: Double
+    /// Why the history gives the check nothing to work on (nil: it does). A committed
+    /// transaction of the parallel prefix with no recorded read or write cannot be a real
+    /// execution (every transaction reads its sender's nonce and balance), so its access sets
+    /// were not recorded and a "serialisable" answer would hold over an empty set of inputs.
+    public var vacuity: String? = nil
 
     public var edgeCounts: [ScheduleEdgeKind: Int] { edges.reduce(into: [:]) { $0[$1.kind, default: 0] += 1 } }
-    /// Both questions answered yes (an `unknown` is never a pass).
-    public var serialisableInPresetOrder: Bool { presetOrder.isOrdered }
+    /// The preset order explains the result, over a non-vacuous history (an `unknown` is
+    /// never a pass).
+    public var serialisableInPresetOrder: Bool { presetOrder.isOrdered && vacuity == nil }
+
+    /// What `lockstep prove schedule` passes on: serialisable in the preset order, not vacuous,
+    /// and the any-order question answered (not `unknown`).
+    public var proven: Bool {
+        if case .unknown = anyOrder { return false }
+        return serialisableInPresetOrder
+    }
 
     /// The edges behind one order verdict's cycle (or core when no cycle was extracted).
     public func explanation(_ verdict: OrderVerdict) -> [ScheduleEdge] {
@@ -79,6 +92,7 @@ public struct ScheduleVerdict: Sendable {
         }
         let against = edges.filter { $0.from >= $0.to }.count
         return "\(transactions) txs, edges: \(counts)\n"
+            + (vacuity.map { "  VACUOUS: \($0) — not proven\n" } ?? "")
             + line("  preset order (pos(i) = i)", presetOrder, presetSeconds)
             + (against > 0 ? "\n    (\(against) edge(s) in all point against the block order)" : "") + "\n"
             + line("  any order", anyOrder, anySeconds)
@@ -186,35 +200,49 @@ public enum ScheduleSerialisability {
     }
 
     /// Derives the edges and asks Z3 both questions.
-    public static func check(_ sets: AccessSets, timeoutMilliseconds: UInt32 = 60_000) throws -> ScheduleVerdict {
+    /// `resourceLimit` is Z3's `rlimit` per query (nil: none); running out is `unknown`.
+    public static func check(_ sets: AccessSets, timeoutMilliseconds: UInt32 = 60_000,
+                             resourceLimit: UInt32? = nil) throws -> ScheduleVerdict {
         let es = edges(sets)
         let n = sets.transactions.count
         let constraints = es.map { Precedence(before: $0.from, after: $0.to, label: $0.description) }
         let t0 = Date()
         let preset = try PrecedenceProver.check(count: n, constraints: constraints, fixedOrder: Array(0..<n),
-                                                timeoutMilliseconds: timeoutMilliseconds)
+                                                timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit)
         let t1 = Date()
-        let any = try PrecedenceProver.check(count: n, constraints: constraints, timeoutMilliseconds: timeoutMilliseconds)
+        let any = try PrecedenceProver.check(count: n, constraints: constraints, timeoutMilliseconds: timeoutMilliseconds,
+                                             resourceLimit: resourceLimit)
         let t2 = Date()
         return ScheduleVerdict(transactions: n, edges: es, presetOrder: preset, anyOrder: any,
-                               presetSeconds: t1.timeIntervalSince(t0), anySeconds: t2.timeIntervalSince(t1))
+                               presetSeconds: t1.timeIntervalSince(t0), anySeconds: t2.timeIntervalSince(t1),
+                               vacuity: vacuity(sets))
+    }
+
+    /// Why `sets` is vacuous, or nil: a transaction of the parallel prefix without any
+    /// recorded read or write (see `ScheduleVerdict.vacuity`).
+    public static func vacuity(_ sets: AccessSets) -> String? {
+        let empty = (0..<sets.inOrderFrom).filter { sets.transactions[$0].reads.isEmpty && sets.transactions[$0].writes.isEmpty }
+        guard !empty.isEmpty else { return nil }
+        let names = empty.prefix(5).map { "T\($0)" }.joined(separator: ", ") + (empty.count > 5 ? ", …" : "")
+        return "\(empty.count) of \(sets.inOrderFrom) committed transaction(s) recorded no read or write (\(names)): the access sets were not recorded"
     }
 
     /// Runs `input` through the parallel executor with access sets recorded and checks them.
     public static func run(_ input: BlockInput, driver: ParallelExecutor.Driver, faults: ParallelExecutor.Faults = [],
-                           timeoutMilliseconds: UInt32 = 60_000) throws -> (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult) {
-        try run(input, executor: ParallelExecutor(driver: driver, faults: faults), timeoutMilliseconds: timeoutMilliseconds)
+                           timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult) {
+        try run(input, executor: ParallelExecutor(driver: driver, faults: faults), timeoutMilliseconds: timeoutMilliseconds,
+                resourceLimit: resourceLimit)
     }
 
     /// The same with a configured executor (its `recordAccessSets` is turned on).
     public static func run(_ input: BlockInput, executor configured: ParallelExecutor,
-                           timeoutMilliseconds: UInt32 = 60_000) throws -> (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult) {
+                           timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult) {
         var executor = configured
         executor.recordAccessSets = true
         let (result, report) = executor.executeWithReport(preState: input.pre, block: input.block,
                                                           transactions: input.transactions, fork: input.fork)
         guard let sets = report.accessSets else { throw ScheduleCheckError.noAccessSets }
-        return (try check(sets, timeoutMilliseconds: timeoutMilliseconds), report, result)
+        return (try check(sets, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit), report, result)
     }
 }
 

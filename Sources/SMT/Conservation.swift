@@ -165,6 +165,9 @@ public enum ConservationVerdict: Sendable, CustomStringConvertible {
     /// unsat: conserved; `core` names the assumptions the proof used (when asked for).
     case conserved(core: [String]?)
     case violated(ConservationWitness)
+    /// No pre-state satisfies the assumptions (`core`: the conflicting ones): the "proof"
+    /// would hold over an empty set of inputs. A failure, never a pass.
+    case vacuous(core: [String])
     /// A failure, never a pass.
     case unknown(String)
 
@@ -175,6 +178,7 @@ public enum ConservationVerdict: Sendable, CustomStringConvertible {
         switch self {
         case .conserved(let core): return "conserved (unsat\(core.map { "; core: \($0.count) assumptions" } ?? ""))"
         case .violated(let w): return "VIOLATED\n\(w)"
+        case .vacuous(let core): return "VACUOUS (the assumptions are unsatisfiable: \(core.isEmpty ? "?" : core.joined(separator: "; ")))"
         case .unknown(let r): return "UNKNOWN (\(r))"
         }
     }
@@ -238,6 +242,10 @@ public final class LedgerEncoding {
     public private(set) var symbols: [String: Term] = [:]
     public private(set) var movementCount: [Asset: Int] = [:]
     private let twoTo256: Term
+    /// Σ of every concrete amount of the batch (nil once it passes 2^240): every pre balance
+    /// set to it, and every symbolic amount to 0, covers every debit and overflows no credit,
+    /// so it witnesses that the assumptions are satisfiable (checked by evaluation).
+    private var concreteTotal: UInt256? = .zero
 
     /// Encodes `transfers` in order under `semantics`.
     public init(context: Z3Context, transfers: [Transfer], coinbase: Address, semantics: TransferSemantics = .reference) throws {
@@ -285,6 +293,12 @@ public final class LedgerEncoding {
     private func apply(_ m: Movement, label: String) throws {
         movementCount[m.asset, default: 0] += 1
         let parts = try m.amounts.map(amount)
+        for a in m.amounts {
+            if case .value(let v) = a, let t = concreteTotal {
+                let sum = t &+ v
+                concreteTotal = sum < t || sum >= UInt256.one.shiftedLeft(240) ? nil : sum
+            }
+        }
         var word = try context.numeral(0, width: 256)
         var partsWide = try context.numeral(0, width: wideWidth)
         for p in parts {
@@ -337,8 +351,12 @@ public final class LedgerEncoding {
     /// which is what cancels the sums: measured `unknown` after 120 s for 300 movements that
     /// the plain check proves in 0.05 s), so it is off by default; a timeout there leaves
     /// `core` nil without changing the verdict.
+    ///
+    /// The assumptions alone are checked satisfiable first: if no pre-state satisfies them the
+    /// statement is about nothing and the verdict is `vacuous` (with the conflicting ones),
+    /// never `conserved`. `resourceLimit` is Z3's `rlimit` per query (nil: none).
     public func check(_ asset: Asset, overflow: OverflowAssumption = .perCredit, withCore: Bool = false,
-                      timeoutMilliseconds: UInt32 = 60_000) throws -> ConservationVerdict {
+                      timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> ConservationVerdict {
         let (before, after) = try sums(asset)
         var named: [(String, Term)] = []
         for (i, c) in coverage.enumerated() where c.asset == asset { named.append(("#\(i) \(c.name)", c.condition)) }
@@ -348,18 +366,26 @@ public final class LedgerEncoding {
         case .supplyBound:
             named.append(("supply of \(asset) < 2^256", try before.ult(twoTo256)))
         }
-        named.append(("sums differ", try before.ne(after)))
-        let s = try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds)
-        for (_, a) in named { try s.add(a) }
-        switch try s.check() {
-        case .unsat:
+        let goal = try before.ne(after)
+        var witness: [(from: Term, to: Term)]? = nil
+        if let total = concreteTotal {
+            let balance = try context.numeral(total), zero = try context.numeral(.zero)
+            witness = pre.keys.sorted().map { (from: pre[$0]!, to: balance) } + symbols.keys.sorted().map { (from: symbols[$0]!, to: zero) }
+        }
+        let verdict = try Proof.check(premises: named.map { (name: $0.0, term: $0.1) }, negatedGoal: goal, witness: witness) {
+            try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit)
+        }
+        named.append(("sums differ", goal))
+        switch verdict {
+        case .proven:
             guard withCore else { return .conserved(core: nil) }
-            let tracked = try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds)
+            let tracked = try Solver(context: context, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit)
             for (n, a) in named { try tracked.add(a, tracking: n) }
             if case .unsat(let core) = try tracked.check() { return .conserved(core: core) }
             return .conserved(core: nil)
-        case .unknown(let reason): return .unknown(reason)
-        case .sat(let model):
+        case .vacuous(let core): return .vacuous(core: core)
+        case .unknown(let stage, let reason): return .unknown("\(stage): \(reason)")
+        case .refuted(let model):
             let ks = keys(asset)
             let up = try model.eval(after.sub(before)), down = try model.eval(before.sub(after))
             let excess = try up.ult(down).simplified().isTrue ? try up.numeralString() : "-" + (try down.numeralString())
@@ -375,10 +401,11 @@ public final class LedgerEncoding {
 
     /// Checks every asset the batch touches.
     public func checkAll(overflow: OverflowAssumption = .perCredit, withCore: Bool = false,
-                         timeoutMilliseconds: UInt32 = 60_000) throws -> [AssetReport] {
+                         timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> [AssetReport] {
         try assets.map { asset in
             let t0 = monotonicSeconds()
-            let v = try check(asset, overflow: overflow, withCore: withCore, timeoutMilliseconds: timeoutMilliseconds)
+            let v = try check(asset, overflow: overflow, withCore: withCore, timeoutMilliseconds: timeoutMilliseconds,
+                              resourceLimit: resourceLimit)
             return AssetReport(asset: asset, accounts: keys(asset).count, movements: movementCount[asset] ?? 0, verdict: v,
                                seconds: monotonicSeconds() - t0)
         }
@@ -422,11 +449,15 @@ public final class LedgerEncoding {
     /// `zext(a −w b) = zext(a) − zext(b) + 2^256·[a <u b]` and
     /// `zext(a +w b) = zext(a) + zext(b) − 2^256·[a +w b <u a]`. Returns the solver's verdict
     /// for each (both `unsat` when they hold).
-    public static func proveWrapIdentities(wideWidth: Int = 272, timeoutMilliseconds: UInt32 = 60_000) throws -> [(name: String, result: SolverResult)] {
+    /// `droppingWrapTerms` plants the classic mistake (the identities without their 2^256
+    /// correction): both must then come out `sat`, with a borrow or carry in the model.
+    public static func proveWrapIdentities(wideWidth: Int = 272, timeoutMilliseconds: UInt32 = 60_000,
+                                           droppingWrapTerms: Bool = false) throws -> [(name: String, result: SolverResult)] {
         let c = try Z3Context()
         let a = try c.bitVector("a", width: 256), b = try c.bitVector("b", width: 256)
         let z = { (t: Term) throws -> Term in try t.zeroExtend(by: wideWidth - 256) }
-        let two = try c.numeral(decimal: twoTo256Decimal, width: wideWidth), zero = try c.numeral(0, width: wideWidth)
+        let zero = try c.numeral(0, width: wideWidth)
+        let two = droppingWrapTerms ? zero : try c.numeral(decimal: twoTo256Decimal, width: wideWidth)
         let sub = try z(a.sub(b)).ne(z(a).sub(z(b)).add(c.ite(a.ult(b), two, zero)))
         let add = try z(a.add(b)).ne(z(a).add(z(b)).sub(c.ite(a.add(b).ult(a), two, zero)))
         return try [("wrapping subtraction", sub), ("wrapping addition", add)].map { name, negated in

@@ -55,8 +55,10 @@ public enum PrecedenceProver {
     ///   untracked), so the question becomes "does this particular order satisfy every
     ///   constraint?" and the core lists the constraints it breaks (a self-loop or a pair whose
     ///   pinned positions are reversed).
+    /// - Parameter resourceLimit: Z3's `rlimit` for the query (nil: none); running out is
+    ///   `unknown`, as is a timeout.
     public static func check(count: Int, constraints: [Precedence], fixedOrder: [Int]? = nil,
-                             timeoutMilliseconds: UInt32 = 60_000) throws -> OrderVerdict {
+                             timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> OrderVerdict {
         guard count >= 0 else { throw InputError.negativeCount(count) }
         for (k, c) in constraints.enumerated() {
             for item in [c.before, c.after] where !(0..<count).contains(item) {
@@ -65,7 +67,7 @@ public enum PrecedenceProver {
         }
         if let f = fixedOrder, f.count != count { throw InputError.orderLength(f.count, count: count) }
         let z = try Z3Context()
-        let solver = try Solver(context: z, timeoutMilliseconds: timeoutMilliseconds, kind: .simple)
+        let solver = try Solver(context: z, timeoutMilliseconds: timeoutMilliseconds, resourceLimit: resourceLimit, kind: .simple)
         let pos = try (0..<count).map { try z.integer("pos\($0)") }
         if let f = fixedOrder {
             for i in 0..<count { try solver.add(pos[i].eq(z.integer(f[i]))) }
@@ -86,6 +88,14 @@ public enum PrecedenceProver {
             let p = try pos.map { try model.integer($0) }
             // Ties have no constraint between them (all are strict), so any tie-break works.
             let order = (0..<count).sorted { (p[$0], $0) < (p[$1], $1) }
+            // Z3's model is checked, not trusted: every precedence must hold in it (and the
+            // pinned positions, if any), else the answer is an error rather than a pass.
+            if let k = constraints.firstIndex(where: { p[$0.before] >= p[$0.after] }) {
+                throw Z3Error.conversion("model violates constraint \(k) (\(constraints[k].label))")
+            }
+            if let f = fixedOrder, let i = (0..<count).first(where: { p[$0] != f[$0] }) {
+                throw Z3Error.conversion("model moves pinned item \(i) to \(p[i])")
+            }
             return .ordered(order: order)
         case .unsat(let names):
             var core: [Int] = []

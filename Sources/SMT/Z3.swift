@@ -290,6 +290,12 @@ public final class Term: CustomStringConvertible {
 
     public var isNumeral: Bool { Z3_is_numeral_ast(context.raw, raw) }
 
+    /// True when both are the same AST (Z3 hash-conses terms, so a structurally identical
+    /// term built twice is the same AST): a syntactic identity, no solving.
+    public func isSameTerm(_ other: Term) -> Bool {
+        other.context === context && Z3_is_eq_ast(context.raw, raw, other.raw)
+    }
+
     /// True when the term is the literal `true`.
     public var isTrue: Bool { Z3_get_bool_value(context.raw, raw) == Z3_L_TRUE }
     /// True when the term is the literal `false`.
@@ -481,9 +487,13 @@ public final class Solver {
         case simple
     }
 
-    /// - Parameter timeoutMilliseconds: per `check`; `nil` for none. A timeout yields `.unknown`.
+    /// - Parameters:
+    ///   - timeoutMilliseconds: per `check`; `nil` for none. A timeout yields `.unknown`.
+    ///   - resourceLimit: Z3's `rlimit` per `check` (deterministic work units, unlike a
+    ///     timeout); `nil` or 0 for none. Running out yields `.unknown` — how the tests force
+    ///     an unknown answer reproducibly.
     public init(context: Z3Context, timeoutMilliseconds: UInt32? = nil, randomSeed: UInt32? = nil,
-                kind: Kind = .general) throws {
+                resourceLimit: UInt32? = nil, kind: Kind = .general) throws {
         self.context = context
         let s = kind == .general ? Z3_mk_solver(context.raw) : Z3_mk_simple_solver(context.raw)
         try context.check("mk_solver")
@@ -491,10 +501,12 @@ public final class Solver {
         raw = s
         Z3_solver_inc_ref(context.raw, s)
         context.liveHandles += 1
-        if timeoutMilliseconds != nil || randomSeed != nil {
+        let limit = resourceLimit.flatMap { $0 == 0 ? nil : $0 }
+        if timeoutMilliseconds != nil || randomSeed != nil || limit != nil {
             let params = try Params(context: context)
             if let t = timeoutMilliseconds { try params.set("timeout", t) }
             if let r = randomSeed { try params.set("random_seed", r) }
+            if let l = limit { try params.set("rlimit", l) }
             Z3_solver_set_params(context.raw, s, params.raw)
             try context.check("solver_set_params")
         }

@@ -18,10 +18,15 @@ struct ProveOpcodesCommand: ParsableCommand {
         commandName: "opcodes",
         abstract: "Z3-backed checks of opcode semantics.",
         discussion: """
-            `lockstep prove opcodes` reports, per pure stack opcode: proven (limb algorithm = spec at the \
-            listed widths, and every concrete case agreed), checked (N concrete cases agreed), or a \
-            counterexample with the inputs and both outputs. Exits 1 on any counterexample or solver \
-            failure (an `unknown` answer is a failure, never a pass).
+            `lockstep prove opcodes` first evaluates every Z3 spec on the fixed boundary set (0, 1, 2, \
+            2^255-1, 2^255, 2^256-1 and every power of two with its neighbours, for each operand) and on \
+            random values, and compares it with the interpreter's UInt256 arithmetic: a disagreement is a \
+            SPEC MISMATCH before any proof. Then per opcode: proven (limb algorithm = spec at the listed \
+            widths including 256, and every concrete case agreed), checked, not proven (with the reason \
+            there is no 256-bit proof), UNKNOWN (Z3 gave up: --proof-timeout, --proof-rlimit), VACUOUS \
+            (a boundary constraint without a model), or a counterexample with the inputs and both \
+            outputs. The last line counts proven / checked / unknown / failing. Exits 1 on any unknown, \
+            vacuous or failing opcode.
             """)
 
     @Option(name: .customLong("opcode"), help: ArgumentHelp("Limit to these opcodes (repeatable), e.g. SDIV.", valueName: "NAME"))
@@ -36,8 +41,14 @@ struct ProveOpcodesCommand: ParsableCommand {
     @Flag(name: .long, help: "Also run the slow proofs (wider widths; minutes per opcode).")
     var slow = false
 
+    @Flag(name: .customLong("full-width"), help: "Also attempt the 256-bit limb-model proof of every opcode without one (bounded by --proof-timeout / --proof-rlimit); an unknown leaves it checked, not proven.")
+    var fullWidth = false
+
     @Option(name: .customLong("proof-timeout"), help: "Seconds per small-width proof (1…86400); past it Z3's answer is unknown, a failure.")
     var proofTimeout: UInt32 = 60
+
+    @Option(name: .customLong("proof-rlimit"), help: ArgumentHelp("Z3 resource limit (rlimit) per proof query; 0 for none. Running out is unknown, a failure (deterministic, unlike --proof-timeout).", valueName: "units"))
+    var proofRlimit: UInt32 = 0
 
     func run() throws {
         let known = Set(OpcodeProver.opcodeNames)
@@ -47,15 +58,18 @@ struct ProveOpcodesCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let reports: [OpcodeReport]
+        let timeoutMs = min(max(proofTimeout, 1), 86_400) * 1000
+        let rlimit: UInt32? = proofRlimit == 0 ? nil : proofRlimit
         do {
             reports = try OpcodeProver.run(opcodes: opcodes.isEmpty ? nil : opcodes.map { $0.uppercased() },
                                            randomCases: max(0, cases), seed: seed, slowProofs: slow,
-                                           proofTimeoutMilliseconds: min(max(proofTimeout, 1), 86_400) * 1000)
+                                           fullWidth: fullWidth ? (timeoutMilliseconds: timeoutMs, resourceLimit: rlimit) : nil,
+                                           proofTimeoutMilliseconds: timeoutMs, proofResourceLimit: rlimit)
         } catch {
             FileHandle.standardError.write(Data("lockstep prove: error: \(error)\n".utf8))
             throw ExitCode(1)
         }
         print(OpcodeProver.render(reports))
-        if reports.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        if !OpcodeProver.summary(reports).passed { throw ExitCode(1) }
     }
 }

@@ -18,7 +18,9 @@ struct ProveConservationCommand: ParsableCommand {
             With --double-spend: Z3 searches balances for which two transfers of one sender both pass a parallel \
             group's stale balance check but not serial execution, and writes the counterexample file \
             (property no_double_spend, variant parallelGroup:staleBalanceReads) that `lockstep replay` reproduces. \
-            Exit codes: 0 proven, 1 counterexample or unknown, 64 bad arguments (the option is named).
+            The assumptions are first checked satisfiable: a proof whose assumptions no pre-state meets is \
+            reported VACUOUS, never proven. --rlimit bounds Z3's work per query (deterministic). \
+            Exit codes: 0 proven, 1 counterexample, vacuous or unknown, 64 bad arguments (the option is named).
             """)
 
     @Option(name: .long, help: "Transactions in the generated block (1…5000).")
@@ -35,6 +37,9 @@ struct ProveConservationCommand: ParsableCommand {
 
     @Option(name: .long, help: "Z3 timeout per query, in milliseconds (a timeout is a failure).")
     var timeout: UInt32 = 120_000
+
+    @Option(name: .long, help: ArgumentHelp("Z3 resource limit (rlimit) per query; 0 for none. Running out is unknown, a failure (deterministic, unlike --timeout).", valueName: "units"))
+    var rlimit: UInt32 = 0
 
     @Flag(name: .customLong("supply-bound"), help: "Assume only that each asset's supply fits in a word, instead of each credit not overflowing (stronger; much slower).")
     var supplyBound = false
@@ -58,6 +63,7 @@ struct ProveConservationCommand: ParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout: expected > 0") }
         guard gasPrice >= 7 else { throw ValidationError("--gas-price \(gasPrice): expected ≥ 7 (the base fee)") }
         if out != nil && !doubleSpend { throw ValidationError("--out only applies with --double-spend") }
+        if rlimit != 0 && doubleSpend { throw ValidationError("--rlimit applies to the conservation proof, not --double-spend") }
     }
 
     func run() throws {
@@ -77,12 +83,16 @@ struct ProveConservationCommand: ParsableCommand {
         let report: BlockConservationReport
         do {
             report = try ConservationProof.prove(input, tokens: [TransferBlockGenerator.token],
-                                                 overflow: supplyBound ? .supplyBound : .perCredit, timeoutMilliseconds: timeout)
+                                                 overflow: supplyBound ? .supplyBound : .perCredit, timeoutMilliseconds: timeout,
+                                                 resourceLimit: rlimit == 0 ? nil : rlimit)
         } catch {
             throw fail("\(error)")
         }
         if verbose { for t in report.transfers { print("  \(t)") } }
         print(report)
+        let c = report.counts
+        print("\(report.assets.count) assets: \(c.conserved) conserved, \(c.violated) violated, \(c.vacuous) vacuous, \(c.unknown) unknown; "
+              + "\(report.mismatches.count) encoding mismatch(es)")
         print(String(format: "%@ in %.3f s", report.proven ? "PROVEN" : "NOT PROVEN", report.seconds))
         if !report.proven { throw ExitCode(1) }
     }

@@ -141,8 +141,10 @@ private func serial(_ input: BlockInput) -> BlockResult {
 
     /// The dependency guard's tail runs in order after the whole prefix.
     @Test func inOrderTailIsPinnedAfterThePrefix() throws {
-        let sets = AccessSets(transactions: [CommittedAccess(), CommittedAccess(), CommittedAccess(), CommittedAccess()], inOrderFrom: 2)
+        let own = (0..<2).map { CommittedAccess(reads: [AccessRead(.storage(counter, UInt256(UInt64($0))), .base)]) }
+        let sets = AccessSets(transactions: own + [CommittedAccess(), CommittedAccess()], inOrderFrom: 2)
         let v = try ScheduleSerialisability.check(sets)
+        #expect(v.vacuity == nil && v.proven)
         #expect(v.edges.map { "\($0.from)→\($0.to)" } == ["0→2", "1→2", "2→3"])
         guard case .ordered(let order) = v.anyOrder else { Issue.record("must be ordered"); return }
         #expect(Array(order.suffix(2)) == [2, 3])
@@ -253,5 +255,33 @@ private func serial(_ input: BlockInput) -> BlockResult {
             }
         }
         #expect(wrong > 0 && violations >= wrong, "fault \(fault.rawValue): violations \(violations), wrong results \(wrong)")
+    }
+
+    // MARK: Failure modes (issue 19)
+
+    /// A prefix transaction with no recorded access: the history is vacuous, not proven, even
+    /// though Z3 finds the (unconstrained) order.
+    @Test func historyWithoutRecordedAccessIsVacuous() throws {
+        let t = CommittedAccess(reads: [AccessRead(slot0, .base)], writes: [AccessWrite(slot0)])
+        let v = try ScheduleSerialisability.check(AccessSets(transactions: [t, CommittedAccess(), CommittedAccess()]))
+        #expect(v.presetOrder.isOrdered)
+        #expect(v.vacuity?.contains("T1, T2") == true, "\(v.vacuity ?? "nil")")
+        #expect(!v.serialisableInPresetOrder && !v.proven)
+        #expect(v.summary.contains("VACUOUS"))
+        // Empty entries after inOrderFrom are the in-order tail, not a missing record.
+        let tail = try ScheduleSerialisability.check(AccessSets(transactions: [t, CommittedAccess()], inOrderFrom: 1))
+        #expect(tail.vacuity == nil && tail.proven)
+    }
+
+    /// A resource limit of 1 makes both questions unknown on a recorded block: never proven.
+    @Test func resourceLimitMakesTheScheduleUnknown() throws {
+        let input = BlockGenerator(minTransactions: 40, maxTransactions: 40, conflictRate: 0.6).generate(seed: 19)
+        let driver = ParallelExecutor.Driver.deterministic(seed: 19, workers: 3, abortBias: 0.5)
+        let (ok, _, _) = try ScheduleSerialisability.run(input, driver: driver)
+        #expect(ok.proven, "\(ok.summary)")
+        let (v, _, _) = try ScheduleSerialisability.run(input, driver: driver, resourceLimit: 1)
+        guard case .unknown = v.presetOrder else { Issue.record("preset order with rlimit 1: \(v.summary)"); return }
+        #expect(!v.proven && !v.serialisableInPresetOrder)
+        #expect(v.summary.contains("UNKNOWN"))
     }
 }

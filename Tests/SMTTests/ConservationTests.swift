@@ -63,6 +63,16 @@ extension SMTTests {
             let results = try LedgerEncoding.proveWrapIdentities()
             #expect(results.map(\.name) == ["wrapping subtraction", "wrapping addition"])
             for r in results { #expect(r.result.isUnsat, "\(r.name): \(r.result)") }
+            // Planted: without the 2^256 correction each identity is refuted, by a borrow
+            // (a < b) and by a carry (a + b wraps) respectively.
+            let planted = try LedgerEncoding.proveWrapIdentities(droppingWrapTerms: true)
+            #expect(planted.count == 2)
+            for (i, r) in planted.enumerated() {
+                guard case .sat(let m) = r.result else { Issue.record("\(r.name) without its wrap term: \(r.result)"); continue }
+                let c = m.context
+                let a = try m.value(c.bitVector("a", width: 256)), b = try m.value(c.bitVector("b", width: 256))
+                #expect(i == 0 ? a < b : a &+ b < a, "\(r.name): a \(a.hexString), b \(b.hexString)")
+            }
         }
 
         @Test func withoutCoverageDebitsWrapAndConservationFails() throws {

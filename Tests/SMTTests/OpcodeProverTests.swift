@@ -33,29 +33,36 @@ extension SMTTests {
                 #expect(r.randomCases == 400)
                 #expect(r.boundaryCases >= 16, "\(r.opcode) boundary cases \(r.boundaryCases)")
             }
-            // Opcodes with a limb model are proven at small widths; DIV and MOD only checked.
+            // Proven means a 256-bit proof of the limb model; the rest are checked with a reason.
             let byName = Dictionary(uniqueKeysWithValues: reports.map { ($0.opcode, $0) })
-            for name in ["ADD", "SUB", "MUL", "SDIV", "SMOD", "ADDMOD", "EXP", "SIGNEXTEND", "LT", "GT",
-                         "SLT", "SGT", "EQ", "ISZERO", "AND", "OR", "XOR", "NOT", "BYTE", "SHL", "SHR", "SAR", "CLZ"] {
+            let fullWidth = ["ADD", "SUB", "SIGNEXTEND", "LT", "GT", "SLT", "SGT", "EQ", "ISZERO", "AND", "OR", "XOR", "NOT", "BYTE", "CLZ"]
+                + (slowProofs ? ["SHL", "SHR", "SAR"] : [])
+            for name in fullWidth {
                 guard case .proven(let widths, _) = byName[name]?.outcome else {
                     Issue.record("\(name) not proven: \(byName[name].map(\.description) ?? "missing")")
                     continue
                 }
-                #expect(!widths.isEmpty)
+                #expect(widths.contains(256))
             }
-            // MULMOD's 8-bit proof takes minutes: proven only with LOCKSTEP_SLOW_PROOFS=1.
-            if slowProofs {
-                if case .proven = byName["MULMOD"]?.outcome {} else { Issue.record("MULMOD not proven with slow proofs") }
-            } else {
-                if case .checked = byName["MULMOD"]?.outcome {} else { Issue.record("MULMOD expected checked") }
+            for r in reports {
+                #expect(r.specCheckCases >= OpcodeProver.fixedBoundaryValues.count + 400, "\(r.opcode) spec cases \(r.specCheckCases)")
+                if case .proven(let widths, _) = r.outcome { #expect(widths.contains(256), "\(r.opcode) proven without a 256-bit proof") }
             }
-            for name in ["DIV", "MOD"] {
-                guard case .checked(let n) = byName[name]?.outcome else {
-                    Issue.record("\(name) expected checked: \(byName[name].map(\.description) ?? "missing")")
+            // The full-width multiplier and divider proofs are beyond the CI budget: checked,
+            // never proven, with the reason (and the small-width proofs that did run).
+            for name in ["MUL", "SMOD", "MULMOD", "SDIV", "ADDMOD", "EXP", "DIV", "MOD"] + (slowProofs ? [] : ["SHL", "SHR", "SAR"]) {
+                guard case .checked(let n, let widths, let reason) = byName[name]?.outcome else {
+                    Issue.record("\(name) expected checked, not proven: \(byName[name].map(\.description) ?? "missing")")
                     continue
                 }
+                #expect(!reason.isEmpty && !widths.contains(256))
                 #expect(n > 400)
+                if ["DIV", "MOD"].contains(name) { #expect(widths.isEmpty) }
+                if ["MUL", "SMOD", "SDIV"].contains(name) { #expect(widths.contains(8), "\(name) \(widths)") }
             }
+            let summary = OpcodeProver.summary(reports)
+            #expect(summary.passed && summary.unknown == 0 && summary.failing == 0)
+            #expect(summary.proven == fullWidth.count && summary.checked == 26 - fullWidth.count, "\(summary)")
         }
 
         @Test func plantedSdivFloorIsCaught() throws {
