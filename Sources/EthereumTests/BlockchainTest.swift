@@ -150,15 +150,27 @@ public struct BlockchainTestOutcome: Sendable, Equatable {
 public enum BlockchainTestExecution {
     public static func run(_ test: BlockchainTest, mode: StateTestExecution.Mode = .serial,
                            keepExecutionInputs: Bool = false, onImport: ((Int, ImportedBlock) -> Void)? = nil) -> BlockchainTestOutcome {
+        let executor: any BlockExecutor
+        switch mode {
+        case .serial: executor = SerialExecutor(enforceBlobGasLimit: true)
+        case .parallel(let driver): executor = DifferentialExecutor(candidate: ParallelExecutor(driver: driver))
+        }
+        return run(test, executor: executor, keepExecutionInputs: keepExecutionInputs, onImport: onImport)
+    }
+
+    /// Runs the test with `executor` for every block's transactions. A `DifferentialExecutor`
+    /// also fails the test at the first block where its candidate and reference differ.
+    public static func run(_ test: BlockchainTest, executor: any BlockExecutor, keepExecutionInputs: Bool = false,
+                           onImport: ((Int, ImportedBlock) -> Void)? = nil) -> BlockchainTestOutcome {
         let clock = ContinuousClock()
         let start = clock.now
-        var outcome = judge(test, mode: mode, keepExecutionInputs: keepExecutionInputs, onImport: onImport)
+        var outcome = judge(test, executor: executor, keepExecutionInputs: keepExecutionInputs, onImport: onImport)
         let (s, atto) = (clock.now - start).components
         outcome.seconds = Double(s) + Double(atto) / 1e18
         return outcome
     }
 
-    static func judge(_ test: BlockchainTest, mode: StateTestExecution.Mode, keepExecutionInputs: Bool,
+    static func judge(_ test: BlockchainTest, executor: any BlockExecutor, keepExecutionInputs: Bool,
                       onImport: ((Int, ImportedBlock) -> Void)?) -> BlockchainTestOutcome {
         func fail(_ why: String, _ blocks: [BlockReport] = []) -> BlockchainTestOutcome {
             BlockchainTestOutcome(pass: false, error: why, blocks: blocks)
@@ -172,17 +184,7 @@ public enum BlockchainTestExecution {
         guard genesis.hash == test.genesisHash else {
             return fail("genesis hash \(genesis.hash) != genesisBlockHeader.hash \(test.genesisHash)")
         }
-        let differential: DifferentialExecutor?
-        let executor: any BlockExecutor
-        switch mode {
-        case .serial:
-            differential = nil
-            executor = SerialExecutor(enforceBlobGasLimit: true)
-        case .parallel(let driver):
-            let d = DifferentialExecutor(candidate: ParallelExecutor(driver: driver))
-            differential = d
-            executor = d
-        }
+        let differential = executor as? DifferentialExecutor
         let chain: Chain
         do throws(ChainError) {
             chain = try Chain(genesis: genesis.header, state: FixtureAccount.state(test.pre),
