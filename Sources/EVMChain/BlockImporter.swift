@@ -32,6 +32,10 @@ public struct ImportedBlock {
 /// root, withdrawals root, receipts root, logs bloom, requests hash and state root against the
 /// header.
 ///
+/// Forks: Paris and later (proof of stake). Earlier forks would need the difficulty formula,
+/// the proof-of-work seal, uncle validity and the mining reward, which are not implemented, so
+/// their blocks are rejected with `forkNotSupported` rather than half-checked.
+///
 /// The executor is the only pluggable part: the serial reference or the parallel executor give
 /// the same `ImportedBlock` for the same input, which is what the blockchain tests check.
 /// The parent's state is never modified.
@@ -59,6 +63,7 @@ public struct BlockImporter {
     public func execute(_ block: Block, parent: BlockHeader, parentState: InMemoryState,
                         ancestorHashes: [UInt64: Bytes32]) throws(BlockRejection) -> ImportedBlock {
         let h = block.header
+        guard fork >= .paris else { throw .forkNotSupported(fork) }
         try HeaderValidation.validate(h, parent: parent, fork: fork)
         try validateBody(block)
 
@@ -86,10 +91,6 @@ public struct BlockImporter {
         let input = keepExecutionInput ? ExecutionInput(pre: state.copy(), block: env, transactions: recovered, fork: fork) : nil
         state.apply(result.diff)
 
-        if fork < .paris {
-            ops.applyReward(state, reward: SystemContracts.blockReward(fork: fork),
-                            ommers: block.uncles.map { (delta: h.number &- $0.number, address: $0.coinbase) })
-        }
         if let withdrawals = block.withdrawals { ops.applyWithdrawals(state, withdrawals) }
         let receipts = result.receipts
         let logs = receipts.flatMap(\.logs)

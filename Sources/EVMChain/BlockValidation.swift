@@ -9,6 +9,8 @@ import EVMExecution
 public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible {
     /// The bytes do not decode as a block of this fork.
     case malformed(BlockDecodingError)
+    /// The importer implements the post-Merge rules only (Paris and later).
+    case forkNotSupported(Hardfork)
     /// The parent hash is zero (only the genesis block has no parent).
     case unknownParentZero
     /// No block with this parent hash has been imported.
@@ -60,6 +62,7 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
     public var check: String {
         switch self {
         case .malformed: return "rlp"
+        case .forkNotSupported: return "fork"
         case .unknownParentZero, .unknownParent: return "parent"
         case .invalidNumber: return "number"
         case .timestampNotAfterParent: return "timestamp"
@@ -90,6 +93,7 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .malformed(let e): return "malformed block: \(e)"
+        case .forkNotSupported(let f): return "block import before Paris is not implemented (fork \(f))"
         case .unknownParentZero: return "parent hash is zero"
         case .unknownParent(let h): return "unknown parent \(h)"
         case .invalidNumber(let e, let a): return "block number \(a), expected \(e)"
@@ -130,6 +134,7 @@ public enum BlockRejection: Error, Sendable, Equatable, CustomStringConvertible 
             case .blockFieldCount: block = ["RLP_STRUCTURES_ENCODING", "RLP_WITHDRAWALS_NOT_READ"]
             default: block = ["RLP_STRUCTURES_ENCODING"]
             }
+        case .forkNotSupported: return []
         case .unknownParentZero: block = ["UNKNOWN_PARENT_ZERO"]
         case .unknownParent: block = ["UNKNOWN_PARENT"]
         case .invalidNumber: block = ["INVALID_BLOCK_NUMBER"]

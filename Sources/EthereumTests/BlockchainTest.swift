@@ -36,6 +36,9 @@ public struct BlockchainTest: Sendable, Equatable {
 
     public var hardfork: Hardfork? { Hardfork(fixtureName: network) }
 
+    /// The fork is known and one `BlockImporter` implements (Paris and later).
+    public var importable: Bool { hardfork.map { $0 >= .paris } ?? false }
+
     init(name: String, node: FixtureNode) throws(FixtureError) {
         _ = try node.object()
         self.name = name
@@ -66,7 +69,7 @@ public struct BlockchainTest: Sendable, Equatable {
         do {
             root = try JSONSerialization.jsonObject(with: data, options: [])
         } catch {
-            throw FixtureError(file: relativePath, problem: .invalidJSON("\(error)"))
+            throw FixtureError(file: relativePath, problem: .invalidJSON(StateTestFile.jsonErrorText(error)))
         }
         let node = FixtureNode(value: root, file: relativePath, test: nil, path: "")
         return try node.entries().filter { including($0.key) }.map { entry -> Result<BlockchainTest, FixtureError> in
@@ -175,7 +178,7 @@ public enum BlockchainTestExecution {
         func fail(_ why: String, _ blocks: [BlockReport] = []) -> BlockchainTestOutcome {
             BlockchainTestOutcome(pass: false, error: why, blocks: blocks)
         }
-        guard let fork = test.hardfork else { return fail("unsupported fork \(test.network)") }
+        guard let fork = test.hardfork, test.importable else { return fail("unsupported fork \(test.network) (block import: Paris and later)") }
         guard test.sealEngine == "NoProof" else { return fail("unsupported seal engine \(test.sealEngine)") }
         let genesis: Block
         do throws(BlockDecodingError) { genesis = try Block.decode(test.genesisRLP, fork: fork) } catch {

@@ -113,7 +113,8 @@ public struct BlockchainRunSummary: Sendable, Equatable {
 
 /// Walks blockchain-test files (sorted, as `StateTestRunner.collectFiles` with root
 /// `BlockchainTests`), runs every test whose name matches the filter through `execute`, reports
-/// each and returns the totals. A file or test that fails to load is a `loadError` entry.
+/// each and returns the totals. A file or test that fails to load is a `loadError` entry; a test
+/// of a fork the importer does not implement (unknown, or before Paris) is `unsupportedFork`.
 public struct BlockchainTestRunner {
     public var filter: CaseFilter
     public var onReport: ((BlockchainTestReport) -> Void)?
@@ -157,8 +158,9 @@ public struct BlockchainTestRunner {
                     guard filter.matches(fork: test.network) else { continue }
                     let outcome: BlockchainTestOutcome
                     let status: CaseStatus
-                    if test.hardfork == nil {
-                        outcome = BlockchainTestOutcome(pass: false, error: "unsupported fork \"\(test.network)\"", blocks: [])
+                    if !test.importable {
+                        outcome = BlockchainTestOutcome(pass: false, error: "unsupported fork \"\(test.network)\" (block import: Paris and later)",
+                                                        blocks: [])
                         status = .unsupportedFork
                     } else {
                         outcome = execute(test)

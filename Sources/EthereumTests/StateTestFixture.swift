@@ -243,7 +243,7 @@ public struct StateTestFile: Sendable, Equatable {
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
-    private static func jsonErrorText(_ error: Error) -> String {
+    static func jsonErrorText(_ error: Error) -> String {
         let ns = error as NSError
         if let debug = ns.userInfo["NSDebugDescription"] as? String { return debug }
         return ns.localizedDescription
