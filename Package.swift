@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "ParallelExecutor", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         // Blocks: header/body RLP, header rules, the block-level system operations, `BlockImporter`/`Chain`.
         .target(name: "EVMChain", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
-        .target(name: "EthereumTests", dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "ParallelExecutor"], swiftSettings: optimized),
+        .target(name: "EthereumTests", dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         // The transition-tool protocol (geth's `evm t8n` files) and the block transition behind it.
         .target(name: "T8n", dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests"],
                 swiftSettings: optimized),
@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "lockstep",
                           dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMChain", "EVMCore", "EVMExecution",
                                          "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "ParallelExecutor", "Proofs",
-                                         "Oracles", "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
+                                         "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
 
@@ -93,7 +93,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "EVMStateTests", dependencies: ["EVMCore", "EVMState", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMPrecompilesTests", dependencies: ["EVMCore", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMCore", "EVMInterpreter", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMAssembly", "EVMCore", "EVMInterpreter", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMExecutionTests", dependencies: ["EVMCore", "EVMExecution", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EthereumTestsTests",
                     dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMState", "EthereumTests", "ParallelExecutor", "_TestSupport"],
@@ -102,6 +102,7 @@ let package = Package(
                     dependencies: ["Benchmarks", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators",
                                    "ParallelExecutor", "Proofs", "PropertyKit", "SMT"],
                     swiftSettings: strict),
+        .testTarget(name: "ArchitectureTests", swiftSettings: strict),
         .testTarget(name: "SMTTests", dependencies: ["EVMCore", "SMT", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "Properties",
                     dependencies: ["Counterexamples", "DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMState",

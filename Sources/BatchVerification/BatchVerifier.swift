@@ -46,9 +46,9 @@ public enum BatchVerifierError: Error, CustomStringConvertible, Equatable {
 /// asserted as tracked facts, and each unsat core names a violated rule instance. R19 (same
 /// input + seed → same output) compares a second run's output with the first, value for value.
 public enum BatchVerifier {
-    /// The rules one output is checked against; R19 needs a second run (`verify(…, rerun:)`).
-    public static let rules = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16",
-                               "R17", "R18"]
+    /// The rules one output is checked against (`SequencerRule.catalogue` holds their text);
+    /// R19 needs a second run (`verify(…, rerun:)`).
+    public static let rules = SequencerRule.singleRun.map(\.id)
 
     /// Checks `output` against `input` (R1–R18) and, given `rerun` — a second run's output on
     /// the same input and seed (`checkRerunPremise` checks that claim) — R19: the two outputs

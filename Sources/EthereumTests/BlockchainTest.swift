@@ -2,7 +2,6 @@ import EVMCore
 import EVMState
 import EVMExecution
 import EVMChain
-import ParallelExecutor
 import Foundation
 
 // Filled BlockchainTests (ethereum-tests/README.md, "BlockchainTests"): a genesis block and its
@@ -148,22 +147,14 @@ public struct BlockchainTestOutcome: Sendable, Equatable {
 /// decode to the given hash and match the pre-state's root; every block without
 /// `expectException` must import and every block with one must be rejected (any reason; the
 /// check is reported); then the head must be `lastblockhash` and the head state must be
-/// `postState` (or have root `postStateHash`). On a parallel mode, every block is also run by
-/// the serial reference and must give a field-identical `BlockResult`.
+/// `postState` (or have root `postStateHash`). With a `DifferentialExecutor` (how the CLI runs
+/// the parallel executor), every block is also run by the serial reference and must give a
+/// field-identical `BlockResult`.
 public enum BlockchainTestExecution {
-    public static func run(_ test: BlockchainTest, mode: StateTestExecution.Mode = .serial,
-                           keepExecutionInputs: Bool = false, onImport: ((Int, ImportedBlock) -> Void)? = nil) -> BlockchainTestOutcome {
-        let executor: any BlockExecutor
-        switch mode {
-        case .serial: executor = SerialExecutor(enforceBlobGasLimit: true)
-        case .parallel(let driver): executor = DifferentialExecutor(candidate: ParallelExecutor(driver: driver))
-        }
-        return run(test, executor: executor, keepExecutionInputs: keepExecutionInputs, onImport: onImport)
-    }
-
     /// Runs the test with `executor` for every block's transactions. A `DifferentialExecutor`
     /// also fails the test at the first block where its candidate and reference differ.
-    public static func run(_ test: BlockchainTest, executor: any BlockExecutor, keepExecutionInputs: Bool = false,
+    public static func run(_ test: BlockchainTest, executor: any BlockExecutor = SerialExecutor(enforceBlobGasLimit: true),
+                           keepExecutionInputs: Bool = false,
                            onImport: ((Int, ImportedBlock) -> Void)? = nil) -> BlockchainTestOutcome {
         let clock = ContinuousClock()
         let start = clock.now

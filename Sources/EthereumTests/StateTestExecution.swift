@@ -4,18 +4,11 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import EVMPrecompiles
-import ParallelExecutor
 
 /// Runs one state-test case on an executor and judges it: the state root after the one
 /// transaction must equal `hash`, the logs hash must equal `logs`, and a case with
 /// `expectException` must be rejected (leaving the pre-state root).
 public enum StateTestExecution {
-    /// Which executor runs the case.
-    public enum Mode: Sendable {
-        case serial
-        case parallel(ParallelExecutor.Driver)
-    }
-
     /// The input of a case as executors see it, or the reason it cannot be built.
     public static func blockInput(_ c: StateTestCase) -> Result<(pre: InMemoryState, block: BlockEnv, tx: RecoveredTransaction, fork: Hardfork), BuildError> {
         guard let fork = c.hardfork else { return .failure(.unsupportedFork(c.fork)) }
@@ -92,9 +85,10 @@ public enum StateTestExecution {
         return tx
     }
 
-    /// Runs and judges one case (see `CaseOutcome.judge`). With `trace`, EIP-3155 lines go to
-    /// stderr, followed by the summary line.
-    public static func run(_ c: StateTestCase, trace: Bool, mode: Mode = .serial) -> CaseOutcome {
+    /// Runs and judges one case (see `CaseOutcome.judge`) on `executor` (the serial oracle when
+    /// nil). With `trace` and no executor, EIP-3155 lines go to stderr, followed by the summary
+    /// line; a given executor traces only if it was built with its own tracer.
+    public static func run(_ c: StateTestCase, trace: Bool, executor: (any BlockExecutor)? = nil) -> CaseOutcome {
         let input: (pre: InMemoryState, block: BlockEnv, tx: RecoveredTransaction, fork: Hardfork)
         switch blockInput(c) {
         case .failure(.unsupportedFork(let f)):
@@ -106,14 +100,9 @@ public enum StateTestExecution {
         case .success(let i):
             input = i
         }
-        let tracer: JSONLTracer? = trace ? JSONLTracer { line in FileHandle.standardError.write(Data(line.utf8)) } : nil
-        let result: BlockResult
-        switch mode {
-        case .serial:
-            result = SerialExecutor(tracer: tracer).execute(preState: input.pre, block: input.block, transactions: [input.tx], fork: input.fork)
-        case .parallel(let driver):
-            result = ParallelExecutor(driver: driver).execute(preState: input.pre, block: input.block, transactions: [input.tx], fork: input.fork)
-        }
+        let tracer: JSONLTracer? = trace && executor == nil ? JSONLTracer { line in FileHandle.standardError.write(Data(line.utf8)) } : nil
+        let chosen: any BlockExecutor = executor ?? SerialExecutor(tracer: tracer)
+        let result = chosen.execute(preState: input.pre, block: input.block, transactions: [input.tx], fork: input.fork)
         if let missing = result.unimplementedPrecompiles.first {
             return CaseOutcome(pass: false, stateRoot: result.stateRoot, error: "needs precompile \(missing)", needsPrecompile: missing)
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import EVMChain
 import EthereumTests
 import Foundation
+import ParallelExecutor
 
 /// `lockstep blocktest PATH… [--run REGEX] [--summary-only] [--json-summary FILE]
 /// [--parallel N] [--schedule-seed S [--schedules K]]`
@@ -57,7 +59,9 @@ struct BlockTestCommand: ParsableCommand {
                 var outcome = BlockchainTestOutcome(pass: false, error: "no executor", blocks: [])
                 var seconds = 0.0
                 for mode in modes {
-                    outcome = BlockchainTestExecution.run(test, mode: mode)
+                    // A parallel mode runs through `DifferentialExecutor`: serial alongside, compared per block.
+                    outcome = mode.isSerial ? BlockchainTestExecution.run(test)
+                        : BlockchainTestExecution.run(test, executor: DifferentialExecutor(candidate: mode.executor()))
                     seconds += outcome.seconds
                     if !outcome.pass {
                         if case .parallel(.deterministic(let s, let w, let b)) = mode {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import EthereumTests
 import ParallelExecutor
 
 /// Flags shared by every verb that executes blocks: which executor, and for the parallel one
@@ -26,8 +25,8 @@ struct ExecutorOptions: ParsableArguments {
     var abortBias: Double = 0.5
 
     /// The executors a case must pass on (serial when no flag is given).
-    func modes() throws -> [StateTestExecution.Mode] {
-        var modes: [StateTestExecution.Mode] = []
+    func modes() throws -> [ExecutionMode] {
+        var modes: [ExecutionMode] = []
         if let n = parallel {
             guard n >= 1 else { throw ValidationError("--parallel needs at least 1 worker") }
             modes.append(.parallel(.threaded(workers: n)))

@@ -109,7 +109,7 @@ struct VerifyBatchCommand: ParsableCommand {
         let verdict = try BatchVerifier.verify(input: input, output: out, rerun: second?.0)
         for rule in verdict.rulesChecked {
             let vs = verdict.violations.filter { $0.rule == rule }
-            print("\(rule): \(vs.isEmpty ? "pass" : "FAIL")")
+            print("\(rule): \(vs.isEmpty ? "pass" : "FAIL")  (\(SequencerRule.named(rule)?.text ?? "unknown rule"))")
             for v in vs { print("  txs \(v.txs): \(v.explanation)") }
         }
         if let second {

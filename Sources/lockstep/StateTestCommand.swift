@@ -1,6 +1,7 @@
 import ArgumentParser
 import EthereumTests
 import Foundation
+import ParallelExecutor
 
 /// `lockstep statetest PATH… [--fork NAME] [--run REGEX] [--trace] [--summary-only] [--json-summary FILE]
 /// [--parallel N] [--schedule-seed S [--schedules K]]`
@@ -55,7 +56,7 @@ struct StateTestCommand: ParsableCommand {
             summary = try runner.run(paths: roots) { c in
                 var outcome = CaseOutcome.failed("no executor")
                 for mode in modes {
-                    outcome = StateTestExecution.run(c, trace: trace, mode: mode)
+                    outcome = StateTestExecution.run(c, trace: trace, executor: mode.isSerial ? nil : mode.executor())
                     if !outcome.pass { break }
                 }
                 return outcome

@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 import EVMInterpreter
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 import Foundation
 import EVMInterpreter
 import Testing

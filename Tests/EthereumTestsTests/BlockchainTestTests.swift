@@ -43,7 +43,7 @@ struct BlockchainTestTests {
         let serial = try Self.run(Self.slice, label: "serial") { BlockchainTestExecution.run($0) }
         #expect(serial.totalBlocks.imported >= 70)
         #expect(serial.totalBlocks.rejectedAsExpected >= 60)
-        let threaded = try Self.run(Self.slice, label: "threaded") { BlockchainTestExecution.run($0, mode: .parallel(.threaded(workers: 2))) }
+        let threaded = try Self.run(Self.slice, label: "threaded") { BlockchainTestExecution.run($0, executor: DifferentialExecutor(candidate: ParallelExecutor(driver: .threaded(workers: 2)))) }
         #expect(threaded.totalBlocks == serial.totalBlocks.withSeconds(threaded.totalBlocks.seconds))
     }
 
@@ -51,7 +51,8 @@ struct BlockchainTestTests {
         _ = try Self.run(Self.multiTransaction, label: "schedules") { test in
             var last = BlockchainTestOutcome(pass: false, error: "no schedule", blocks: [])
             for seed in UInt64(1)...20 {
-                last = BlockchainTestExecution.run(test, mode: .parallel(.deterministic(seed: seed, workers: 4, abortBias: 0.5)))
+                let driver = ParallelExecutor.Driver.deterministic(seed: seed, workers: 4, abortBias: 0.5)
+                last = BlockchainTestExecution.run(test, executor: DifferentialExecutor(candidate: ParallelExecutor(driver: driver)))
                 if !last.pass { last.error = "seed \(seed): \(last.error ?? "")"; break }
             }
             return last

@@ -52,13 +52,13 @@ struct StateTestSliceTests {
     @Test func parallelMatchesOnSliceUnderThreadsAndTwentySchedules() throws {
         let runner = StateTestRunner(filter: try CaseFilter())
         let threaded = try runner.run(paths: Self.paths(Self.parallelSlice)) {
-            StateTestExecution.run($0, trace: false, mode: .parallel(.threaded(workers: 2)))
+            StateTestExecution.run($0, trace: false, executor: ParallelExecutor(driver: .threaded(workers: 2)))
         }
         Self.check(threaded, label: "threaded")
         let seeded = try runner.run(paths: Self.paths(Self.parallelSlice)) { c in
             var last = CaseOutcome.failed("no schedule")
             for seed in UInt64(0)..<20 {
-                last = StateTestExecution.run(c, trace: false, mode: .parallel(.deterministic(seed: seed, workers: 3, abortBias: 0.5)))
+                last = StateTestExecution.run(c, trace: false, executor: ParallelExecutor(driver: .deterministic(seed: seed, workers: 3, abortBias: 0.5)))
                 if !last.pass { return last }
             }
             return last

@@ -2,7 +2,7 @@ import EVMCore
 
 /// A tiny bytecode builder: `Asm.push(1) + .push(2) + .add + .returnTop`.
 ///
-/// Shared by the interpreter tests and by `Verification` (whose `Assembly` adds labels on top
+/// Shared by the interpreter tests and by `Assembly` (which adds labels on top
 /// of it to write the sample contracts). It is a programmer's tool: the `precondition`s below
 /// guard widths a caller writes literally (PUSH 1…32, DUP/SWAP 1…16, LOG 0…4), never data.
 ///
