@@ -152,7 +152,8 @@ public enum ChainError: Error, Sendable, Equatable, CustomStringConvertible {
 ///
 /// Fork choice: the head is the most recently imported valid block, as for a post-Merge client
 /// that receives `forkchoiceUpdated` for each new payload (what the blockchain tests' `lastblockhash`
-/// expects). A rejected block changes nothing.
+/// expects). A rejected block changes nothing. BLOCKHASH in a block answers from that block's
+/// own branch (its parent and up to 255 further ancestors), so side chains see their own history.
 public final class Chain {
     public struct Entry {
         public var header: BlockHeader
