@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "lockstep", targets: ["lockstep"]),
         .library(name: "EVMExecution", targets: ["EVMExecution"]),
+        .library(name: "EVMChain", targets: ["EVMChain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,9 +39,11 @@ let package = Package(
         .target(name: "EVMInterpreter", dependencies: ["EVMCore", "EVMState", "EVMPrecompiles"], swiftSettings: optimized),
         .target(name: "EVMExecution", dependencies: ["EVMCore", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         .target(name: "ParallelExecutor", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
-        .target(name: "EthereumTests", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
+        // Blocks: header/body RLP, header rules, the block-level system operations, `BlockImporter`/`Chain`.
+        .target(name: "EVMChain", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
+        .target(name: "EthereumTests", dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState"], swiftSettings: optimized),
         // The transition-tool protocol (geth's `evm t8n` files) and the block transition behind it.
-        .target(name: "T8n", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests"],
+        .target(name: "T8n", dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests"],
                 swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
         // The sequencer and its verifier (`BatchVerification`) share only the data types in
@@ -77,7 +80,7 @@ let package = Package(
                 swiftSettings: strict),
 
         .executableTarget(name: "lockstep",
-                          dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution",
+                          dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMChain", "EVMCore", "EVMExecution",
                                          "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "Oracles", "ParallelExecutor", "Proofs",
                                          "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -92,7 +95,9 @@ let package = Package(
         .testTarget(name: "EVMPrecompilesTests", dependencies: ["EVMCore", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMInterpreterTests", dependencies: ["EVMAssembly", "EVMCore", "EVMInterpreter", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "EVMExecutionTests", dependencies: ["EVMCore", "EVMExecution", "EVMPrecompiles", "_TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EthereumTestsTests", dependencies: ["EVMCore", "EthereumTests", "ParallelExecutor", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EthereumTestsTests",
+                    dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMState", "EthereumTests", "ParallelExecutor", "_TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "ParallelExecutorTests",
                     dependencies: ["Benchmarks", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators",
                                    "ParallelExecutor", "Proofs", "PropertyKit", "SMT"],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs missing C libraries, builds the release CLI, then (with no arguments)
 # runs the built-in default — a state-test sample through the serial executor and through the
-# parallel executor under 20 seeded schedules, a generated 200-transaction block compared
+# parallel executor under 20 seeded schedules, every blockchain test (serial, then threads and
+# 20 schedules), a generated 200-transaction block compared
 # serial vs parallel, and the property gate (`lockstep check`, default budget). With arguments,
 # runs `lockstep ARGS…` instead.
 set -euo pipefail
@@ -25,6 +26,14 @@ if [ -d "$fixtures" ]; then
   "$bin" statetest --summary-only --schedule-seed 1 --schedules 20 "${sample[@]}"
 else
   echo "state-test fixtures not found at $fixtures (set LOCKSTEP_ETHEREUM_TESTS); skipping them" >&2
+fi
+blocks="${LOCKSTEP_ETHEREUM_TESTS:-../shared/ethereum-tests}/BlockchainTests"
+if [ -d "$blocks" ]; then
+  echo "== blockchain tests (every block imported serially, then with 2 threads and under 20 seeded schedules)"
+  "$bin" blocktest --summary-only "$blocks"
+  "$bin" blocktest --summary-only --parallel 2 --schedule-seed 1 --schedules 20 "$blocks"
+else
+  echo "blockchain-test fixtures not found at $blocks; skipping them" >&2
 fi
 echo "== generated block: serial vs parallel (threads and 20 schedules)"
 "$bin" run --txs 200 --conflict-rate 0.3 --parallel 2 --schedule-seed 1 --schedules 20

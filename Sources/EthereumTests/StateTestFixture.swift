@@ -243,7 +243,7 @@ public struct StateTestFile: Sendable, Equatable {
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
-    private static func jsonErrorText(_ error: Error) -> String {
+    static func jsonErrorText(_ error: Error) -> String {
         let ns = error as NSError
         if let debug = ns.userInfo["NSDebugDescription"] as? String { return debug }
         return ns.localizedDescription
@@ -262,7 +262,7 @@ extension StateTest {
         self.post = try Self.parsePost(try node.field("post"), transaction: transaction)
     }
 
-    private static func parsePre(_ node: FixtureNode) throws(FixtureError) -> [Address: FixtureAccount] {
+    static func parsePre(_ node: FixtureNode) throws(FixtureError) -> [Address: FixtureAccount] {
         var pre: [Address: FixtureAccount] = [:]
         for (key, accountNode) in try node.entries() {
             let keyNode = FixtureNode(value: key, file: node.file, test: node.test, path: accountNode.path)

@@ -341,9 +341,9 @@ public struct StateTestRunner {
     /// Every `.json` file named by `paths` (a directory is searched recursively), sorted by
     /// relative path within each argument; duplicates dropped.
     ///
-    /// Relative path: from the last `GeneralStateTests` component of the absolute path when
+    /// Relative path: from the last `root` component (`GeneralStateTests`) of the absolute path when
     /// there is one; else from the directory argument's own name, or the bare file name.
-    public static func collectFiles(_ paths: [String]) throws(StateTestRunnerError) -> [FixtureFileRef] {
+    public static func collectFiles(_ paths: [String], root: String = "GeneralStateTests") throws(StateTestRunnerError) -> [FixtureFileRef] {
         let fm = FileManager.default
         var out: [FixtureFileRef] = []
         var seen = Set<String>()
@@ -363,10 +363,10 @@ public struct StateTestRunner {
                     let std = file.standardizedFileURL
                     let below = Array(std.pathComponents.dropFirst(base.count))
                     found.append(FixtureFileRef(url: std, relativePath: relativePath(
-                        std, fallback: ([url.lastPathComponent] + below).joined(separator: "/"))))
+                        std, root: root, fallback: ([url.lastPathComponent] + below).joined(separator: "/"))))
                 }
             } else {
-                found.append(FixtureFileRef(url: url, relativePath: relativePath(url, fallback: url.lastPathComponent)))
+                found.append(FixtureFileRef(url: url, relativePath: relativePath(url, root: root, fallback: url.lastPathComponent)))
             }
             found.sort { $0.relativePath < $1.relativePath }
             for f in found where seen.insert(f.url.path).inserted { out.append(f) }
@@ -375,15 +375,15 @@ public struct StateTestRunner {
         return out
     }
 
-    private static func relativePath(_ url: URL, fallback: String) -> String {
+    private static func relativePath(_ url: URL, root: String, fallback: String) -> String {
         let parts = url.pathComponents
-        if let i = parts.lastIndex(of: "GeneralStateTests"), i < parts.count - 1 {
+        if let i = parts.lastIndex(of: root), i < parts.count - 1 {
             return parts[i...].joined(separator: "/")
         }
         return fallback
     }
 
-    private static func seconds(_ d: Duration) -> Double {
+    static func seconds(_ d: Duration) -> Double {
         let (s, atto) = d.components
         return Double(s) + Double(atto) / 1e18
     }

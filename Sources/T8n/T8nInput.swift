@@ -3,24 +3,11 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import EthereumTests
+import EVMChain
 import Foundation
 
-/// One EIP-4895 withdrawal: `amount` is in Gwei (credited as amount × 10^9 wei).
-public struct Withdrawal: Sendable, Hashable {
-    public var index: UInt64
-    public var validatorIndex: UInt64
-    public var address: Address
-    public var amount: UInt64
-
-    public init(index: UInt64, validatorIndex: UInt64, address: Address, amount: UInt64) {
-        self.index = index; self.validatorIndex = validatorIndex; self.address = address; self.amount = amount
-    }
-
-    /// `rlp([index, validatorIndex, address, amount])`, the withdrawals-trie value.
-    public var rlp: [UInt8] {
-        RLP.encodeList([RLP.encode(index), RLP.encode(validatorIndex), RLP.encode(bytes: address.bytes), RLP.encode(amount)])
-    }
-}
+/// One EIP-4895 withdrawal (moved to `EVMChain`; the alias keeps `T8n.Withdrawal` for its users).
+public typealias Withdrawal = EVMChain.Withdrawal
 
 /// The t8n `env.json`: the block being built and what the transition needs of its parent.
 ///

@@ -3,6 +3,7 @@ import EVMState
 import EVMInterpreter
 import EVMExecution
 import EVMPrecompiles
+import EVMChain
 import Foundation
 
 /// One receipt as `result.json` reports it.
@@ -23,13 +24,8 @@ public struct T8nReceipt: Sendable, Equatable {
     /// The receipts-trie value: `rlp([status|root, cumulativeGas, bloom, logs])`, prefixed
     /// with the type byte for typed transactions (EIP-2718).
     public var encoded: [UInt8] {
-        let first = postStateRoot.map { RLP.encode(bytes: $0.bytes) } ?? RLP.encode(UInt64(succeeded ? 1 : 0))
-        let logItems = logs.map { l in
-            RLP.encodeList([RLP.encode(bytes: l.address.bytes), RLP.encodeList(l.topics.map { RLP.encode(bytes: $0.bytes) }),
-                            RLP.encode(bytes: l.data)])
-        }
-        let body = RLP.encodeList([first, RLP.encode(cumulativeGasUsed), RLP.encode(bytes: logsBloom), RLP.encodeList(logItems)])
-        return type == .legacy ? body : [type.rawValue] + body
+        ReceiptEncoding.encode(type: type, postStateRoot: postStateRoot, succeeded: succeeded, cumulativeGasUsed: cumulativeGasUsed,
+                               logsBloom: logsBloom, logs: logs)
     }
 }
 
@@ -78,28 +74,8 @@ public struct T8nFailure: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The system contracts and constants of the block-level operations.
-public enum SystemContracts {
-    /// Caller of every system call (EIP-4788 and later).
-    public static let systemAddress = Address(hex: "0xfffffffffffffffffffffffffffffffffffffffe")!
-    public static let beaconRoots = Address(hex: "0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02")!
-    public static let historyStorage = Address(hex: "0x0000F90827F1C53a10cb7A02335B175320002935")!
-    public static let withdrawalRequests = Address(hex: "0x00000961Ef480Eb55e80D19ad83579A64c007002")!
-    public static let consolidationRequests = Address(hex: "0x0000BBdDc7CE488642fb579F8B00f3a590007251")!
-    /// EIP-6110: deposits are read from this contract's `DepositEvent` logs.
-    public static let depositContract = Address(hex: "0x00000000219ab540356cbb839cbe05303d7705fa")!
-    public static let depositEventTopic = Bytes32(hex: "0x649bbc62d0e31342afea4e5cd82d4049e7e1ee912fc0889aa790803be39038c5")!
-    public static let systemCallGas: Int64 = 30_000_000
-
-    /// Block reward in wei before the Merge (5, 3 from Byzantium, 2 from Constantinople ether).
-    public static func blockReward(fork: Hardfork) -> UInt256 {
-        let ether = UInt256(1_000_000_000_000_000_000 as UInt64)
-        if fork >= .paris { return .zero }
-        if fork >= .constantinople { return ether &* UInt256(2) }
-        if fork >= .byzantium { return ether &* UInt256(3) }
-        return ether &* UInt256(5)
-    }
-}
+/// The system contracts (moved to `EVMChain`; the alias keeps `T8n.SystemContracts` for its users).
+public typealias SystemContracts = EVMChain.SystemContracts
 
 /// Applies a block of transactions to a pre-state the way a transition tool does: the
 /// pre-block system calls (EIP-2935 parent hash from Prague, EIP-4788 beacon root from Cancun),
@@ -186,20 +162,17 @@ public struct Transition {
         let block = env.blockEnv(fork: fork, chainId: chainId)
 
         // 1. Pre-block system calls.
+        let ops = SystemOperations(fork: fork, block: block)
         if fork >= .prague {
             guard env.number == 0 || env.blockHashes[env.number - 1] != nil else {
                 throw T8nFailure(exitCode: T8nExit.missingBlockHash, "env: blockHashes needs the parent hash (block \(env.number &- 1)) for EIP-2935")
             }
-            if env.number > 0, let parent = env.blockHashes[env.number - 1] {
-                _ = systemCall(state, block: block, target: SystemContracts.historyStorage, data: parent.bytes)
-            }
         }
-        if fork >= .cancun {
-            guard let root = env.parentBeaconBlockRoot else {
-                throw T8nFailure(exitCode: T8nExit.config, "env: parentBeaconBlockRoot is required from Cancun")
-            }
-            _ = systemCall(state, block: block, target: SystemContracts.beaconRoots, data: root.bytes)
+        if fork >= .cancun && env.parentBeaconBlockRoot == nil {
+            throw T8nFailure(exitCode: T8nExit.config, "env: parentBeaconBlockRoot is required from Cancun")
         }
+        ops.applyPreBlock(state, parentHash: env.number > 0 ? env.blockHashes[env.number - 1] : nil,
+                          parentBeaconBlockRoot: env.parentBeaconBlockRoot)
 
         // 2. Transactions.
         let (ready, rejectedBefore, signed) = prepare(txs)
@@ -255,48 +228,14 @@ public struct Transition {
         }
         rejected.sort { $0.index < $1.index }
 
-        // 3. Mining reward (before the Merge): the beneficiary, plus 1/32 per ommer, and each ommer's.
-        if fork < .paris, let reward {
-            let journal = JournaledState(base: state)
-            let perOmmer = UInt256.evmDiv(reward, UInt256(32))
-            journal.addBalance(env.coinbase, reward &+ perOmmer &* UInt256(UInt64(env.ommers.count)))
-            for o in env.ommers where o.delta < 8 {
-                journal.addBalance(o.address, UInt256.evmDiv(UInt256(8 - o.delta) &* reward, UInt256(8)))
-            }
-            journal.finalize(clearEmpty: fork >= .spuriousDragon)
-            state.apply(journal.diff())
-        }
-
-        // 4. Withdrawals (Shanghai+): amount in Gwei; a zero credit to a missing account creates nothing.
-        if fork >= .shanghai && !env.withdrawals.isEmpty {
-            let journal = JournaledState(base: state)
-            for w in env.withdrawals {
-                journal.addBalance(w.address, UInt256(w.amount) &* UInt256(1_000_000_000 as UInt64))
-            }
-            journal.finalize(clearEmpty: true)
-            state.apply(journal.diff())
-        }
-
-        // 5. Requests (Prague+).
-        var requests: [[UInt8]]? = nil
-        if fork >= .prague {
-            var list: [[UInt8]] = []
-            var deposits: [UInt8] = []
-            for log in allLogs where log.address == SystemContracts.depositContract
-                && log.topics.first == SystemContracts.depositEventTopic {
-                deposits += try Transition.depositRequest(log.data)
-            }
-            if !deposits.isEmpty { list.append([0x00] + deposits) }
-            for (type, target) in [(UInt8(0x01), SystemContracts.withdrawalRequests), (0x02, SystemContracts.consolidationRequests)] {
-                guard let out = systemCall(state, block: block, target: target, data: []) else {
-                    throw T8nFailure(exitCode: T8nExit.evm, "invalid block: system contract \(target) has no code (EIP-7002/7251)")
-                }
-                guard out.status == .success else {
-                    throw T8nFailure(exitCode: T8nExit.evm, "invalid block: system call to \(target) failed: \(out.status)")
-                }
-                if !out.output.isEmpty { list.append([type] + out.output) }
-            }
-            requests = list
+        // 3. Mining reward (before the Merge), 4. withdrawals (Shanghai+), 5. requests (Prague+).
+        if let reward { ops.applyReward(state, reward: reward, ommers: env.ommers) }
+        ops.applyWithdrawals(state, env.withdrawals)
+        let requests: [[UInt8]]?
+        do throws(SystemOperationError) {
+            requests = try ops.applyRequests(state, logs: allLogs)
+        } catch {
+            throw T8nFailure(exitCode: T8nExit.evm, "invalid block: \(error)")
         }
 
         let bloom = LogsBloom.compute(allLogs.map { (address: $0.address, topics: $0.topics, data: $0.data) })
@@ -316,45 +255,10 @@ public struct Transition {
         }
         if let requests {
             r.requests = requests
-            r.requestsHash = Bytes32(bytes: SHA256.hash(requests.flatMap { SHA256.hash($0) }))
+            r.requestsHash = SystemOperations.requestsHash(requests)
         }
         let body = RLP.encodeList(signed.map { tx in tx.type == .legacy ? tx.encoded() : RLP.encode(bytes: tx.encoded()) })
         return T8nOutput(result: r, postState: state, body: body, executedHashes: executed)
-    }
-
-    /// Runs a system call from `SystemContracts.systemAddress` (30M gas, no value, not charged)
-    /// and applies its effects; nil when the target has no code (nothing runs).
-    func systemCall(_ state: InMemoryState, block: BlockEnv, target: Address, data: [UInt8]) -> CallResult? {
-        guard let acct = state.account(target), acct.hasCode else { return nil }
-        let journal = JournaledState(base: state)
-        let evm = EVM(state: journal, block: block,
-                      tx: TxEnv(origin: SystemContracts.systemAddress, gasPrice: block.baseFee, blobHashes: [],
-                                blobBaseFee: TransactionProcessor(fork: fork, block: block).blobBaseFee),
-                      fork: fork)
-        // A call frame that moves no value and touches no account (a delegate-call frame whose
-        // code is the target's own): the system address is neither created nor touched.
-        let message = Message(kind: .delegateCall, depth: 0, gas: SystemContracts.systemCallGas, recipient: target,
-                              sender: SystemContracts.systemAddress, codeAddress: target, value: .zero, input: data)
-        let out = evm.call(message)
-        journal.finalize(clearEmpty: fork <= .cancun)
-        state.apply(journal.diff())
-        return out
-    }
-
-    /// EIP-6110: the request bytes of one `DepositEvent` log (pubkey ‖ withdrawal credentials ‖
-    /// amount ‖ signature ‖ index), after checking the ABI layout the deposit contract emits:
-    /// 576 bytes, offsets 160/256/320/384/512 and sizes 48/32/8/96/8.
-    public static func depositRequest(_ data: [UInt8]) throws(T8nFailure) -> [UInt8] {
-        guard data.count == 576 else { throw T8nFailure(exitCode: T8nExit.evm, "invalid block: deposit log of \(data.count) bytes (576 expected)") }
-        func word(_ at: Int) -> UInt256 { UInt256(bigEndian: data[at..<(at + 32)]) }
-        var out: [UInt8] = []
-        for (slot, (offset, size)) in [(160, 48), (256, 32), (320, 8), (384, 96), (512, 8)].enumerated() {
-            guard word(slot * 32) == UInt256(UInt64(offset)), word(offset) == UInt256(UInt64(size)) else {
-                throw T8nFailure(exitCode: T8nExit.evm, "invalid block: malformed deposit log (field \(slot))")
-            }
-            out += data[(offset + 32)..<(offset + 32 + size)]
-        }
-        return out
     }
 }
 

@@ -3,6 +3,8 @@ import EVMCore
 import EVMExecution
 import ParallelExecutor
 import Benchmarks
+import EVMChain
+import EthereumTests
 import Foundation
 
 /// `lockstep bench [--repeats N] [--scale X]`: interpreter gas/s on fixed workloads, Keccak
@@ -36,6 +38,10 @@ struct BenchCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Run Block-STM without the dependency guard (no in-order finish of dependency chains).")
     var noDependencyGuard = false
+
+    @Option(name: .long, help: ArgumentHelp("Blockchain tests whose multi-transaction blocks join the parallel section "
+                                            + "(default: the shared BlockchainTests/ValidBlocks; \"none\" to skip).", valueName: "path"))
+    var blockchainTests: String?
 
     @Option(name: .long, parsing: .upToNextOption,
             help: "Conflict rates of the parallel blocks, in [0, 1] (1 = fully dependent chain).")
@@ -182,6 +188,66 @@ struct BenchCommand: ParsableCommand {
         print("Last four columns: medians over the 2-worker runs of Block-STM executions (including discarded ones), "
               + "validation aborts, dependency waits (an ESTIMATE read; the execution stops at its next state access), and "
               + "transactions the dependency guard left to in-order execution\(noDependencyGuard ? " (guard off)" : "").")
+        blockchainTestSection()
+    }
+
+    /// The blocks of the upstream blockchain tests that hold two or more transactions, each on
+    /// its pre-block state (after the system calls) as the block importer ran it: serial vs
+    /// threaded with 1 and 2 workers, and the 2-worker Block-STM counters, per block.
+    func blockchainTestSection() {
+        guard blockchainTests != "none" else { return }
+        let path = blockchainTests ?? FixtureLocator.ethereumTestsRoot()?.appendingPathComponent("BlockchainTests/ValidBlocks").path
+        print("")
+        guard let path, let files = try? StateTestRunner.collectFiles([path], root: "BlockchainTests") else {
+            print("Blockchain-test blocks: skipped (no fixtures; pass --blockchain-tests PATH)")
+            return
+        }
+        var blocks: [(String, ExecutionInput)] = []
+        for file in files {
+            guard let tests = try? BlockchainTest.load(contentsOf: file.url, relativePath: file.relativePath) else { continue }
+            for test in tests {
+                _ = BlockchainTestExecution.run(test, keepExecutionInputs: true) { i, imported in
+                    if let x = imported.input, x.transactions.count >= 2 { blocks.append(("\(test.name) #\(i)", x)) }
+                }
+            }
+        }
+        print("Blockchain-test blocks with ≥ 2 transactions (\(blocks.count) blocks from \(path)), each on its pre-block "
+              + "state; median of \(repeats); load average \(loadAverage()):")
+        print("")
+        var rows: [[String]] = []
+        var totals = (serial: 0.0, one: 0.0, two: 0.0)
+        for (name, x) in blocks {
+            func time(_ run: @escaping () -> BlockResult) -> (Double, BlockResult) {
+                var result: BlockResult? = nil
+                let s = BenchmarkClock.median(repeats: repeats) { result = run() }
+                return (s, result!)
+            }
+            let (serial, expected) = time { SerialExecutor().execute(preState: x.pre, block: x.block, transactions: x.transactions, fork: x.fork) }
+            var reports: [ParallelReport] = []
+            func parallel(_ workers: Int) -> Double {
+                let (s, r) = time {
+                    let (r, report) = ParallelExecutor(driver: .threaded(workers: workers),
+                                                       dependencyGuard: noDependencyGuard ? nil : DependencyGuard())
+                        .executeWithReport(preState: x.pre, block: x.block, transactions: x.transactions, fork: x.fork)
+                    if workers == 2 { reports.append(report) }
+                    return r
+                }
+                precondition(ResultComparison.firstDifference(expected: expected, actual: r) == nil,
+                             "\(name): parallel (\(workers) workers) differs from serial")
+                return s
+            }
+            let one = parallel(1), two = parallel(2)
+            totals.serial += serial; totals.one += one; totals.two += two
+            func median(_ f: (ParallelReport) -> Int) -> Int { reports.map(f).sorted()[reports.count / 2] }
+            rows.append([name, "\(x.transactions.count)", "\(expected.gasUsed)", String(format: "%.5f", serial),
+                         String(format: "%.5f", one), String(format: "%.5f", two), String(format: "%.2f×", serial / two),
+                         "\(median(\.incarnations))", "\(median(\.executions))", "\(median(\.aborts))", "\(median(\.dependencyWaits))"])
+        }
+        rows.append(["all (sum of medians)", "\(blocks.reduce(0) { $0 + $1.1.transactions.count })", "",
+                     String(format: "%.5f", totals.serial), String(format: "%.5f", totals.one), String(format: "%.5f", totals.two),
+                     String(format: "%.2f×", totals.two > 0 ? totals.serial / totals.two : 0), "", "", "", ""])
+        printMarkdownTable(header: ["block", "txs", "gas", "serial s", "1 worker s", "2 workers s", "speed-up 2w",
+                                    "incarnations 2w", "executions 2w", "aborts 2w", "waits 2w"], rows: rows)
     }
 
     func printMarkdownTable(header: [String], rows: [[String]]) {

@@ -13,14 +13,16 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Execute a block serially and in parallel and compare.",
         discussion: """
-            With FILE (a filled state-test JSON), each case is one block. Without FILE, a block is \
+            With FILE (a filled state-test JSON), each case is one block; with a blockchain-test JSON, every \
+            block that imports (serially, through the block importer) is run again on its pre-block state \
+            (after the system calls). Without FILE, a block is \
             generated from --block-seed (transfers, tokens, counters, creates, self-destructs, reverts, \
             balance reads) with --txs transactions and --conflict-rate. Prints the state root, gas, \
             incarnations, executions, validations and aborts; exits 1 if parallel ≠ serial, printing \
             the first difference and, for the deterministic driver, the replay command.
             """)
 
-    @Argument(help: ArgumentHelp("A state-test file; omit to run a generated block.", valueName: "file"))
+    @Argument(help: ArgumentHelp("A state-test or blockchain-test file; omit to run a generated block.", valueName: "file"))
     var file: String?
 
     @OptionGroup var executor: ExecutorOptions
@@ -42,15 +44,11 @@ struct RunCommand: ParsableCommand {
         var inputs: [(String, BlockInput)] = []
         if let file {
             let url = URL(fileURLWithPath: file)
-            let cases: [StateTestCase]
-            do { cases = try StateTestFile.load(contentsOf: url, relativePath: url.lastPathComponent).cases() } catch {
+            do {
+                inputs = try Self.fileInputs(url)
+            } catch {
                 FileHandle.standardError.write(Data("lockstep run: error: \(error)\n".utf8))
                 throw ExitCode(2)
-            }
-            for c in cases {
-                if case .success(let i) = StateTestExecution.blockInput(c) {
-                    inputs.append(("\(c.testName) \(c.fork)#\(c.index)", BlockInput(fork: i.fork, block: i.block, pre: i.pre, transactions: [i.tx])))
-                }
             }
         } else {
             guard txs >= 1, (0...1).contains(conflictRate) else { throw ValidationError("--txs ≥ 1 and 0 ≤ --conflict-rate ≤ 1") }
@@ -87,5 +85,31 @@ struct RunCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// The blocks of a fixture file: one per state-test case, or every importable block of every
+    /// blockchain test (its transaction phase, as `BlockImporter` ran it).
+    static func fileInputs(_ url: URL) throws -> [(String, BlockInput)] {
+        let data = try Data(contentsOf: url)
+        var inputs: [(String, BlockInput)] = []
+        if BlockchainTest.looksLikeBlockchainTest(data) {
+            for test in try BlockchainTest.load(contentsOf: url, relativePath: url.lastPathComponent) {
+                let outcome = BlockchainTestExecution.run(test, keepExecutionInputs: true) { i, imported in
+                    guard let x = imported.input else { return }
+                    inputs.append(("\(test.name) block \(i) (number \(imported.header.number))",
+                                   BlockInput(fork: x.fork, block: x.block, pre: x.pre, transactions: x.transactions)))
+                }
+                if !outcome.pass {
+                    FileHandle.standardError.write(Data("lockstep run: warning: \(test.name): \(outcome.error ?? "failed")\n".utf8))
+                }
+            }
+            return inputs
+        }
+        for c in try StateTestFile.load(contentsOf: url, relativePath: url.lastPathComponent).cases() {
+            if case .success(let i) = StateTestExecution.blockInput(c) {
+                inputs.append(("\(c.testName) \(c.fork)#\(c.index)", BlockInput(fork: i.fork, block: i.block, pre: i.pre, transactions: [i.tx])))
+            }
+        }
+        return inputs
     }
 }
