@@ -76,7 +76,7 @@ let package = Package(
                 swiftSettings: optimized),
         // External executors over the t8n protocol and the differential comparison against the reference.
         .target(name: "Oracles",
-                dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests", "Generators", "T8n"],
+                dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests", "Generators", "T8n"],
                 swiftSettings: strict),
 
         .executableTarget(name: "lockstep",

@@ -109,7 +109,8 @@ public struct BlockchainTest: Sendable, Equatable {
 }
 
 extension FixtureAccount {
-    static func state(_ accounts: [Address: FixtureAccount]) -> InMemoryState {
+    /// The accounts as a state (the genesis pre-state of a blockchain test).
+    public static func state(_ accounts: [Address: FixtureAccount]) -> InMemoryState {
         let s = InMemoryState()
         for (address, a) in accounts { s.setAccount(address, nonce: a.nonce, balance: a.balance, code: a.code, storage: a.storage) }
         return s

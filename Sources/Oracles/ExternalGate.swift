@@ -20,12 +20,15 @@ public struct ExternalFinding {
     public var message: String
     /// Set by `ExternalGate.shrink`: the transaction count before shrinking.
     public var unshrunkTransactions: Int? = nil
+    /// Where the block came from when it was not generated, e.g. `block 2 (number 3) of test X in
+    /// file F` (`lockstep blocktest --executor`); nil for a generated block.
+    public var origin: String? = nil
 
     /// The readable report: what differs, where, and how to replay.
     public func report(replayPath: String?) -> String {
         let size = unshrunkTransactions.map { "\(input.transactions.count) txs, shrunk from \($0)" } ?? "\(input.transactions.count) txs"
         var lines = ["External executor `\(command)` \(kind == .mismatch ? "disagrees with the reference" : kind == .nondeterminism ? "is not deterministic" : "failed")"
-                     + " on a generated \(input.fork.fixtureName) block (seed 0x\(String(seed, radix: 16)), \(size)): \(message)"]
+                     + " on \(origin.map { "\(input.fork.fixtureName) \($0) (" } ?? "a generated \(input.fork.fixtureName) block (seed 0x\(String(seed, radix: 16)), ")\(size)): \(message)"]
         for d in differences.prefix(12) { lines.append("  \(d)") }
         if differences.count > 12 { lines.append("  … \(differences.count - 12) more differences") }
         if let t = traceDifference { lines.append("  trace: \(t)") }
@@ -195,7 +198,7 @@ public enum ExternalCounterexample {
                 "repeat": repeatCount, "input": input.combinedJSON,
                 "differences": f.differences.map { ["field": $0.field, "expected": $0.expected, "actual": $0.actual] },
                 "trace": f.traceDifference ?? NSNull(), "message": f.message,
-                "unshrunkTransactions": f.unshrunkTransactions ?? f.input.transactions.count]
+                "unshrunkTransactions": f.unshrunkTransactions ?? f.input.transactions.count, "origin": f.origin ?? NSNull()]
     }
 
     /// Writes `dir/external_executor/<hash>.json`; returns the path.

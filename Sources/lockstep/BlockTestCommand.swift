@@ -2,6 +2,7 @@ import ArgumentParser
 import EVMChain
 import EthereumTests
 import Foundation
+import Oracles
 import ParallelExecutor
 
 /// `lockstep blocktest PATH… [--run REGEX] [--summary-only] [--json-summary FILE]
@@ -19,7 +20,12 @@ struct BlockTestCommand: ParsableCommand {
             also runs through the parallel executor (each driver in turn) and must match the serial result \
             field by field. Without PATH, runs $\(FixtureLocator.environmentVariable)/BlockchainTests or \
             ../shared/ethereum-tests/BlockchainTests. Exits 1 when a test fails or a file fails to load; 2 on \
-            a usage problem.
+            a usage problem. With --executor t8n:CMD every block Lockstep imports (blocks that expect an \
+            exception excepted) is also handed to the external transition tool CMD (alloc = the parent's \
+            state, env from the header and its parent, the block's transactions) and its result must match \
+            Lockstep's transition and the header (state root, receipts, gas, bloom, rejected transactions, \
+            post-state); the first difference is printed (traces step by step) and written as an \
+            external_executor counterexample (replay with `lockstep replay FILE`).
             """)
 
     @Argument(help: ArgumentHelp("Fixture files or folders (searched recursively for .json).", valueName: "path"))
@@ -30,6 +36,11 @@ struct BlockTestCommand: ParsableCommand {
     var runPattern: String?
 
     @OptionGroup var executor: ExecutorOptions
+
+    @OptionGroup var external: ExternalExecutorOptions
+
+    @Option(name: .long, help: ArgumentHelp("With --executor: write the counterexample under this folder.", valueName: "dir"))
+    var out: String = "counterexamples"
 
     @Flag(name: .long, help: "Print only the summary, not one line per test.")
     var summaryOnly = false
@@ -51,6 +62,18 @@ struct BlockTestCommand: ParsableCommand {
         let filter: CaseFilter
         do { filter = try CaseFilter(run: runPattern) } catch { throw failure(error.description, code: 2) }
         let modes = try executor.modes()
+        let externalCommand: String?
+        do { externalCommand = try external.command() } catch { throw failure(error.message, code: 2) }
+        guard external.repeat >= 1 else { throw failure("--repeat must be at least 1", code: 2) }
+        guard external.toolTimeout > 0 else { throw failure("--tool-timeout must be positive", code: 2) }
+        guard external.shrinkBudget >= 0 else { throw failure("--shrink-budget must be ≥ 0", code: 2) }
+        let externalGate = externalCommand.map {
+            BlockchainExternalGate(gate: ExternalGate(tool: ExternalTransitionTool(command: $0, timeout: external.toolTimeout),
+                                                      repeatCount: external.repeat))
+        }
+        var externalFinding: ExternalFinding? = nil
+        var externalBlocks = 0, externalTests = 0
+        var externalSeconds = 0.0
         let out = StandardOutput()
         let runner = BlockchainTestRunner(filter: filter, onReport: summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
         let summary: BlockchainRunSummary
@@ -72,6 +95,18 @@ struct BlockTestCommand: ParsableCommand {
                     }
                 }
                 outcome.seconds = seconds
+                // The external tool: only on tests Lockstep passes, and until the first finding.
+                if let externalGate, outcome.pass, externalFinding == nil {
+                    let r = externalGate.run(test)
+                    externalBlocks += r.checked
+                    externalSeconds += r.toolSeconds
+                    if r.checked > 0 { externalTests += 1 }
+                    if let f = r.finding {
+                        externalFinding = f
+                        outcome.pass = false
+                        outcome.error = "external executor: \(f.message)"
+                    }
+                }
                 return outcome
             }
         } catch {
@@ -86,7 +121,28 @@ struct BlockTestCommand: ParsableCommand {
                 throw failure("cannot write JSON summary to \(jsonSummary): \(error.localizedDescription)", code: 2)
             }
         }
-        if !summary.succeeded { throw ExitCode(1) }
+        if let externalCommand, let externalGate {
+            if var f = externalFinding {
+                if external.shrinkBudget > 0 && f.kind == .mismatch {
+                    FileHandle.standardError.write(Data("shrinking the failing block (at most \(external.shrinkBudget) tool runs)…\n".utf8))
+                    let origin = f.origin
+                    f = externalGate.gate.shrink(f, budget: external.shrinkBudget).finding
+                    f.origin = origin
+                }
+                let path: String
+                do { path = try ExternalCounterexample.write(f, repeatCount: external.repeat, to: self.out) } catch {
+                    throw failure("cannot write counterexample under \(self.out): \(error.localizedDescription)", code: 2)
+                }
+                let cwd = FileManager.default.currentDirectoryPath + "/"
+                print(f.report(replayPath: path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path))
+            } else {
+                let runs = externalBlocks * external.repeat
+                print("External executor `\(externalCommand)` agreed with Lockstep and the headers on \(externalBlocks) blocks of "
+                      + "\(externalTests) tests (\(external.repeat) run\(external.repeat == 1 ? "" : "s") each)"
+                      + String(format: ", %.2f s per tool run.", runs > 0 ? externalSeconds / Double(runs) : 0))
+            }
+        }
+        if !summary.succeeded || externalFinding != nil { throw ExitCode(1) }
     }
 
     private func failure(_ message: String, code: Int32) -> ExitCode {
