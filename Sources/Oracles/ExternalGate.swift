@@ -222,6 +222,8 @@ public enum ExternalCounterexample {
         public var seed: UInt64
         public var repeatCount: Int
         public var input: T8nCase
+        /// `ExternalFinding.origin` of the stored finding (nil for a generated block).
+        public var origin: String? = nil
     }
 
     public static func load(_ data: Data, file: String) throws(T8nParseError) -> Loaded {
@@ -240,7 +242,8 @@ public enum ExternalCounterexample {
             do throws(T8nParseError) { input = try T8nCase.parse(combined: inputNode, fork: fork, chainId: chainId) } catch {
                 throw error.underlying
             }
-            return Loaded(command: command, seed: seed, repeatCount: max(1, min(rep, 100)), input: input)
+            let origin = try root.optionalField("origin").flatMap { n in try? n.string() }
+            return Loaded(command: command, seed: seed, repeatCount: max(1, min(rep, 100)), input: input, origin: origin)
         } catch {
             throw T8nParseError(error)
         }

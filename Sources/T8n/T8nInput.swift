@@ -32,6 +32,9 @@ public struct T8nEnv: Sendable, Equatable {
     public var parentBeaconBlockRoot: Bytes32?
     /// Known ancestors' hashes, by number (BLOCKHASH; the parent's feeds EIP-2935).
     public var blockHashes: [UInt64: Bytes32]
+    /// env.json had a `blockHashes` object (possibly empty). geth runs the EIP-2935 parent-hash
+    /// call only then; an absent object (and an empty `blockHashes` not marked given) skips it.
+    public var blockHashesGiven = false
     public var withdrawals: [Withdrawal]
     /// Pre-Merge uncles: (number distance from this block, beneficiary).
     public var ommers: [(delta: UInt64, address: Address)]
@@ -262,6 +265,7 @@ public enum T8nInput {
             env.parentBlobGasUsed = try node.t8nOptional("parentBlobGasUsed")?.t8nUInt64()
             env.parentBeaconBlockRoot = try node.t8nOptional("parentBeaconBlockRoot")?.bytes32()
             if let hashes = try node.t8nOptional("blockHashes") {
+                env.blockHashesGiven = true
                 for (k, v) in try hashes.entries() {
                     let n = try FixtureNode(value: k, file: node.file, path: "\(hashes.path).\(k)").t8nUInt64()
                     env.blockHashes[n] = try v.bytes32()

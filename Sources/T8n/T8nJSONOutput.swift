@@ -74,7 +74,7 @@ public enum T8nJSON {
         if let v = env.parentExcessBlobGas { d["parentExcessBlobGas"] = hex(v) }
         if let v = env.parentBlobGasUsed { d["parentBlobGasUsed"] = hex(v) }
         if let v = env.parentBeaconBlockRoot { d["parentBeaconBlockRoot"] = v.hexString }
-        if !env.blockHashes.isEmpty {
+        if !env.blockHashes.isEmpty || env.blockHashesGiven {
             var h: [String: String] = [:]
             for (n, v) in env.blockHashes { h[hex(n)] = v.hexString }
             d["blockHashes"] = h

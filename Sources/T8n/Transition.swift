@@ -163,15 +163,14 @@ public struct Transition {
 
         // 1. Pre-block system calls.
         let ops = SystemOperations(fork: fork, block: block)
-        if fork >= .prague {
-            guard env.number == 0 || env.blockHashes[env.number - 1] != nil else {
-                throw T8nFailure(exitCode: T8nExit.missingBlockHash, "env: blockHashes needs the parent hash (block \(env.number &- 1)) for EIP-2935")
-            }
-        }
+        // As geth's t8n: from Cancun the beacon root is required (exit 3); from Prague the
+        // EIP-2935 call runs only when env.json has `blockHashes`, with the parent's entry or,
+        // when that entry is missing, the zero hash (not an error).
         if fork >= .cancun && env.parentBeaconBlockRoot == nil {
             throw T8nFailure(exitCode: T8nExit.config, "env: parentBeaconBlockRoot is required from Cancun")
         }
-        ops.applyPreBlock(state, parentHash: env.number > 0 ? env.blockHashes[env.number - 1] : nil,
+        let hasHashes = env.blockHashesGiven || !env.blockHashes.isEmpty
+        ops.applyPreBlock(state, parentHash: env.number > 0 && hasHashes ? env.blockHashes[env.number - 1] ?? .zero : nil,
                           parentBeaconBlockRoot: env.parentBeaconBlockRoot)
 
         // 2. Transactions.

@@ -132,14 +132,15 @@ enum ExternalCheck {
         }
         let command = override ?? loaded.command
         print("External executor counterexample: `\(command)`\(override == nil ? "" : " (stored: `\(loaded.command)`)"), "
-              + "\(loaded.input.fork.fixtureName) block, seed 0x\(String(loaded.seed, radix: 16)), \(loaded.input.transactions.count) transactions, "
+              + "\(loaded.input.fork.fixtureName) \(loaded.origin ?? "block"), seed 0x\(String(loaded.seed, radix: 16)), \(loaded.input.transactions.count) transactions, "
               + "\(loaded.repeatCount) run\(loaded.repeatCount == 1 ? "" : "s")")
         for (i, tx) in loaded.input.transactions.enumerated() {
             print("  tx \(i): type \(tx.type.rawValue) nonce \(tx.nonce) gas \(tx.gasLimit) to \(tx.to.map { "\($0)" } ?? "create") "
                   + "value \(tx.value.decimalString) data \(tx.data.count) bytes")
         }
         let gate = ExternalGate(tool: ExternalTransitionTool(command: command), forks: [loaded.input.fork], repeatCount: loaded.repeatCount)
-        if let f = gate.check(loaded.input, seed: loaded.seed) {
+        if var f = gate.check(loaded.input, seed: loaded.seed) {
+            f.origin = loaded.origin
             print(f.report(replayPath: nil))
             print("REPRODUCED")
             throw ExitCode(1)

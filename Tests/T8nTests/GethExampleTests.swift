@@ -241,6 +241,54 @@ struct GethExampleTests {
         #expect(Self.run(s, fork: "Berlin", env: "env3.json", parallel: true).code == 0)
     }
 
+    // MARK: EIP-2935 / EIP-4788 inputs as geth's t8n treats them
+
+    /// A Prague env with `blockHashes` as given (nil = no `blockHashes` key) and an alloc whose
+    /// EIP-2935 history contract is a stand-in storing `calldata + 1` in slot 0, so a call with
+    /// the zero hash (slot 0 = 1) and no call (slot 0 empty) can be told apart.
+    static func historyRun(blockHashes: String?, beaconRoot: Bool = true, fork: String = "Prague") throws -> (code: Int32, slot0: String?, stderr: String) {
+        let alloc = #"{"0x0000F90827F1C53a10cb7A02335B175320002935": {"balance": "0x0", "nonce": "0x1", "code": "0x5f356001015f5500", "storage": {}}}"#
+        var env = #"{"currentCoinbase": "0xc94f5374fce5edbc8e2a8697c15331677e6ebf0b", "currentGasLimit": "0x1000000", "currentNumber": "0x10", "#
+            + #""currentTimestamp": "0x1000", "currentBaseFee": "0x7", "currentRandom": "0x0000000000000000000000000000000000000000000000000000000000000001", "#
+            + #""currentExcessBlobGas": "0x0", "withdrawals": []"#
+        if beaconRoot { env += #", "parentBeaconBlockRoot": "0x00000000000000000000000000000000000000000000000000000000000000aa""# }
+        if let blockHashes { env += #", "blockHashes": {\#(blockHashes)}"# }
+        env += "}"
+        let s = try Scratch(["alloc.json": alloc, "env.json": env, "txs.json": "[]"])
+        let (code, err) = Self.run(s, fork: fork)
+        guard code == 0 else { return (code, nil, err) }
+        let post = try s.json("alloc.json")
+        let account = post.first { $0.key.lowercased() == "0x0000f90827f1c53a10cb7a02335b175320002935" }?.value as? [String: Any]
+        let storage = account?["storage"] as? [String: String] ?? [:]
+        let slot0 = storage.first { UInt256(hex: $0.key) == .zero }?.value
+        return (code, slot0.flatMap { UInt256(hex: $0) }.map { $0.hexString }, err)
+    }
+
+    @Test("Prague: a missing parent hash is the zero hash (exit 0, the history call gets 0), as in geth; no blockHashes at all skips the call")
+    func pragueParentHashAsGeth() throws {
+        let missing = try Self.historyRun(blockHashes: #""0x5": "0x00000000000000000000000000000000000000000000000000000000000000bb""#)
+        #expect(missing.code == 0, "stderr: \(missing.stderr)")
+        #expect(missing.slot0 == UInt256(1).hexString, "called with the zero hash")
+        let given = try Self.historyRun(blockHashes: #""0xf": "0x00000000000000000000000000000000000000000000000000000000000000bb""#)
+        #expect(given.code == 0)
+        #expect(given.slot0 == UInt256(0xbc).hexString, "called with the parent's hash")
+        let empty = try Self.historyRun(blockHashes: "")
+        #expect(empty.code == 0)
+        #expect(empty.slot0 == UInt256(1).hexString, "an empty blockHashes object is given: zero hash")
+        let absent = try Self.historyRun(blockHashes: nil)
+        #expect(absent.code == 0)
+        #expect(absent.slot0 == nil, "no blockHashes: geth skips the EIP-2935 call")
+    }
+
+    @Test("Cancun and later without parentBeaconBlockRoot exit 3, as geth's applyCancunChecks does")
+    func cancunBeaconRootRequired() throws {
+        for fork in ["Cancun", "Prague"] {
+            let r = try Self.historyRun(blockHashes: nil, beaconRoot: false, fork: fork)
+            #expect(r.code == T8nExit.config, "\(fork): \(r.stderr)")
+            #expect(r.stderr.contains("parentBeaconBlockRoot"))
+        }
+    }
+
     // MARK: input errors
 
     @Test("Malformed JSON exits 10, a missing file 11, a non-list RLP string 12; each message names the file")
