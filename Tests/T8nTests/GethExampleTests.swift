@@ -245,9 +245,12 @@ struct GethExampleTests {
 
     /// A Prague env with `blockHashes` as given (nil = no `blockHashes` key) and an alloc whose
     /// EIP-2935 history contract is a stand-in storing `calldata + 1` in slot 0, so a call with
-    /// the zero hash (slot 0 = 1) and no call (slot 0 empty) can be told apart.
+    /// the zero hash (slot 0 = 1) and no call (slot 0 empty) can be told apart. The EIP-7002/7251
+    /// request contracts are stand-ins returning no requests (without code the block is invalid).
     static func historyRun(blockHashes: String?, beaconRoot: Bool = true, fork: String = "Prague") throws -> (code: Int32, slot0: String?, stderr: String) {
-        let alloc = #"{"0x0000F90827F1C53a10cb7A02335B175320002935": {"balance": "0x0", "nonce": "0x1", "code": "0x5f356001015f5500", "storage": {}}}"#
+        let alloc = #"{"0x0000F90827F1C53a10cb7A02335B175320002935": {"balance": "0x0", "nonce": "0x1", "code": "0x5f356001015f5500", "storage": {}}, "#
+            + #""0x00000961Ef480Eb55e80D19ad83579A64c007002": {"balance": "0x0", "nonce": "0x1", "code": "0x00", "storage": {}}, "#
+            + #""0x0000BBdDc7CE488642fb579F8B00f3a590007251": {"balance": "0x0", "nonce": "0x1", "code": "0x00", "storage": {}}}"#
         var env = #"{"currentCoinbase": "0xc94f5374fce5edbc8e2a8697c15331677e6ebf0b", "currentGasLimit": "0x1000000", "currentNumber": "0x10", "#
             + #""currentTimestamp": "0x1000", "currentBaseFee": "0x7", "currentRandom": "0x0000000000000000000000000000000000000000000000000000000000000001", "#
             + #""currentExcessBlobGas": "0x0", "withdrawals": []"#
