@@ -121,3 +121,12 @@ extension BLS12381 {
         }
     }
 }
+
+extension TowerFp12 where P == BLS12381.Tower {
+    /// Multiplication by a line value l0 + l2·w² + l3·w³ (the M-type twist's shape); a nil line
+    /// stands for 1.
+    func multiplied(by line: BLS12381.OptimalAte.Line?) -> TowerFp12 {
+        guard let line else { return self }
+        return multiplied(w0: line.l0, w2: line.l2, w3: line.l3)
+    }
+}

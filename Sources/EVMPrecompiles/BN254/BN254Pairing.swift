@@ -148,3 +148,12 @@ extension BN254 {
         }()
     }
 }
+
+extension TowerFp12 where P == BN254.Tower {
+    /// Multiplication by a line value l0 + l1·w + l3·w³ (the D-type twist's shape); a nil line
+    /// stands for 1.
+    func multiplied(by line: BN254.OptimalAte.Line?) -> TowerFp12 {
+        guard let line else { return self }
+        return multiplied(w0: line.l0, w1: line.l1, w3: line.l3)
+    }
+}
