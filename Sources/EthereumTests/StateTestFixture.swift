@@ -213,6 +213,11 @@ public struct StateTestFile: Sendable, Equatable {
         } catch {
             throw FixtureError(file: relativePath, problem: .invalidJSON(jsonErrorText(error)))
         }
+        // Foundation keeps the later of two equal keys; a fixture that says two things about
+        // one field is refused instead (the field names the object, `$` the file's root).
+        if let d = JSONDuplicateKeys.first(in: data) {
+            throw FixtureError(file: relativePath, field: d.path, problem: .duplicateKey(d.key))
+        }
         let node = FixtureNode(value: root, file: relativePath, test: nil, path: "")
         let entries = try node.entries().filter { including($0.key) }
         return entries.map { entry -> Result<StateTest, FixtureError> in

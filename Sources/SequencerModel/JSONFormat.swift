@@ -24,9 +24,19 @@ enum JNum {
         guard let v else { throw .field(field, s) }
         return v
     }
+    /// Exactly 20 bytes (40 hex digits, `0x` optional): a shorter string is not left-padded into
+    /// some other address, it is an error naming the field.
     static func address(_ s: String, _ field: String) throws(SequencerJSONError) -> Address {
-        guard let a = Address(hex: s.hasPrefix("0x") ? String(s.dropFirst(2)) : s) else { throw .field(field, s) }
+        let h = s.hasPrefix("0x") || s.hasPrefix("0X") ? String(s.dropFirst(2)) : s
+        guard h.utf8.count == 40, let a = Address(hex: h) else {
+            throw .field(field, "\(s) (an address is exactly 20 bytes, 40 hex digits)")
+        }
         return a
+    }
+
+    /// Refuses a document with a key twice in one object (Foundation would keep the later one).
+    static func checkDuplicateKeys(_ data: Data) throws(SequencerJSONError) {
+        if let d = JSONDuplicateKeys.first(in: data) { throw .field(d.path, "duplicate key \"\(d.key)\"") }
     }
     static func bytes(_ s: String, _ field: String) throws(SequencerJSONError) -> [UInt8] {
         let h = s.hasPrefix("0x") ? s.dropFirst(2) : Substring(s)
@@ -127,6 +137,7 @@ public struct StreamFile: Codable, Equatable, Sendable {
 
     public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerInput {
         let file: StreamFile
+        try JNum.checkDuplicateKeys(data)
         do { file = try JSONDecoder().decode(StreamFile.self, from: data) } catch { throw .malformed("\(error)") }
         return try file.input()
     }
@@ -138,11 +149,18 @@ public struct StreamFile: Codable, Equatable, Sendable {
                            gasLimit: block.gasLimit, baseFee: try JNum.u256(block.baseFee, "block.baseFee"), excessBlobGas: 0,
                            chainId: try JNum.u256(block.chainId, "block.chainId"))
         let state = InMemoryState()
-        for a in pre {
+        for (i, a) in pre.enumerated() {
             var slots: [UInt256: UInt256] = [:]
-            for (k, v) in a.storage ?? [:] { slots[try JNum.u256(k, "storage key")] = try JNum.u256(v, "storage value") }
-            state.setAccount(try JNum.address(a.address, "pre.address"), nonce: a.nonce, balance: try JNum.u256(a.balance, "balance"),
-                             code: try JNum.bytes(a.code ?? "0x", "code"), storage: slots)
+            for (k, v) in a.storage ?? [:] {
+                let key = try JNum.u256(k, "pre[\(i)].storage key")
+                if slots.updateValue(try JNum.u256(v, "pre[\(i)].storage[\(k)]"), forKey: key) != nil {
+                    throw .field("pre[\(i)].storage", "\(k) names a slot already given")
+                }
+            }
+            let address = try JNum.address(a.address, "pre[\(i)].address")
+            if state.accounts[address] != nil { throw .field("pre[\(i)].address", "\(a.address) appears twice in pre") }
+            state.setAccount(address, nonce: a.nonce, balance: try JNum.u256(a.balance, "pre[\(i)].balance"),
+                             code: try JNum.bytes(a.code ?? "0x", "pre[\(i)].code"), storage: slots)
         }
         var p = SequencerPolicy()
         if let o = policy.ordering { guard let m = OrderingMode(rawValue: o) else { throw .field("ordering", o) }; p.ordering = m }
@@ -154,11 +172,38 @@ public struct StreamFile: Codable, Equatable, Sendable {
         p.expressStart = policy.expressStart ?? 0
         p.feeds = (policy.feeds ?? []).map { FeedPolicy(feed: $0.feed, maxAge: $0.maxAge, initialUpdateTime: $0.initialUpdateTime ?? 0,
                                                         downtimeEnd: $0.downtimeEnd, grace: $0.grace ?? 0) }
+        var feedIds = Set<UInt64>()
+        for (i, f) in p.feeds.enumerated() where !feedIds.insert(f.feed).inserted {
+            throw .field("policy.feeds[\(i)].feed", "feed \(f.feed) is given twice")
+        }
         var pools: [Address] = []
-        for s in policy.pools ?? [] { pools.append(try JNum.address(s, "pools")) }
+        for (i, s) in (policy.pools ?? []).enumerated() { pools.append(try JNum.address(s, "policy.pools[\(i)]")) }
         p.pools = pools
         var txs: [IntakeTx] = []
-        for e in stream { txs.append(try e.intake()) }
+        for (i, e) in stream.enumerated() {
+            let t: IntakeTx
+            do { t = try e.intake() } catch {
+                // Name the entry: `stream[3] (id 7).sender`.
+                switch error {
+                case .field(let f, let v): throw .field("stream[\(i)] (id \(e.id)).\(f)", v)
+                case .malformed: throw error
+                }
+            }
+            let at = "stream[\(i)] (id \(e.id))"
+            switch t.kind {
+            case .oracleUpdate(let f), .liquidation(let f), .backrun(let f):
+                guard feedIds.contains(f) else {
+                    throw .field(at + ".kind", "\(e.kind ?? "") names feed \(f), which policy.feeds does not define")
+                }
+            case .user, .privileged, .forced: break
+            }
+            if let b = t.bundle {
+                guard b.size >= 1, b.index >= 0, b.index < b.size else {
+                    throw .field(at + ".bundle", "index \(b.index) of size \(b.size) (size ≥ 1, 0 ≤ index < size)")
+                }
+            }
+            txs.append(t)
+        }
         return SequencerInput(fork: fork, block: env, pre: state, policy: p, stream: txs)
     }
 }
@@ -186,10 +231,10 @@ extension StreamFile.EntryJ {
         let sender = try JNum.address(self.sender, "sender")
         let k: TxKind
         let parts = (kind ?? "user").split(separator: ":")
-        let arg = parts.count > 1 ? UInt64(parts[1]) : nil
+        let arg = parts.count == 2 ? UInt64(parts[1]) : nil
         switch (parts.first.map(String.init) ?? "user", arg) {
-        case ("user", _): k = .user
-        case ("privileged", _): k = .privileged
+        case ("user", _) where parts.count == 1: k = .user
+        case ("privileged", _) where parts.count == 1: k = .privileged
         case ("forced", let a?): k = .forced(l1Index: a)
         case ("oracle", let a?): k = .oracleUpdate(feed: a)
         case ("liquidation", let a?): k = .liquidation(feed: a)
@@ -302,12 +347,19 @@ public struct BatchesFile: Codable, Equatable, Sendable {
     /// The file itself (with its `run` identity, if any), values not yet checked: `output()`
     /// and `run?.seedValue()` check them.
     public static func decodeFile(_ data: Data) throws(SequencerJSONError) -> BatchesFile {
+        try JNum.checkDuplicateKeys(data)
         do { return try JSONDecoder().decode(BatchesFile.self, from: data) } catch { throw .malformed("\(error)") }
     }
 
     /// The output this file describes (rejection reasons come back as `.invalid(text)`).
     public func output() throws(SequencerJSONError) -> SequencerOutput {
         var batches: [Batch] = []
+        for (i, b) in self.batches.enumerated() where b.index < 0 {
+            throw .field("batches[\(i)].index", "\(b.index) (a batch index is not negative)")
+        }
+        for (i, r) in rejections.enumerated() where r.batch < 0 {
+            throw .field("rejections[\(i)].batch", "\(r.batch) (a batch index is not negative)")
+        }
         for b in self.batches {
             var access: [TxAccess] = []
             for a in b.access {

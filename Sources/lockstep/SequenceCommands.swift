@@ -46,7 +46,7 @@ struct SequenceCommand: ParsableCommand {
         let groups = out.batches.flatMap(\.groups)
         let sizes = groups.map(\.count)
         let mean = sizes.isEmpty ? 0 : Double(sizes.reduce(0, +)) / Double(sizes.count)
-        let admission = Dictionary(uniqueKeysWithValues: input.stream.map { ($0.id, Int($0.arrival / max(1, input.policy.batchInterval))) })
+        let admission = Dictionary(uniqueKeysWithValues: input.stream.map { ($0.id, input.policy.admissionBatch($0.arrival)) })
         let deferred = out.batches.reduce(0) { acc, b in acc + b.ids.filter { (admission[$0] ?? b.index) < b.index }.count }
         var summary = "summary (\(run.sequencer), seed \(run.seed)): \(out.batches.count) batches, \(groups.count) groups, \(out.order.count) included, "
         summary += "\(out.rejections.count) rejected, \(deferred) deferred; group size mean \(String(format: "%.2f", mean)) "
