@@ -280,9 +280,11 @@ extension StateTest {
 
     private static func parsePost(_ node: FixtureNode, transaction tx: TxTemplate) throws(FixtureError) -> [String: [PostEntry]] {
         var post: [String: [PostEntry]] = [:]
+        // A test without any expectation would run nothing and report nothing: refused.
+        if try node.object().isEmpty { throw node.error(.emptyList) }
         for (fork, listNode) in try node.entries() {
             var entries: [PostEntry] = []
-            for entryNode in try listNode.array() {
+            for entryNode in try listNode.nonEmptyArray() {
                 let entry = try PostEntry(node: entryNode)
                 let idx = try entryNode.field("indexes")
                 if entry.indexes.data >= tx.data.count {
