@@ -104,6 +104,12 @@ let package = Package(
                                    .product(name: "BigInt", package: "BigInt"),
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     path: "Properties", swiftSettings: strict),
+        // Issue 16: bad, truncated, duplicate-key and extreme-number inputs of every loader and
+        // verb (in process and through the built CLI), and a seeded malformed-input fuzz.
+        .testTarget(name: "ReliabilityTests",
+                    dependencies: ["Counterexamples", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "EthereumTests", "Generators",
+                                   "ParallelExecutor", "PropertyKit", "Sequencer", "SequencerModel", "_TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "SequencerTests",
                     dependencies: ["BatchVerification", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution", "EVMState",
                                    "Generators", "ParallelExecutor", "Sequencer", "SequencerModel", "_TestSupport"],

@@ -18,6 +18,7 @@ public enum JSONDuplicateKeys {
     public struct Duplicate: Sendable, Equatable, CustomStringConvertible {
         public var path: String
         public var key: String
+        public init(path: String, key: String) { self.path = path; self.key = key }
         public var description: String { "duplicate key \"\(key)\" in object at \(path)" }
     }
 
