@@ -22,9 +22,16 @@ public enum JSONDuplicateKeys {
         public var description: String { "duplicate key \"\(key)\" in object at \(path)" }
     }
 
+    /// An open container: `step` is its own path component (`.key` or `[i]`, empty for the
+    /// root), so a path is only built when a duplicate is found (depth × length would be
+    /// quadratic otherwise).
     private enum Container {
-        case object(path: String, keys: Set<String>, pendingKey: String?)
-        case array(path: String, index: Int)
+        case object(step: String, keys: Set<String>, pendingKey: String?)
+        case array(step: String, index: Int)
+
+        var step: String {
+            switch self { case .object(let s, _, _), .array(let s, _): return s }
+        }
     }
 
     /// The first duplicate key in document order, or nil (also for text that is not JSON).
@@ -80,20 +87,23 @@ public enum JSONDuplicateKeys {
             return nil
         }
 
-        /// The path of the value about to be read inside the top container.
-        func childPath() -> String {
+        /// The path component of the value about to be read inside the top container.
+        func childStep() -> String {
             switch stack.last {
-            case .object(let path, _, let key)?: return path + "." + (key ?? "?")
-            case .array(let path, let index)?: return path + "[\(index)]"
-            case nil: return "$"
+            case .object(_, _, let key)?: return "." + (key ?? "?")
+            case .array(_, let index)?: return "[\(index)]"
+            case nil: return ""
             }
         }
+        func path() -> String { "$" + stack.map(\.step).joined() }
 
         /// After a value ends: advance the enclosing array's index / clear the object's pending key.
         func valueDone() {
             switch stack.last {
-            case .object(let path, let keys, _)?: stack[stack.count - 1] = .object(path: path, keys: keys, pendingKey: nil)
-            case .array(let path, let index)?: stack[stack.count - 1] = .array(path: path, index: index + 1)
+            case .object?:
+                guard case .object(let step, let keys, _) = stack.removeLast() else { return }
+                stack.append(.object(step: step, keys: keys, pendingKey: nil))
+            case .array(let step, let index)?: stack[stack.count - 1] = .array(step: step, index: index + 1)
             case nil: break
             }
         }
@@ -103,25 +113,28 @@ public enum JSONDuplicateKeys {
             guard i < b.count else { return nil }
             let c = b[i]
             // Inside an object awaiting a key?
-            if case .object(let path, var keys, nil)? = stack.last, c != 0x7D {
+            if case .object(_, _, nil)? = stack.last, c != 0x7D {
                 if c == 0x2C { i += 1; continue }
                 guard c == 0x22, let key = readString() else { return nil }
-                if !keys.insert(key).inserted { return Duplicate(path: path, key: key) }
+                // Taken off the stack so the set is uniquely referenced: insert in place, O(1).
+                guard case .object(let step, var keys, _) = stack.removeLast() else { return nil }
+                let fresh = keys.insert(key).inserted
+                stack.append(.object(step: step, keys: keys, pendingKey: key))
+                if !fresh { return Duplicate(path: path(), key: key) }
                 skipSpace()
                 guard i < b.count, b[i] == 0x3A else { return nil }
                 i += 1
-                stack[stack.count - 1] = .object(path: path, keys: keys, pendingKey: key)
                 continue
             }
             switch c {
             case 0x7B:  // {
-                let p = childPath()
+                let p = childStep()
                 i += 1
-                stack.append(.object(path: p, keys: [], pendingKey: nil))
+                stack.append(.object(step: p, keys: [], pendingKey: nil))
             case 0x5B:  // [
-                let p = childPath()
+                let p = childStep()
                 i += 1
-                stack.append(.array(path: p, index: 0))
+                stack.append(.array(step: p, index: 0))
             case 0x7D, 0x5D:  // } ]
                 i += 1
                 guard stack.popLast() != nil else { return nil }
