@@ -107,7 +107,7 @@ let package = Package(
         // Issue 16: bad, truncated, duplicate-key and extreme-number inputs of every loader and
         // verb (in process and through the built CLI), and a seeded malformed-input fuzz.
         .testTarget(name: "ReliabilityTests",
-                    dependencies: ["Counterexamples", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "EthereumTests", "Generators",
+                    dependencies: ["BatchVerification", "Counterexamples", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "EthereumTests", "Generators",
                                    "ParallelExecutor", "PropertyKit", "Sequencer", "SequencerModel", "_TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SequencerTests",

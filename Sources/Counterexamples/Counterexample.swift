@@ -274,6 +274,14 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
         } catch let e as CounterexampleError {
             throw e
         } catch let e as DecodingError {
+            if case .dataCorrupted(let c) = e, c.codingPath.isEmpty, let tree = try? JSONSerialization.jsonObject(with: data) {
+                // Foundation names no field for a number out of its integer range.
+                let suspects = JSONDiagnostics.outOfRangeNumbers(tree)
+                if !suspects.isEmpty {
+                    throw CounterexampleError.invalidValue(field: suspects.prefix(3).joined(separator: " or "), value: "",
+                                                           reason: "a number out of its field's range")
+                }
+            }
             throw map(e)
         } catch {
             throw .notJSON(reason: "\(error)")
@@ -474,7 +482,10 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
                 throw .doesNotHold(field: "schedule.steps[\(i)]", reason: "the block is done after \(taken.count) steps; the file has \(trace.steps.count)")
             }
             if taken[i] != step {
-                throw .doesNotHold(field: "schedule.steps[\(i)]", reason: "the file says \(step), replaying the schedule takes \(taken[i])")
+                func full(_ s: ScheduleStep) -> String {
+                    "\(s) (worker \(s.worker), \(s.action.rawValue), tx \(s.tx), incarnation \(s.incarnation), aborted \(s.aborted))"
+                }
+                throw .doesNotHold(field: "schedule.steps[\(i)]", reason: "the file says \(full(step)), replaying the schedule takes \(full(taken[i]))")
             }
         }
         if report.replayRanOut {

@@ -32,15 +32,12 @@ public struct CaseFilter {
     public let pattern: String?
     private let regex: Regex<AnyRegexOutput>?
 
-    /// `fork` must name a fork this build knows (any letter case; stored as its fixture name),
-    /// else `unknownFork`: a filter that can match nothing is a usage error, not an empty run.
+    /// `fork` is matched exactly against the fixtures' names; one that names no fork this build
+    /// knows (in any letter case) is `unknownFork` — a filter that can match nothing is a usage
+    /// error, not an empty run.
     public init(fork: String? = nil, run pattern: String? = nil) throws(StateTestRunnerError) {
-        if let fork {
-            guard let known = Hardfork(fixtureName: fork) else { throw .unknownFork(fork) }
-            self.fork = known.fixtureName
-        } else {
-            self.fork = nil
-        }
+        if let fork, Hardfork(fixtureName: fork) == nil { throw .unknownFork(fork) }
+        self.fork = fork
         self.pattern = pattern
         if let pattern {
             do {

@@ -38,6 +38,41 @@ enum JNum {
     static func checkDuplicateKeys(_ data: Data) throws(SequencerJSONError) {
         if let d = JSONDuplicateKeys.first(in: data) { throw .field(d.path, "duplicate key \"\(d.key)\"") }
     }
+
+    /// Decodes `T`, turning every decoding failure into an error naming the field: the coding
+    /// path of a missing key or a wrong type or range, and — where Foundation only says "not
+    /// valid JSON" for a number out of its field's range (negative in an unsigned field, above
+    /// 2^63 - 1 in a signed one) — the paths of the numbers that can be out of range.
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(SequencerJSONError) -> T {
+        try checkDuplicateKeys(data)
+        do { return try JSONDecoder().decode(type, from: data) } catch let e as DecodingError {
+            func path(_ keys: [any CodingKey]) -> String {
+                var s = ""
+                for k in keys { if let i = k.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + k.stringValue } }
+                return s
+            }
+            switch e {
+            case .keyNotFound(let k, let c): throw .field(path(c.codingPath + [k]), "missing")
+            case .valueNotFound(_, let c): throw .field(path(c.codingPath), "null where a value is required")
+            case .typeMismatch(let t, let c): throw .field(path(c.codingPath), "expected \(t)")
+            case .dataCorrupted(let c) where !c.codingPath.isEmpty: throw .field(path(c.codingPath), c.debugDescription)
+            case .dataCorrupted(let c):
+                if let tree = try? JSONSerialization.jsonObject(with: data) {
+                    let suspects = JSONDiagnostics.outOfRangeNumbers(tree)
+                    if !suspects.isEmpty {
+                        throw .field(suspects.prefix(3).joined(separator: " or "),
+                                     "a number out of its field's range (negative where unsigned, or above 2^63 - 1 where signed)")
+                    }
+                }
+                throw .malformed(c.debugDescription)
+            @unknown default: throw .malformed("\(e)")
+            }
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
+
+
     static func bytes(_ s: String, _ field: String) throws(SequencerJSONError) -> [UInt8] {
         let h = s.hasPrefix("0x") ? s.dropFirst(2) : Substring(s)
         guard h.count % 2 == 0 else { throw .field(field, s) }
@@ -137,8 +172,7 @@ public struct StreamFile: Codable, Equatable, Sendable {
 
     public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerInput {
         let file: StreamFile
-        try JNum.checkDuplicateKeys(data)
-        do { file = try JSONDecoder().decode(StreamFile.self, from: data) } catch { throw .malformed("\(error)") }
+        file = try JNum.decode(StreamFile.self, data)
         return try file.input()
     }
 
@@ -301,12 +335,12 @@ public struct BatchesFile: Codable, Equatable, Sendable {
         case .slot(let a, let s): return a.hexString + ":" + s.hexString
         }
     }
-    static func parseKey(_ s: String) throws(SequencerJSONError) -> AccessKey {
-        let parts = s.split(separator: ":")
-        guard let first = parts.first, parts.count <= 2 else { throw .field("access key", s) }
-        let a = try JNum.address(String(first), "access key")
+    static func parseKey(_ s: String, _ field: String = "access key") throws(SequencerJSONError) -> AccessKey {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard let first = parts.first, parts.count <= 2 else { throw .field(field, s) }
+        let a = try JNum.address(String(first), field)
         if parts.count == 1 { return .account(a) }
-        return .slot(a, try JNum.u256(String(parts[1]), "access key slot"))
+        return .slot(a, try JNum.u256(String(parts[1]), field + " (slot)"))
     }
 
     public static func encode(_ o: SequencerOutput, run: SequencerRun? = nil) -> Data {
@@ -347,8 +381,7 @@ public struct BatchesFile: Codable, Equatable, Sendable {
     /// The file itself (with its `run` identity, if any), values not yet checked: `output()`
     /// and `run?.seedValue()` check them.
     public static func decodeFile(_ data: Data) throws(SequencerJSONError) -> BatchesFile {
-        try JNum.checkDuplicateKeys(data)
-        do { return try JSONDecoder().decode(BatchesFile.self, from: data) } catch { throw .malformed("\(error)") }
+        try JNum.decode(BatchesFile.self, data)
     }
 
     /// The output this file describes (rejection reasons come back as `.invalid(text)`).
@@ -360,34 +393,59 @@ public struct BatchesFile: Codable, Equatable, Sendable {
         for (i, r) in rejections.enumerated() where r.batch < 0 {
             throw .field("rejections[\(i)].batch", "\(r.batch) (a batch index is not negative)")
         }
-        for b in self.batches {
+        for (bi, b) in self.batches.enumerated() {
             var access: [TxAccess] = []
-            for a in b.access {
+            for (ai, a) in b.access.enumerated() {
+                let at = "batches[\(bi)].access[\(ai)]"
                 var r: [AccessKey] = [], w: [AccessKey] = []
-                for s in a.reads { r.append(try Self.parseKey(s)) }
-                for s in a.writes { w.append(try Self.parseKey(s)) }
+                for (i, s) in a.reads.enumerated() { r.append(try Self.parseKey(s, "\(at).reads[\(i)]")) }
+                for (i, s) in a.writes.enumerated() { w.append(try Self.parseKey(s, "\(at).writes[\(i)]")) }
                 var list: [AccessListEntry] = []
-                for e in a.accessList {
+                for (li, e) in a.accessList.enumerated() {
                     var keys: [Bytes32] = []
-                    for k in e.storageKeys { keys.append(Bytes32(try JNum.u256(k, "storageKeys"))) }
-                    list.append(AccessListEntry(address: try JNum.address(e.address, "accessList"), storageKeys: keys))
+                    for k in e.storageKeys { keys.append(Bytes32(try JNum.u256(k, "\(at).accessList[\(li)].storageKeys"))) }
+                    list.append(AccessListEntry(address: try JNum.address(e.address, "\(at).accessList[\(li)].address"), storageKeys: keys))
                 }
                 access.append(TxAccess(id: a.id, reads: r, writes: w, accessList: list))
             }
             // The written slots come back in numeric order (the JSON object has none), the
             // order the sequencer emits them in.
             var bal: [AccountAccessEntry] = []
-            for e in b.blockAccessList {
+            for (ei, e) in b.blockAccessList.enumerated() {
+                let at = "batches[\(bi)].blockAccessList[\(ei)]"
                 var writes: [(UInt256, [Int])] = []
-                for (k, ids) in e.storageWrites { writes.append((try JNum.u256(k, "blockAccessList.storageWrites"), ids)) }
+                for (k, ids) in e.storageWrites { writes.append((try JNum.u256(k, "\(at).storageWrites"), ids)) }
                 writes.sort { $0.0 < $1.0 }
+                if Set(writes.map(\.0)).count != writes.count { throw .field("\(at).storageWrites", "a slot is given twice") }
                 var reads: [UInt256] = []
-                for k in e.storageReads { reads.append(try JNum.u256(k, "blockAccessList.storageReads")) }
-                bal.append(AccountAccessEntry(address: try JNum.address(e.address, "blockAccessList.address"), writtenSlots: writes.map(\.0),
+                for k in e.storageReads { reads.append(try JNum.u256(k, "\(at).storageReads")) }
+                bal.append(AccountAccessEntry(address: try JNum.address(e.address, "\(at).address"), writtenSlots: writes.map(\.0),
                                               writers: writes.map(\.1), storageReads: reads, accountChanges: e.accountChanges))
             }
             batches.append(Batch(index: b.index, time: b.time, groups: b.groups, access: access, blockAccessList: bal))
         }
         return SequencerOutput(batches: batches, rejections: rejections.map { Rejection(id: $0.id, reason: .invalid($0.reason), batch: $0.batch) })
+    }
+}
+
+/// Help for naming the field behind a decoding failure Foundation reports without a path.
+public enum JSONDiagnostics {
+    /// Paths (`a.b[2].c`) of the numbers in a parsed JSON tree that can be out of an integer
+    /// field's range, in key order: those above 2^63 - 1 if there are any (too large for a
+    /// signed field), else the negative ones (for an unsigned field). Where `JSONDecoder` says
+    /// only "not valid JSON" for such a number, the culprit is one of these.
+    public static func outOfRangeNumbers(_ node: Any) -> [String] {
+        var huge: [String] = [], negative: [String] = []
+        func walk(_ node: Any, _ path: String) {
+            if let d = node as? [String: Any] {
+                for k in d.keys.sorted() { walk(d[k]!, path.isEmpty ? k : path + "." + k) }
+            } else if let a = node as? [Any] {
+                for i in a.indices { walk(a[i], path + "[\(i)]") }
+            } else if let n = node as? NSNumber {
+                if n.doubleValue >= 9.223372036854775807e18 { huge.append(path) } else if n.doubleValue < 0 { negative.append(path) }
+            }
+        }
+        walk(node, "")
+        return huge.isEmpty ? negative : huge
     }
 }
