@@ -7,7 +7,7 @@ import Sequencer
 import BatchVerification
 import Counterexamples
 
-/// Every numeric field of every file format, set in turn to each extreme value (2^63 ± 1,
+/// Every numeric field of every file format (each field once, at its first occurrence), set in turn to each extreme value (2^63 ± 1,
 /// 2^64 − 1, 2^64, 2^256 − 1, 2^256, −1), is either accepted — and then the verb's work
 /// (executing the case, sequencing, verifying, replaying) runs to the end without trapping —
 /// or refused with the loader's typed error naming the field.
@@ -45,7 +45,13 @@ import Counterexamples
     static func sweep(_ doc: Data, _ name: String, consistency: Bool = false, load: (Data) -> String?) throws -> (Int, Int) {
         let tree = try JSONSerialization.jsonObject(with: doc)
         var accepted = 0, refused = 0
-        for leaf in leaves(tree) {
+        // Every field once: the first occurrence of each path with array indexes and hex map
+        // keys erased (stream[3].tx.gasLimit is the field stream[0].tx.gasLimit already covers).
+        var seen = Set<String>()
+        let fields = leaves(tree).filter { leaf in
+            seen.insert(leaf.path.map { Int($0) != nil ? "[]" : $0.hasPrefix("0x") ? "{}" : $0 }.joined(separator: ".")).inserted
+        }
+        for leaf in fields {
             let values: [Any] = leaf.isNumber ? jsonExtremes : hexExtremes
             for v in values {
                 let mutant = try JSONSerialization.data(withJSONObject: replacing(tree, leaf.path[...], v), options: [.sortedKeys])
