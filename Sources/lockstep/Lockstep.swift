@@ -10,7 +10,7 @@ struct Lockstep: ParsableCommand {
         discussion: "Exit codes (every verb): 0 success, 1 a check failed or a difference was found, 2 usage or input error.",
         subcommands: [StateTestCommand.self, RunCommand.self, CheckCommand.self, ReplayCommand.self, ReportCommand.self,
                       ProveCommand.self, BenchCommand.self,
-                      SequenceCommand.self, VerifyBatchCommand.self, T8nCommand.self])
+                      SequenceCommand.self, VerifyBatchCommand.self, T8nCommand.self, FuzzCommand.self])
 
     /// Parses, runs and exits by the CLI's contract: 0 success, 1 a check failed (verbs say so
     /// with `ExitCode(1)`), 2 a usage or input error — ArgumentParser's usage code 64 becomes 2,

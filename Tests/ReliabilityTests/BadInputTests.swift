@@ -292,3 +292,29 @@ import Counterexamples
         #expect(throws: CounterexampleError.self) { try CounterexampleFile.decode(Data(text.utf8)) }
     }
 }
+
+/// The crash campaign's deep program really goes deep: to the 1024 call-depth limit, through
+/// both executors, with the same result.
+@Suite struct DeepProgramTests {
+    final class Depth: Tracer {
+        var max = 0
+        func step(_ step: TraceStep) {}
+        var gasAt: [Int: Int64] = [:]
+        func frameStart(_ message: Message, code: Bytecode) {
+            max = Swift.max(max, message.depth)
+            if message.depth % 100 == 0 || message.depth > 960 { gasAt[message.depth] = message.gas }
+        }
+    }
+
+    @Test(arguments: [1, 2] as [UInt64])
+    func reachesTheCallDepthLimit(seed: UInt64) {
+        let input = DeepProgram.block(seed: seed, depth: DeepProgram.maxDepth)
+        let depth = Depth()
+        let serial = SerialExecutor(tracer: depth).execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        #expect(serial.outcomes[0].receipt != nil, "\(serial.outcomes[0])")
+        #expect(depth.max == 1024, "deepest frame \(depth.max) \(depth.gasAt.sorted { $0.key < $1.key })")
+        let parallel = ParallelExecutor(driver: .deterministic(seed: seed, workers: 2, abortBias: 0.5))
+            .execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        #expect(parallel.stateRoot == serial.stateRoot)
+    }
+}
