@@ -40,7 +40,7 @@ public enum DeepProgram {
         a += Asm.swap(1)                                                              // [1, small, big]
         a.label("bigMemory")
         a += .pop                                                                     // [1, mask]
-        a += Asm.push(0) + .mload + Asm.push(8) + .shr + .and                         // [1, offset]
+        a += Asm.push(0) + .mload + Asm.push(8) + .shr + .and + Asm.push(0xc0) + .add  // [1, offset past the args at 0…0xc0]
         a += .mstore8
         // Precompile: CALL(gas, 1 + seed % 17, 0, 0, (seed >> 24) & 0x1ff, 0x40, 0x40); result dropped.
         a += Asm.push(0x40) + Asm.push(0x40)

@@ -9,8 +9,8 @@ import Generators
 /// `lockstep fuzz --crash [--programs N] [--seed S] [--deep-rate P]`: the crash campaign.
 /// Case k runs with seed S + k: a block of generated programs (`ProgramGenerator`: structured
 /// contracts calling and creating each other, and raw random bytes), or with probability P one
-/// `DeepProgram` call (nested calls, delegate calls and creates to a random depth up to 1100 —
-/// past the 1024 limit —, reverts at every depth, memory up to the gas-bounded maximum, a
+/// `DeepProgram` call (nested calls, delegate calls and creates to a random depth: half of them
+/// 1024…1100, past the limit, half 0…1023; reverts at every depth, memory up to the gas-bounded maximum, a
 /// random precompile with random input in every frame). Each block runs serially and under a
 /// seeded parallel schedule; a root difference is a finding (exit 1). A trap prints the case's
 /// replay command before the process dies.
@@ -53,8 +53,10 @@ struct FuzzCommand: ParsableCommand {
             CrashNote.set("lockstep fuzz: trapped in case \(k); replay: \(replay)\n")
             var rng = SplitMix64(seed: caseSeed)
             let isDeep = Double(rng.next() % 1_000_000) / 1_000_000 < deepRate
-            let input = isDeep ? DeepProgram.block(seed: caseSeed, depth: Int(rng.next() % UInt64(DeepProgram.maxDepth + 1)))
-                               : gen.generate(seed: caseSeed)
+            // Half the deep calls ask for 1024…maxDepth levels (the depth limit), half for 0…1023.
+            let r = rng.next()
+            let levels = r & 1 == 0 ? 1024 + Int((r >> 1) % UInt64(DeepProgram.maxDepth - 1023)) : Int((r >> 1) % 1024)
+            let input = isDeep ? DeepProgram.block(seed: caseSeed, depth: levels) : gen.generate(seed: caseSeed)
             transactions += input.transactions.count
             let depth = DepthTracer()
             let serial = SerialExecutor(tracer: isDeep ? depth : nil)

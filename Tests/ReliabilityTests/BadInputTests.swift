@@ -318,3 +318,16 @@ import Counterexamples
         #expect(parallel.stateRoot == serial.stateRoot)
     }
 }
+
+extension DeepProgramTests {
+    /// The recursion stops at the depth the calldata asks for.
+    @Test(arguments: [0, 1, 5, 40] as [Int])
+    func stopsAtTheRequestedDepth(depth: Int) {
+        for seed in [3, 4, 5] as [UInt64] {
+            let input = DeepProgram.block(seed: seed, depth: depth)
+            let tracer = Depth()
+            _ = SerialExecutor(tracer: tracer).execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+            #expect(tracer.max == depth, "seed \(seed)")
+        }
+    }
+}
