@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SequencerModel
 import Generators
+import Counterexamples
 import _TestSupport
 
 /// The exit-code contract as a user meets it: the built `lockstep` (next to this test bundle;
@@ -109,5 +110,51 @@ import _TestSupport
         let far = try Self.file("far.json", try Inputs.data(Inputs.editingEntry(tree, 5) { $0["arrival"] = UInt64(1) << 41 }))
         let (status, text) = try Self.lockstep(["sequence", far, "-o", Self.dir.appendingPathComponent("far-batches.json").path], seconds: 30)
         #expect(status == 0, "\(text)")
+        var p2 = policy
+        p2["pools"] = ["0xa100"]
+        var t2 = tree
+        t2["policy"] = p2
+        try Self.expectInputError(["sequence", try Self.file("pool.json", try Inputs.data(t2))], mentions: ["pool.json", "policy.pools[0]"])
+        let bundle = try Self.file("bundle.json", try Inputs.data(Inputs.editingEntry(tree, 1) { $0["bundle"] = ["id": 1, "index": 0, "size": -1] }))
+        try Self.expectInputError(["sequence", bundle], mentions: ["bundle.json", "bundle"])
+        let feed = try Self.file("feed.json", try Inputs.data(Inputs.editingEntry(tree, 2) { $0["kind"] = "oracle:7" }))
+        try Self.expectInputError(["sequence", feed], mentions: ["feed.json", "feed 7"])
+        try Self.expectInputError(["verify-batch", feed, feed], mentions: ["feed.json"])
+    }
+
+    @Test(.enabled(if: binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
+    func duplicateKeyFixtureExits2() throws {
+        let text = String(decoding: Inputs.fixture(), as: UTF8.self)
+            .replacingOccurrences(of: "\"currentNumber\" : \"0x01\"", with: "\"currentNumber\" : \"0x01\", \"currentNumber\" : \"0x02\"")
+        let path = try Self.file("dupfixture.json", Data(text.utf8))
+        try Self.expectInputError(["statetest", path], mentions: ["dupfixture.json", "duplicate key currentNumber"])
+        try Self.expectInputError(["run", path], mentions: ["dupfixture.json", "duplicate key currentNumber"])
+    }
+
+    /// A genuine counterexample replays (exit 1, still reproducing); edited copies are refused
+    /// with exit 2 by `replay`, `report` — never REPRODUCED, never FIXED.
+    @Test(.enabled(if: binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
+    func tamperedCounterexamplesExit2() throws {
+        let genuine = try #require(CounterexampleTamperTests.genuine)
+        let root = Self.dir.appendingPathComponent("cx")
+        let path = try genuine.write(to: root).path
+        let (status, text) = try Self.lockstep(["replay", path])
+        #expect(status == 1 && text.contains("REPRODUCED (bit for bit)"), "\(status) \(text)")
+        // Edited in place: the name no longer matches.
+        let flippedRoot = String(genuine.expected.stateRoot.dropLast()) + (genuine.expected.stateRoot.last == "0" ? "1" : "0")
+        let editedText = String(decoding: genuine.encoded(), as: UTF8.self).replacingOccurrences(of: genuine.expected.stateRoot, with: flippedRoot)
+        let edited = try Self.file("edited.json", Data(editedText.utf8))
+        for verb in ["replay", "report"] { try Self.expectInputError([verb, edited], mentions: ["edited.json", "file name"]) }
+        // Edited and renamed to its new digest: the content is checked.
+        var forged = genuine
+        forged.expected.stateRoot = flippedRoot
+        let forgedPath = try forged.write(to: root).path
+        for verb in ["replay", "report"] { try Self.expectInputError([verb, forgedPath], mentions: ["expected.stateRoot"]) }
+        var truncated = genuine
+        truncated.schedule?.steps = []
+        try Self.expectInputError(["replay", try truncated.write(to: root).path], mentions: ["schedule.steps"])
+        var step99 = genuine
+        if let i = step99.schedule?.steps.firstIndex(where: { $0.action == .execute }) { step99.schedule!.steps[i].tx = 99 }
+        try Self.expectInputError(["replay", try step99.write(to: root).path], mentions: ["schedule.steps[", "tx"])
     }
 }
