@@ -1,4 +1,5 @@
 import EVMCore
+import EVMAssembly
 import EVMInterpreter
 import Testing
 import _TestSupport
