@@ -86,6 +86,9 @@ struct BlockTestCommand: ParsableCommand {
                 throw failure("cannot write JSON summary to \(jsonSummary): \(error.localizedDescription)", code: 2)
             }
         }
+        if summary.tests.total.loadErrors > 0 {
+            throw failure("\(summary.tests.total.loadErrors) file(s) or test(s) could not be loaded (each is reported above)", code: 2)
+        }
         if !summary.succeeded { throw ExitCode(1) }
     }
 
