@@ -113,6 +113,12 @@ let package = Package(
         .testTarget(name: "T8nTests",
                     dependencies: ["EVMCore", "EVMState", "EthereumTests", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
                     swiftSettings: strict),
+        // Issue 16: bad, truncated, duplicate-key and extreme-number inputs of every loader and
+        // verb (in process and through the built CLI), and a seeded malformed-input fuzz.
+        .testTarget(name: "ReliabilityTests",
+                    dependencies: ["BatchVerification", "Counterexamples", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "EthereumTests", "Generators",
+                                   "ParallelExecutor", "PropertyKit", "Sequencer", "SequencerModel", "_TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "SequencerTests",
                     dependencies: ["BatchVerification", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution", "EVMState",
                                    "Generators", "ParallelExecutor", "Sequencer", "SequencerModel", "_TestSupport"],

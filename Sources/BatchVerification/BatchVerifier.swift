@@ -205,7 +205,7 @@ struct Checker {
         violations.append(RuleViolation(rule: rule, txs: txs, explanation: why))
     }
 
-    func admission(_ id: Int) -> Int { Int(min((tx[id]?.arrival ?? 0) / max(1, policy.batchInterval), 1 << 40)) }
+    func admission(_ id: Int) -> Int { policy.admissionBatch(tx[id]?.arrival ?? 0) }
 
     // MARK: R16 / R17: exactly once, within K batches, nothing before it arrived
 

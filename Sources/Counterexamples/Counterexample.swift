@@ -18,6 +18,11 @@ public enum CounterexampleError: Error, Equatable, CustomStringConvertible {
     case unsupportedSchema(Int)
     case unknownProperty(String)
     case unknownVariant(String)
+    /// The file does not hold together: its name is not the digest of its content, a schedule
+    /// step does not happen when the schedule is replayed, or the stored expected result is not
+    /// what the reference computes on the stored input. An edited file (or one this version
+    /// computes differently: stale) is refused, never replayed.
+    case doesNotHold(field: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +34,7 @@ public enum CounterexampleError: Error, Equatable, CustomStringConvertible {
         case .unsupportedSchema(let v): return "schemaVersion \(v) is not supported (this version reads \(CounterexampleFile.currentSchema))"
         case .unknownProperty(let p): return "field property: unknown property \(p)"
         case .unknownVariant(let v): return "field variant: unknown executor variant \(v)"
+        case .doesNotHold(let f, let r): return "field \(f) does not hold: \(r) (the file was edited, or this version computes it differently)"
         }
     }
 }
@@ -219,15 +225,30 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
 
     // MARK: Reading
 
+    /// Reads and validates a stored file. The file is bound to its content: its name must be
+    /// `<contentHash>.json` (the digest of its canonical encoding, `toolVersion` blanked), so
+    /// changing any value — a digit of `expected.stateRoot`, a schedule step — without renaming
+    /// is refused with `doesNotHold(field: "file name")`. Whitespace and key order are not
+    /// content. (Renaming to the new digest passes this check; `replay` then checks the
+    /// schedule and the expected result against a re-execution.)
     public static func load(path: String) throws(CounterexampleError) -> CounterexampleFile {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
-        return try decode(data)
+        let file = try decode(data)
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        if name != file.contentHash {
+            throw .doesNotHold(field: "file name", reason: "\(URL(fileURLWithPath: path).lastPathComponent) is not named by the digest of its content (\(file.contentHash).json)")
+        }
+        return file
     }
 
+    /// Decodes and validates file contents (every field typed and in range; keys unique).
     public static func decode(_ data: Data) throws(CounterexampleError) -> CounterexampleFile {
+        if let d = JSONDuplicateKeys.first(in: data) {
+            throw .invalidValue(field: d.path, value: d.key, reason: "duplicate key (the file says two things about one field)")
+        }
         struct Header: Decodable { var schemaVersion: Int }
         let dec = JSONDecoder()
         do {
@@ -253,6 +274,14 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
         } catch let e as CounterexampleError {
             throw e
         } catch let e as DecodingError {
+            if case .dataCorrupted(let c) = e, c.codingPath.isEmpty, let tree = try? JSONSerialization.jsonObject(with: data) {
+                // Foundation names no field for a number out of its integer range.
+                let suspects = JSONDiagnostics.outOfRangeNumbers(tree)
+                if !suspects.isEmpty {
+                    throw CounterexampleError.invalidValue(field: suspects.prefix(3).joined(separator: " or "), value: "",
+                                                           reason: "a number out of its field's range")
+                }
+            }
             throw map(e)
         } catch {
             throw .notJSON(reason: "\(error)")
@@ -366,8 +395,18 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
         guard s.abortBias.isFinite, (0...1).contains(s.abortBias) else {
             throw .invalidValue(field: "schedule.abortBias", value: "\(s.abortBias)", reason: "expected 0…1")
         }
-        for (i, st) in s.steps.enumerated() where st.worker < 0 || st.worker >= s.workers {
-            throw .invalidValue(field: "schedule.steps[\(i)].worker", value: "\(st.worker)", reason: "no such worker")
+        let txCount = input.transactions.count
+        for (i, st) in s.steps.enumerated() {
+            if st.worker < 0 || st.worker >= s.workers {
+                throw .invalidValue(field: "schedule.steps[\(i)].worker", value: "\(st.worker)", reason: "no such worker")
+            }
+            // -1 is "asked for work, got none", which only a fetch records.
+            if !(st.tx >= 0 && st.tx < txCount) && !(st.tx == -1 && st.action == .fetch) {
+                throw .invalidValue(field: "schedule.steps[\(i)].tx", value: "\(st.tx)", reason: "no such transaction (the input has \(txCount))")
+            }
+            if st.incarnation < 0 {
+                throw .invalidValue(field: "schedule.steps[\(i)].incarnation", value: "\(st.incarnation)", reason: "negative incarnation")
+            }
         }
         return ScheduleTrace(seed: seed, workers: s.workers, abortBias: s.abortBias, steps: s.steps)
     }
@@ -382,16 +421,76 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
     }
 
     /// Re-runs the stored input (with the stored schedule) against the stored property/variant.
+    ///
+    /// Refuses (`doesNotHold`) a file whose parts disagree with a re-execution: a schedule
+    /// that is not the one replaying it produces step for step (edited, truncated or emptied
+    /// steps, or steps past the end of the block), or an `expected` side that is not what the
+    /// reference computes on the stored input now. `identical` ("bit for bit") means the first
+    /// difference, `expected` and `actual` all equal the stored ones.
     public func replay() throws(CounterexampleError) -> ReplayOutcome {
+        let outcome = try replayUnchecked()
+        guard case .reproduced(let v, let identical) = outcome else { return outcome }
+        try Self.checkSide(stored: expected, now: v.expected, name: "expected")
+        return .reproduced(v, identical: identical && v.actual == actual)
+    }
+
+    /// `doesNotHold` naming the first field where the stored side differs from the recomputed one.
+    static func checkSide(stored: ResultSide, now: ResultSide, name: String) throws(CounterexampleError) {
+        func refuse(_ field: String, _ a: String, _ b: String) -> CounterexampleError {
+            .doesNotHold(field: "\(name).\(field)", reason: "the file says \(a.prefix(120)), the reference computes \(b.prefix(120)) on the stored input")
+        }
+        if stored.stateRoot != now.stateRoot { throw refuse("stateRoot", stored.stateRoot, now.stateRoot) }
+        for i in 0..<max(stored.receipts.count, now.receipts.count) {
+            let a = i < stored.receipts.count ? stored.receipts[i] : "(nothing)"
+            let b = i < now.receipts.count ? now.receipts[i] : "(nothing)"
+            if a != b { throw refuse("receipts[\(i)]", a, b) }
+        }
+        for k in Set(stored.values.keys).union(now.values.keys).sorted() where stored.values[k] != now.values[k] {
+            throw refuse("values.\(k)", stored.values[k] ?? "(nothing)", now.values[k] ?? "(nothing)")
+        }
+    }
+
+    func replayUnchecked() throws(CounterexampleError) -> ReplayOutcome {
         if let seq = sequencer { return try seq.replay(stored: firstDifference, variant: variant) }
         if let ds = doubleSpend { return try ds.replay(try blockInput(), stored: firstDifference) }
         guard let variant = ExecutorVariant(name: variant) else { throw .unknownVariant(self.variant) }
         guard let p = PropertyCatalog.property(named: property, variant: variant) else { throw .unknownProperty(property) }
         let input = try blockInput()
         let trace = try scheduleTrace()
+        if let trace { try checkSchedule(trace, input: input, variant: variant) }
+        if property == ParallelMatchesSerial.name {
+            // The expected side is the serial executor's result: checked even when fixed.
+            let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+            try Self.checkSide(stored: expected, now: ResultSide(serial), name: "expected")
+        }
         guard let v = p.replay(input, trace: trace) else { return .fixed }
         let d = v.difference
         return .reproduced(v, identical: d.field == firstDifference.field && d.expected == firstDifference.expected && d.actual == firstDifference.actual)
+    }
+
+    /// The stored schedule must be exactly what replaying it does: every step taken in order,
+    /// with the stored action, transaction, incarnation and abort flag, the block done when the
+    /// steps end — not before (extra steps), not after (a truncated or emptied schedule).
+    func checkSchedule(_ trace: ScheduleTrace, input: BlockInput, variant: ExecutorVariant) throws(CounterexampleError) {
+        let faults: ParallelExecutor.Faults
+        if case .parallelFaults(let f) = variant { faults = f } else { faults = [] }
+        let (_, report) = ParallelExecutor(driver: .replay(trace), faults: faults)
+            .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
+        let taken = report.trace?.steps ?? []
+        for (i, step) in trace.steps.enumerated() {
+            guard i < taken.count else {
+                throw .doesNotHold(field: "schedule.steps[\(i)]", reason: "the block is done after \(taken.count) steps; the file has \(trace.steps.count)")
+            }
+            if taken[i] != step {
+                func full(_ s: ScheduleStep) -> String {
+                    "\(s) (worker \(s.worker), \(s.action.rawValue), tx \(s.tx), incarnation \(s.incarnation), aborted \(s.aborted))"
+                }
+                throw .doesNotHold(field: "schedule.steps[\(i)]", reason: "the file says \(full(step)), replaying the schedule takes \(full(taken[i]))")
+            }
+        }
+        if report.replayRanOut {
+            throw .doesNotHold(field: "schedule.steps", reason: "the schedule ends after \(trace.steps.count) steps, before the block is done (truncated)")
+        }
     }
 }
 

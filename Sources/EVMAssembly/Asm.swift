@@ -41,7 +41,7 @@ public struct Asm: Sendable, Equatable, CustomStringConvertible, ExpressibleByAr
     /// PUSHn with exactly `bytes.count` (1…32) immediate bytes.
     public static func pushBytes(_ bytes: [UInt8]) -> Asm {
         precondition((1...32).contains(bytes.count), "PUSH takes 1…32 bytes")
-        return Asm([UInt8(0x5f + bytes.count)] + bytes)
+        return Asm([Opcode.push0.rawValue + UInt8(bytes.count)] + bytes)
     }
 
     /// PUSHn of width `n` holding the low `n` bytes of `v`.
@@ -49,34 +49,36 @@ public struct Asm: Sendable, Equatable, CustomStringConvertible, ExpressibleByAr
         pushBytes(Array(v.bigEndianBytes.suffix(n)))
     }
 
-    public static func dup(_ n: Int) -> Asm { precondition((1...16).contains(n)); return op(UInt8(0x7f + n)) }
-    public static func swap(_ n: Int) -> Asm { precondition((1...16).contains(n)); return op(UInt8(0x8f + n)) }
-    public static func log(_ n: Int) -> Asm { precondition((0...4).contains(n)); return op(UInt8(0xa0 + n)) }
+    public static func dup(_ n: Int) -> Asm { precondition((1...16).contains(n)); return op(Opcode.dup1.rawValue + UInt8(n - 1)) }
+    public static func swap(_ n: Int) -> Asm { precondition((1...16).contains(n)); return op(Opcode.swap1.rawValue + UInt8(n - 1)) }
+    public static func log(_ n: Int) -> Asm { precondition((0...4).contains(n)); return op(Opcode.log0.rawValue + UInt8(n)) }
 
-    // MARK: Opcodes
+    // MARK: Opcodes (named after `EVMCore.Opcode`, the one list of opcode bytes)
 
-    public static let stop = op(0x00), add = op(0x01), mul = op(0x02), sub = op(0x03), div = op(0x04)
-    public static let sdiv = op(0x05), mod = op(0x06), smod = op(0x07), addmod = op(0x08), mulmod = op(0x09)
-    public static let exp = op(0x0a), signextend = op(0x0b)
-    public static let lt = op(0x10), gt = op(0x11), slt = op(0x12), sgt = op(0x13), eq = op(0x14)
-    public static let iszero = op(0x15), and = op(0x16), or = op(0x17), xor = op(0x18), not = op(0x19)
-    public static let byte = op(0x1a), shl = op(0x1b), shr = op(0x1c), sar = op(0x1d), clz = op(0x1e)
-    public static let keccak256 = op(0x20)
-    public static let address = op(0x30), balance = op(0x31), origin = op(0x32), caller = op(0x33)
-    public static let callvalue = op(0x34), calldataload = op(0x35), calldatasize = op(0x36)
-    public static let calldatacopy = op(0x37), codesize = op(0x38), codecopy = op(0x39), gasprice = op(0x3a)
-    public static let extcodesize = op(0x3b), extcodecopy = op(0x3c), returndatasize = op(0x3d)
-    public static let returndatacopy = op(0x3e), extcodehash = op(0x3f)
-    public static let blockhash = op(0x40), coinbase = op(0x41), timestamp = op(0x42), number = op(0x43)
-    public static let prevrandao = op(0x44), difficulty = op(0x44), gaslimit = op(0x45), chainid = op(0x46)
-    public static let selfbalance = op(0x47), basefee = op(0x48), blobhash = op(0x49), blobbasefee = op(0x4a)
-    public static let pop = op(0x50), mload = op(0x51), mstore = op(0x52), mstore8 = op(0x53)
-    public static let sload = op(0x54), sstore = op(0x55), jump = op(0x56), jumpi = op(0x57)
-    public static let pc = op(0x58), msize = op(0x59), gas = op(0x5a), jumpdest = op(0x5b)
-    public static let tload = op(0x5c), tstore = op(0x5d), mcopy = op(0x5e), push0 = op(0x5f)
-    public static let create = op(0xf0), call = op(0xf1), callcode = op(0xf2), `return` = op(0xf3)
-    public static let delegatecall = op(0xf4), create2 = op(0xf5), staticcall = op(0xfa), revert = op(0xfd)
-    public static let invalid = op(0xfe), selfdestruct = op(0xff)
+    /// The opcode's byte.
+    public static func op(_ o: Opcode) -> Asm { Asm([o.rawValue]) }
+
+    public static let stop = op(.stop), add = op(.add), mul = op(.mul), sub = op(.sub)
+    public static let div = op(.div), sdiv = op(.sdiv), mod = op(.mod), smod = op(.smod)
+    public static let addmod = op(.addmod), mulmod = op(.mulmod), exp = op(.exp), signextend = op(.signextend)
+    public static let lt = op(.lt), gt = op(.gt), slt = op(.slt), sgt = op(.sgt)
+    public static let eq = op(.eq), iszero = op(.iszero), and = op(.and), or = op(.or)
+    public static let xor = op(.xor), not = op(.not), byte = op(.byte), shl = op(.shl)
+    public static let shr = op(.shr), sar = op(.sar), clz = op(.clz), keccak256 = op(.keccak256)
+    public static let address = op(.address), balance = op(.balance), origin = op(.origin), caller = op(.caller)
+    public static let callvalue = op(.callvalue), calldataload = op(.calldataload), calldatasize = op(.calldatasize), calldatacopy = op(.calldatacopy)
+    public static let codesize = op(.codesize), codecopy = op(.codecopy), gasprice = op(.gasprice), extcodesize = op(.extcodesize)
+    public static let extcodecopy = op(.extcodecopy), returndatasize = op(.returndatasize), returndatacopy = op(.returndatacopy), extcodehash = op(.extcodehash)
+    public static let blockhash = op(.blockhash), coinbase = op(.coinbase), timestamp = op(.timestamp), number = op(.number)
+    public static let prevrandao = op(.prevrandao), difficulty = op(.prevrandao), gaslimit = op(.gaslimit), chainid = op(.chainid)
+    public static let selfbalance = op(.selfbalance), basefee = op(.basefee), blobhash = op(.blobhash), blobbasefee = op(.blobbasefee)
+    public static let pop = op(.pop), mload = op(.mload), mstore = op(.mstore), mstore8 = op(.mstore8)
+    public static let sload = op(.sload), sstore = op(.sstore), jump = op(.jump), jumpi = op(.jumpi)
+    public static let pc = op(.pc), msize = op(.msize), gas = op(.gas), jumpdest = op(.jumpdest)
+    public static let tload = op(.tload), tstore = op(.tstore), mcopy = op(.mcopy), push0 = op(.push0)
+    public static let create = op(.create), call = op(.call), callcode = op(.callcode), `return` = op(.`return`)
+    public static let delegatecall = op(.delegatecall), create2 = op(.create2), staticcall = op(.staticcall), revert = op(.revert)
+    public static let invalid = op(.invalid), selfdestruct = op(.selfdestruct)
 
     // MARK: Idioms
 

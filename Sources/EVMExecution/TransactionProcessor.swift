@@ -79,6 +79,11 @@ public struct TransactionProcessor {
 
     public init(fork: Hardfork, block: BlockEnv) { self.fork = fork; self.block = block }
 
+    /// The largest gas limit any transaction may have: 2^63 - 1, the Yellow Paper's bound on a
+    /// block's gas limit (and the largest gas an `Int64` frame counter holds). A transaction
+    /// above it is `gasAllowanceExceeded` against every block.
+    public static let maxGasLimit = UInt64(Int64.max)
+
     /// The blob base fee for this block (zero before Cancun).
     public var blobBaseFee: UInt256 {
         guard fork >= .cancun else { return .zero }
@@ -116,7 +121,11 @@ public struct TransactionProcessor {
         // 1. Stateless validity (type allowed by fork, signature fields, blob rules, sizes).
         try tx.validate(fork: fork, chainId: block.chainId)
 
-        // 2. Block gas pool.
+        // 2. Block gas pool. A gas limit above 2^63 - 1 (the Yellow Paper's bound on any block
+        // gas limit, and the width of the interpreter's signed gas counter) exceeds every valid
+        // block's allowance, whatever `block.gasLimit` says: rejected here, so the conversion to
+        // the frame's `Int64` gas below cannot trap.
+        if tx.gasLimit > TransactionProcessor.maxGasLimit { throw .gasAllowanceExceeded }
         let (poolUse, poolOverflow) = cumulativeGasBefore.addingReportingOverflow(tx.gasLimit)
         if poolOverflow || poolUse > block.gasLimit { throw .gasAllowanceExceeded }
 
@@ -178,7 +187,7 @@ public struct TransactionProcessor {
         if tx.type == .setCode { refund += applyAuthorizations(tx.authorizationList, state: state) }
 
         // 7. Execute.
-        let gas = Int64(tx.gasLimit - intrinsic)
+        let gas = Int64(truncatingIfNeeded: tx.gasLimit - intrinsic)  // ≤ maxGasLimit (step 2)
         let message: Message
         if let to = tx.to {
             message = Message(kind: .call, depth: 0, gas: gas, recipient: to, sender: sender, codeAddress: to,

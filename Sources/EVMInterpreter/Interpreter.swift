@@ -66,7 +66,7 @@ public enum Interpreter {
         let codeCount = code.count
         while true {
             let pc = f.pc
-            let op: UInt8 = pc < codeCount ? code[pc] : 0x00
+            let op: UInt8 = pc < codeCount ? code[pc] : Opcode.stop.rawValue
             let e = table[Int(op)]
             if traced { f.traceBegin(op: op, pc: pc, staticGas: Int64(e.gas)) }
             if f.sp < Int(e.minStack) || f.sp > Int(e.maxStack) { return stackFault(e, sp: f.sp) }
@@ -76,99 +76,99 @@ public enum Interpreter {
 
             switch op {
             // 0x00 – 0x0b: stop and arithmetic
-            case 0x00: return .success
-            case 0x01: f.add()
-            case 0x02: f.mul()
-            case 0x03: f.sub()
-            case 0x04: f.div()
-            case 0x05: f.sdiv()
-            case 0x06: f.mod()
-            case 0x07: f.smod()
-            case 0x08: f.addmod()
-            case 0x09: f.mulmod()
-            case 0x0a: if let s = f.exp() { return s }
-            case 0x0b: f.signextend()
+            case Opcode.stop.rawValue: return .success
+            case Opcode.add.rawValue: f.add()
+            case Opcode.mul.rawValue: f.mul()
+            case Opcode.sub.rawValue: f.sub()
+            case Opcode.div.rawValue: f.div()
+            case Opcode.sdiv.rawValue: f.sdiv()
+            case Opcode.mod.rawValue: f.mod()
+            case Opcode.smod.rawValue: f.smod()
+            case Opcode.addmod.rawValue: f.addmod()
+            case Opcode.mulmod.rawValue: f.mulmod()
+            case Opcode.exp.rawValue: if let s = f.exp() { return s }
+            case Opcode.signextend.rawValue: f.signextend()
             // 0x10 – 0x1e: comparison and bitwise
-            case 0x10: f.lt()
-            case 0x11: f.gt()
-            case 0x12: f.slt()
-            case 0x13: f.sgt()
-            case 0x14: f.eq()
-            case 0x15: f.iszero()
-            case 0x16: f.and()
-            case 0x17: f.or()
-            case 0x18: f.xor()
-            case 0x19: f.not()
-            case 0x1a: f.byte()
-            case 0x1b: f.shl()
-            case 0x1c: f.shr()
-            case 0x1d: f.sar()
-            case 0x1e: f.clz()
+            case Opcode.lt.rawValue: f.lt()
+            case Opcode.gt.rawValue: f.gt()
+            case Opcode.slt.rawValue: f.slt()
+            case Opcode.sgt.rawValue: f.sgt()
+            case Opcode.eq.rawValue: f.eq()
+            case Opcode.iszero.rawValue: f.iszero()
+            case Opcode.and.rawValue: f.and()
+            case Opcode.or.rawValue: f.or()
+            case Opcode.xor.rawValue: f.xor()
+            case Opcode.not.rawValue: f.not()
+            case Opcode.byte.rawValue: f.byte()
+            case Opcode.shl.rawValue: f.shl()
+            case Opcode.shr.rawValue: f.shr()
+            case Opcode.sar.rawValue: f.sar()
+            case Opcode.clz.rawValue: f.clz()
             // 0x20
-            case 0x20: if let s = f.keccak256() { return s }
+            case Opcode.keccak256.rawValue: if let s = f.keccak256() { return s }
             // 0x30 – 0x3f: environment
-            case 0x30: f.address()
-            case 0x31: if let s = f.balance() { return s }
-            case 0x32: f.origin()
-            case 0x33: f.caller()
-            case 0x34: f.callvalue()
-            case 0x35: f.calldataload()
-            case 0x36: f.calldatasize()
-            case 0x37: if let s = f.calldatacopy() { return s }
-            case 0x38: f.codesize()
-            case 0x39: if let s = f.codecopy() { return s }
-            case 0x3a: f.gasprice()
-            case 0x3b: if let s = f.extcodesize() { return s }
-            case 0x3c: if let s = f.extcodecopy() { return s }
-            case 0x3d: f.returndatasize()
-            case 0x3e: if let s = f.returndatacopy() { return s }
-            case 0x3f: if let s = f.extcodehash() { return s }
+            case Opcode.address.rawValue: f.address()
+            case Opcode.balance.rawValue: if let s = f.balance() { return s }
+            case Opcode.origin.rawValue: f.origin()
+            case Opcode.caller.rawValue: f.caller()
+            case Opcode.callvalue.rawValue: f.callvalue()
+            case Opcode.calldataload.rawValue: f.calldataload()
+            case Opcode.calldatasize.rawValue: f.calldatasize()
+            case Opcode.calldatacopy.rawValue: if let s = f.calldatacopy() { return s }
+            case Opcode.codesize.rawValue: f.codesize()
+            case Opcode.codecopy.rawValue: if let s = f.codecopy() { return s }
+            case Opcode.gasprice.rawValue: f.gasprice()
+            case Opcode.extcodesize.rawValue: if let s = f.extcodesize() { return s }
+            case Opcode.extcodecopy.rawValue: if let s = f.extcodecopy() { return s }
+            case Opcode.returndatasize.rawValue: f.returndatasize()
+            case Opcode.returndatacopy.rawValue: if let s = f.returndatacopy() { return s }
+            case Opcode.extcodehash.rawValue: if let s = f.extcodehash() { return s }
             // 0x40 – 0x4a: block
-            case 0x40: f.blockhash()
-            case 0x41: f.coinbase()
-            case 0x42: f.timestamp()
-            case 0x43: f.number()
-            case 0x44: f.prevrandao()
-            case 0x45: f.gaslimit()
-            case 0x46: f.chainid()
-            case 0x47: f.selfbalance()
-            case 0x48: f.basefee()
-            case 0x49: f.blobhash()
-            case 0x4a: f.blobbasefee()
+            case Opcode.blockhash.rawValue: f.blockhash()
+            case Opcode.coinbase.rawValue: f.coinbase()
+            case Opcode.timestamp.rawValue: f.timestamp()
+            case Opcode.number.rawValue: f.number()
+            case Opcode.prevrandao.rawValue: f.prevrandao()
+            case Opcode.gaslimit.rawValue: f.gaslimit()
+            case Opcode.chainid.rawValue: f.chainid()
+            case Opcode.selfbalance.rawValue: f.selfbalance()
+            case Opcode.basefee.rawValue: f.basefee()
+            case Opcode.blobhash.rawValue: f.blobhash()
+            case Opcode.blobbasefee.rawValue: f.blobbasefee()
             // 0x50 – 0x5f: stack, memory, storage, flow
-            case 0x50: f.sp &-= 1
-            case 0x51: if let s = f.mload() { return s }
-            case 0x52: if let s = f.mstore() { return s }
-            case 0x53: if let s = f.mstore8() { return s }
-            case 0x54: if let s = f.sload() { return s }
-            case 0x55: if let s = f.sstore() { return s }
-            case 0x56: if let s = f.jump() { return s }
-            case 0x57: if let s = f.jumpi() { return s }
-            case 0x58: f.push(UInt256(UInt64(pc)))
-            case 0x59: f.push(UInt256(UInt64(f.memory.size)))
-            case 0x5a: f.push(UInt256(UInt64(f.gas)))
-            case 0x5b: break
-            case 0x5c: f.tload()
-            case 0x5d: if let s = f.tstore() { return s }
-            case 0x5e: if let s = f.mcopy() { return s }
-            case 0x5f: f.push(.zero)
+            case Opcode.pop.rawValue: f.sp &-= 1
+            case Opcode.mload.rawValue: if let s = f.mload() { return s }
+            case Opcode.mstore.rawValue: if let s = f.mstore() { return s }
+            case Opcode.mstore8.rawValue: if let s = f.mstore8() { return s }
+            case Opcode.sload.rawValue: if let s = f.sload() { return s }
+            case Opcode.sstore.rawValue: if let s = f.sstore() { return s }
+            case Opcode.jump.rawValue: if let s = f.jump() { return s }
+            case Opcode.jumpi.rawValue: if let s = f.jumpi() { return s }
+            case Opcode.pc.rawValue: f.push(UInt256(UInt64(pc)))
+            case Opcode.msize.rawValue: f.push(UInt256(UInt64(f.memory.size)))
+            case Opcode.gas.rawValue: f.push(UInt256(UInt64(f.gas)))
+            case Opcode.jumpdest.rawValue: break
+            case Opcode.tload.rawValue: f.tload()
+            case Opcode.tstore.rawValue: if let s = f.tstore() { return s }
+            case Opcode.mcopy.rawValue: if let s = f.mcopy() { return s }
+            case Opcode.push0.rawValue: f.push(.zero)
             // 0x60 – 0x9f: push, dup, swap
-            case 0x60: f.push1()
-            case 0x61...0x7f: f.pushN(Int(op) &- 0x5f)
-            case 0x80...0x8f: f.dup(Int(op) &- 0x7f)
-            case 0x90...0x9f: f.swap(Int(op) &- 0x8f)
+            case Opcode.push1.rawValue: f.push1()
+            case Opcode.push2.rawValue...Opcode.push32.rawValue: f.pushN(Int(op) &- Int(Opcode.push0.rawValue))
+            case Opcode.dup1.rawValue...Opcode.dup16.rawValue: f.dup(Int(op) &- Int(Opcode.dup1.rawValue) &+ 1)
+            case Opcode.swap1.rawValue...Opcode.swap16.rawValue: f.swap(Int(op) &- Int(Opcode.swap1.rawValue) &+ 1)
             // 0xa0 – 0xa4: logs
-            case 0xa0...0xa4: if let s = f.log(topics: Int(op) &- 0xa0) { return s }
+            case Opcode.log0.rawValue...Opcode.log4.rawValue: if let s = f.log(topics: Int(op) &- Int(Opcode.log0.rawValue)) { return s }
             // 0xf0 – 0xff: system
-            case 0xf0: if let s = f.create(kind: .create) { return s }
-            case 0xf1: if let s = f.call(kind: .call) { return s }
-            case 0xf2: if let s = f.call(kind: .callCode) { return s }
-            case 0xf3: return f.returnOp(revert: false)
-            case 0xf4: if let s = f.call(kind: .delegateCall) { return s }
-            case 0xf5: if let s = f.create(kind: .create2) { return s }
-            case 0xfa: if let s = f.call(kind: .staticCall) { return s }
-            case 0xfd: return f.returnOp(revert: true)
-            case 0xff: return f.selfdestruct()
+            case Opcode.create.rawValue: if let s = f.create(kind: .create) { return s }
+            case Opcode.call.rawValue: if let s = f.call(kind: .call) { return s }
+            case Opcode.callcode.rawValue: if let s = f.call(kind: .callCode) { return s }
+            case Opcode.return.rawValue: return f.returnOp(revert: false)
+            case Opcode.delegatecall.rawValue: if let s = f.call(kind: .delegateCall) { return s }
+            case Opcode.create2.rawValue: if let s = f.create(kind: .create2) { return s }
+            case Opcode.staticcall.rawValue: if let s = f.call(kind: .staticCall) { return s }
+            case Opcode.revert.rawValue: return f.returnOp(revert: true)
+            case Opcode.selfdestruct.rawValue: return f.selfdestruct()
             default: return .invalidOpcode   // 0xFE INVALID, and any byte the table let through
             }
             if traced { f.traceFlush() }

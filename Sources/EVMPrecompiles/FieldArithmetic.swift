@@ -1,5 +1,6 @@
 /// What the curve formulas need from a field: ring operations and inversion.
-/// Implemented by each prime field and extension field (BN254 Fp, Fp2, …).
+/// Implemented by each prime field (`PrimeField`) and the extension fields of the tower
+/// (`TowerFp2`, `TowerFp6`, `TowerFp12`).
 protocol FieldArithmetic: Equatable, Sendable {
     static var zero: Self { get }
     static var one: Self { get }

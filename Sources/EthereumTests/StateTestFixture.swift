@@ -213,6 +213,11 @@ public struct StateTestFile: Sendable, Equatable {
         } catch {
             throw FixtureError(file: relativePath, problem: .invalidJSON(jsonErrorText(error)))
         }
+        // Foundation keeps the later of two equal keys; a fixture that says two things about
+        // one field is refused instead (the field names the object, `$` the file's root).
+        if let d = JSONDuplicateKeys.first(in: data) {
+            throw FixtureError(file: relativePath, field: d.path, problem: .duplicateKey(d.key))
+        }
         let node = FixtureNode(value: root, file: relativePath, test: nil, path: "")
         let entries = try node.entries().filter { including($0.key) }
         return entries.map { entry -> Result<StateTest, FixtureError> in
@@ -275,9 +280,11 @@ extension StateTest {
 
     private static func parsePost(_ node: FixtureNode, transaction tx: TxTemplate) throws(FixtureError) -> [String: [PostEntry]] {
         var post: [String: [PostEntry]] = [:]
+        // A test without any expectation would run nothing and report nothing: refused.
+        if try node.object().isEmpty { throw node.error(.emptyList) }
         for (fork, listNode) in try node.entries() {
             var entries: [PostEntry] = []
-            for entryNode in try listNode.array() {
+            for entryNode in try listNode.nonEmptyArray() {
                 let entry = try PostEntry(node: entryNode)
                 let idx = try entryNode.field("indexes")
                 if entry.indexes.data >= tx.data.count {

@@ -6,12 +6,21 @@ public enum StateTestRunnerError: Error, Sendable, Equatable, CustomStringConver
     case pathNotFound(String)
     case invalidRegex(pattern: String, reason: String)
     case noFixtureFiles([String])
+    /// `--fork` names no fork this build knows (the known names are listed).
+    case unknownFork(String)
+    /// The selection ran nothing: no case of the given files passed `--fork` / `--run` (or the
+    /// files hold no cases). A run that judged nothing is not a success.
+    case noCasesSelected(files: Int)
 
     public var description: String {
         switch self {
         case .pathNotFound(let p): return "no such file or directory: \(p)"
         case .invalidRegex(let pattern, let reason): return "invalid --run regex \"\(pattern)\": \(reason)"
         case .noFixtureFiles(let paths): return "no .json fixture files under \(paths.joined(separator: ", "))"
+        case .unknownFork(let name):
+            return "--fork: unknown fork \"\(name)\" (known: \(Hardfork.allCases.map(\.fixtureName).joined(separator: ", ")))"
+        case .noCasesSelected(let files):
+            return "no test case selected in \(files) file(s): nothing ran (check the paths, --fork and --run)"
         }
     }
 }
@@ -23,7 +32,11 @@ public struct CaseFilter {
     public let pattern: String?
     private let regex: Regex<AnyRegexOutput>?
 
+    /// `fork` is matched exactly against the fixtures' names; one that names no fork this build
+    /// knows (in any letter case) is `unknownFork` — a filter that can match nothing is a usage
+    /// error, not an empty run.
     public init(fork: String? = nil, run pattern: String? = nil) throws(StateTestRunnerError) {
+        if let fork, Hardfork(fixtureName: fork) == nil { throw .unknownFork(fork) }
         self.fork = fork
         self.pattern = pattern
         if let pattern {

@@ -94,6 +94,7 @@ public struct ParallelExecutor: BlockExecutor {
         case .replay(let trace):
             var d = DeterministicDriver(workers: trace.workers, seed: trace.seed, abortBias: trace.abortBias)
             report.trace = d.run(stm, replay: trace)
+            report.replayRanOut = d.replayRanOut
         }
         report.incarnations = stm.scheduler.incarnations.reduce(0) { $0 + $1 + 1 }
         report.executions = stm.executions.withLock { $0 }
@@ -130,6 +131,10 @@ public struct ParallelReport: Sendable {
     public var finishedInOrder = 0
     /// The schedule, for the deterministic drivers.
     public var trace: ScheduleTrace?
+    /// `.replay` only: the trace ended before the block was done, so the workers stopped early
+    /// and the result was finished without it. A replay follows its trace exactly when this is
+    /// false and `trace` equals the given one.
+    public var replayRanOut = false
     /// Wall time of the sequential tail after the workers finished: the in-order assembly of
     /// receipts and post-state (and the in-order execution after a guard halt), and the state
     /// root (itself spread over the workers).

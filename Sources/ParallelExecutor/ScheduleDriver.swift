@@ -86,6 +86,9 @@ struct DeterministicDriver {
     let abortBias: Double
     /// Guards against a scheduler bug spinning forever.
     let maxSteps = 10_000_000
+    /// Set by a replay whose trace ended before the block was done (a truncated trace): the
+    /// caller's result then does not come from the stored schedule.
+    var replayRanOut = false
 
     init(workers: Int, seed: UInt64, abortBias: Double) {
         self.workers = workers; self.seed = seed; self.rng = SplitMix64(seed: seed); self.abortBias = min(1, max(0, abortBias))
@@ -117,7 +120,7 @@ struct DeterministicDriver {
             if stm.scheduler.isHalted { break }
             let w: Int
             if let r = replay {
-                guard replayIndex < r.steps.count else { break }
+                guard replayIndex < r.steps.count else { replayRanOut = true; break }
                 w = r.steps[replayIndex].worker
                 replayIndex += 1
             } else {

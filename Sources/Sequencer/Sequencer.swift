@@ -9,11 +9,16 @@ import SequencerModel
 public enum SequencerError: Error, Equatable, CustomStringConvertible {
     case duplicateId(Int)
     case invalidPolicy(String)
+    /// The arrival time is so late that the batches it could be decided in have no `UInt64`
+    /// close time (see `SequencerPolicy.withinTimeHorizon`).
+    case arrivalBeyondHorizon(id: Int, arrival: UInt64)
 
     public var description: String {
         switch self {
         case .duplicateId(let id): return "transaction id \(id) appears twice in the stream"
         case .invalidPolicy(let why): return "invalid policy: \(why)"
+        case .arrivalBeyondHorizon(let id, let t):
+            return "transaction id \(id): arrival \(t) is too late: the batches it could be decided in have no 64-bit close time"
         }
     }
 }
@@ -42,8 +47,14 @@ public enum Sequencer {
         if p.fairnessWindow == 0 { throw .invalidPolicy("fairnessWindow must be positive") }
         if p.maxGroupsPerBatch < 1 || p.maxTxsPerGroup < 1 { throw .invalidPolicy("group limits must be positive") }
         if p.deferralBound < 0 { throw .invalidPolicy("deferralBound must not be negative") }
+        if p.deferralBound > SequencerPolicy.maxDeferralBound {
+            throw .invalidPolicy("deferralBound \(p.deferralBound) is above the maximum \(SequencerPolicy.maxDeferralBound)")
+        }
         var seen = Set<Int>()
         for t in input.stream where !seen.insert(t.id).inserted { throw .duplicateId(t.id) }
+        for t in input.stream where !p.withinTimeHorizon(t.arrival) {
+            throw .arrivalBeyondHorizon(id: t.id, arrival: t.arrival)
+        }
         var salt = seed
         if variant == .plantedR19 {
             var rng = SystemRandomNumberGenerator()
@@ -135,7 +146,8 @@ final class BuildRun {
     struct LaneSeq: Hashable { var lane: Lane; var seq: UInt64 }
 
     /// The batch slot an arrival time falls in, bounded so slot arithmetic cannot overflow.
-    static func slot(_ arrival: UInt64, _ interval: UInt64) -> Int { Int(min(arrival / max(1, interval), 1 << 40)) }
+    /// (Exact for every input `Sequencer.sequence` accepts: see `SequencerPolicy.withinTimeHorizon`.)
+    static func slot(_ arrival: UInt64, _ interval: UInt64) -> Int { Int(clamping: arrival / max(1, interval)) }
 
     init(_ input: SequencerInput, tieSalt: UInt64 = 0) {
         self.input = input

@@ -24,10 +24,55 @@ enum JNum {
         guard let v else { throw .field(field, s) }
         return v
     }
+    /// Exactly 20 bytes (40 hex digits, `0x` optional): a shorter string is not left-padded into
+    /// some other address, it is an error naming the field.
     static func address(_ s: String, _ field: String) throws(SequencerJSONError) -> Address {
-        guard let a = Address(hex: s.hasPrefix("0x") ? String(s.dropFirst(2)) : s) else { throw .field(field, s) }
+        let h = s.hasPrefix("0x") || s.hasPrefix("0X") ? String(s.dropFirst(2)) : s
+        guard h.utf8.count == 40, let a = Address(hex: h) else {
+            throw .field(field, "\(s) (an address is exactly 20 bytes, 40 hex digits)")
+        }
         return a
     }
+
+    /// Refuses a document with a key twice in one object (Foundation would keep the later one).
+    static func checkDuplicateKeys(_ data: Data) throws(SequencerJSONError) {
+        if let d = JSONDuplicateKeys.first(in: data) { throw .field(d.path, "duplicate key \"\(d.key)\"") }
+    }
+
+    /// Decodes `T`, turning every decoding failure into an error naming the field: the coding
+    /// path of a missing key or a wrong type or range, and — where Foundation only says "not
+    /// valid JSON" for a number out of its field's range (negative in an unsigned field, above
+    /// 2^63 - 1 in a signed one) — the paths of the numbers that can be out of range.
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(SequencerJSONError) -> T {
+        try checkDuplicateKeys(data)
+        do { return try JSONDecoder().decode(type, from: data) } catch let e as DecodingError {
+            func path(_ keys: [any CodingKey]) -> String {
+                var s = ""
+                for k in keys { if let i = k.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + k.stringValue } }
+                return s
+            }
+            switch e {
+            case .keyNotFound(let k, let c): throw .field(path(c.codingPath + [k]), "missing")
+            case .valueNotFound(_, let c): throw .field(path(c.codingPath), "null where a value is required")
+            case .typeMismatch(let t, let c): throw .field(path(c.codingPath), "expected \(t)")
+            case .dataCorrupted(let c) where !c.codingPath.isEmpty: throw .field(path(c.codingPath), c.debugDescription)
+            case .dataCorrupted(let c):
+                if let tree = try? JSONSerialization.jsonObject(with: data) {
+                    let suspects = JSONDiagnostics.outOfRangeNumbers(tree)
+                    if !suspects.isEmpty {
+                        throw .field(suspects.prefix(3).joined(separator: " or "),
+                                     "a number out of its field's range (negative where unsigned, or above 2^63 - 1 where signed)")
+                    }
+                }
+                throw .malformed(c.debugDescription)
+            @unknown default: throw .malformed("\(e)")
+            }
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
+
+
     static func bytes(_ s: String, _ field: String) throws(SequencerJSONError) -> [UInt8] {
         let h = s.hasPrefix("0x") ? s.dropFirst(2) : Substring(s)
         guard h.count % 2 == 0 else { throw .field(field, s) }
@@ -127,7 +172,7 @@ public struct StreamFile: Codable, Equatable, Sendable {
 
     public static func decode(_ data: Data) throws(SequencerJSONError) -> SequencerInput {
         let file: StreamFile
-        do { file = try JSONDecoder().decode(StreamFile.self, from: data) } catch { throw .malformed("\(error)") }
+        file = try JNum.decode(StreamFile.self, data)
         return try file.input()
     }
 
@@ -138,11 +183,18 @@ public struct StreamFile: Codable, Equatable, Sendable {
                            gasLimit: block.gasLimit, baseFee: try JNum.u256(block.baseFee, "block.baseFee"), excessBlobGas: 0,
                            chainId: try JNum.u256(block.chainId, "block.chainId"))
         let state = InMemoryState()
-        for a in pre {
+        for (i, a) in pre.enumerated() {
             var slots: [UInt256: UInt256] = [:]
-            for (k, v) in a.storage ?? [:] { slots[try JNum.u256(k, "storage key")] = try JNum.u256(v, "storage value") }
-            state.setAccount(try JNum.address(a.address, "pre.address"), nonce: a.nonce, balance: try JNum.u256(a.balance, "balance"),
-                             code: try JNum.bytes(a.code ?? "0x", "code"), storage: slots)
+            for (k, v) in a.storage ?? [:] {
+                let key = try JNum.u256(k, "pre[\(i)].storage key")
+                if slots.updateValue(try JNum.u256(v, "pre[\(i)].storage[\(k)]"), forKey: key) != nil {
+                    throw .field("pre[\(i)].storage", "\(k) names a slot already given")
+                }
+            }
+            let address = try JNum.address(a.address, "pre[\(i)].address")
+            if state.accounts[address] != nil { throw .field("pre[\(i)].address", "\(a.address) appears twice in pre") }
+            state.setAccount(address, nonce: a.nonce, balance: try JNum.u256(a.balance, "pre[\(i)].balance"),
+                             code: try JNum.bytes(a.code ?? "0x", "pre[\(i)].code"), storage: slots)
         }
         var p = SequencerPolicy()
         if let o = policy.ordering { guard let m = OrderingMode(rawValue: o) else { throw .field("ordering", o) }; p.ordering = m }
@@ -154,11 +206,38 @@ public struct StreamFile: Codable, Equatable, Sendable {
         p.expressStart = policy.expressStart ?? 0
         p.feeds = (policy.feeds ?? []).map { FeedPolicy(feed: $0.feed, maxAge: $0.maxAge, initialUpdateTime: $0.initialUpdateTime ?? 0,
                                                         downtimeEnd: $0.downtimeEnd, grace: $0.grace ?? 0) }
+        var feedIds = Set<UInt64>()
+        for (i, f) in p.feeds.enumerated() where !feedIds.insert(f.feed).inserted {
+            throw .field("policy.feeds[\(i)].feed", "feed \(f.feed) is given twice")
+        }
         var pools: [Address] = []
-        for s in policy.pools ?? [] { pools.append(try JNum.address(s, "pools")) }
+        for (i, s) in (policy.pools ?? []).enumerated() { pools.append(try JNum.address(s, "policy.pools[\(i)]")) }
         p.pools = pools
         var txs: [IntakeTx] = []
-        for e in stream { txs.append(try e.intake()) }
+        for (i, e) in stream.enumerated() {
+            let t: IntakeTx
+            do { t = try e.intake() } catch {
+                // Name the entry: `stream[3] (id 7).sender`.
+                switch error {
+                case .field(let f, let v): throw .field("stream[\(i)] (id \(e.id)).\(f)", v)
+                case .malformed: throw error
+                }
+            }
+            let at = "stream[\(i)] (id \(e.id))"
+            switch t.kind {
+            case .oracleUpdate(let f), .liquidation(let f), .backrun(let f):
+                guard feedIds.contains(f) else {
+                    throw .field(at + ".kind", "\(e.kind ?? "") names feed \(f), which policy.feeds does not define")
+                }
+            case .user, .privileged, .forced: break
+            }
+            if let b = t.bundle {
+                guard b.size >= 1, b.index >= 0, b.index < b.size else {
+                    throw .field(at + ".bundle", "index \(b.index) of size \(b.size) (size ≥ 1, 0 ≤ index < size)")
+                }
+            }
+            txs.append(t)
+        }
         return SequencerInput(fork: fork, block: env, pre: state, policy: p, stream: txs)
     }
 }
@@ -186,10 +265,10 @@ extension StreamFile.EntryJ {
         let sender = try JNum.address(self.sender, "sender")
         let k: TxKind
         let parts = (kind ?? "user").split(separator: ":")
-        let arg = parts.count > 1 ? UInt64(parts[1]) : nil
+        let arg = parts.count == 2 ? UInt64(parts[1]) : nil
         switch (parts.first.map(String.init) ?? "user", arg) {
-        case ("user", _): k = .user
-        case ("privileged", _): k = .privileged
+        case ("user", _) where parts.count == 1: k = .user
+        case ("privileged", _) where parts.count == 1: k = .privileged
         case ("forced", let a?): k = .forced(l1Index: a)
         case ("oracle", let a?): k = .oracleUpdate(feed: a)
         case ("liquidation", let a?): k = .liquidation(feed: a)
@@ -256,12 +335,12 @@ public struct BatchesFile: Codable, Equatable, Sendable {
         case .slot(let a, let s): return a.hexString + ":" + s.hexString
         }
     }
-    static func parseKey(_ s: String) throws(SequencerJSONError) -> AccessKey {
-        let parts = s.split(separator: ":")
-        guard let first = parts.first, parts.count <= 2 else { throw .field("access key", s) }
-        let a = try JNum.address(String(first), "access key")
+    static func parseKey(_ s: String, _ field: String = "access key") throws(SequencerJSONError) -> AccessKey {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard let first = parts.first, parts.count <= 2 else { throw .field(field, s) }
+        let a = try JNum.address(String(first), field)
         if parts.count == 1 { return .account(a) }
-        return .slot(a, try JNum.u256(String(parts[1]), "access key slot"))
+        return .slot(a, try JNum.u256(String(parts[1]), field + " (slot)"))
     }
 
     public static func encode(_ o: SequencerOutput, run: SequencerRun? = nil) -> Data {
@@ -302,40 +381,71 @@ public struct BatchesFile: Codable, Equatable, Sendable {
     /// The file itself (with its `run` identity, if any), values not yet checked: `output()`
     /// and `run?.seedValue()` check them.
     public static func decodeFile(_ data: Data) throws(SequencerJSONError) -> BatchesFile {
-        do { return try JSONDecoder().decode(BatchesFile.self, from: data) } catch { throw .malformed("\(error)") }
+        try JNum.decode(BatchesFile.self, data)
     }
 
     /// The output this file describes (rejection reasons come back as `.invalid(text)`).
     public func output() throws(SequencerJSONError) -> SequencerOutput {
         var batches: [Batch] = []
-        for b in self.batches {
+        for (i, b) in self.batches.enumerated() where b.index < 0 {
+            throw .field("batches[\(i)].index", "\(b.index) (a batch index is not negative)")
+        }
+        for (i, r) in rejections.enumerated() where r.batch < 0 {
+            throw .field("rejections[\(i)].batch", "\(r.batch) (a batch index is not negative)")
+        }
+        for (bi, b) in self.batches.enumerated() {
             var access: [TxAccess] = []
-            for a in b.access {
+            for (ai, a) in b.access.enumerated() {
+                let at = "batches[\(bi)].access[\(ai)]"
                 var r: [AccessKey] = [], w: [AccessKey] = []
-                for s in a.reads { r.append(try Self.parseKey(s)) }
-                for s in a.writes { w.append(try Self.parseKey(s)) }
+                for (i, s) in a.reads.enumerated() { r.append(try Self.parseKey(s, "\(at).reads[\(i)]")) }
+                for (i, s) in a.writes.enumerated() { w.append(try Self.parseKey(s, "\(at).writes[\(i)]")) }
                 var list: [AccessListEntry] = []
-                for e in a.accessList {
+                for (li, e) in a.accessList.enumerated() {
                     var keys: [Bytes32] = []
-                    for k in e.storageKeys { keys.append(Bytes32(try JNum.u256(k, "storageKeys"))) }
-                    list.append(AccessListEntry(address: try JNum.address(e.address, "accessList"), storageKeys: keys))
+                    for k in e.storageKeys { keys.append(Bytes32(try JNum.u256(k, "\(at).accessList[\(li)].storageKeys"))) }
+                    list.append(AccessListEntry(address: try JNum.address(e.address, "\(at).accessList[\(li)].address"), storageKeys: keys))
                 }
                 access.append(TxAccess(id: a.id, reads: r, writes: w, accessList: list))
             }
             // The written slots come back in numeric order (the JSON object has none), the
             // order the sequencer emits them in.
             var bal: [AccountAccessEntry] = []
-            for e in b.blockAccessList {
+            for (ei, e) in b.blockAccessList.enumerated() {
+                let at = "batches[\(bi)].blockAccessList[\(ei)]"
                 var writes: [(UInt256, [Int])] = []
-                for (k, ids) in e.storageWrites { writes.append((try JNum.u256(k, "blockAccessList.storageWrites"), ids)) }
+                for (k, ids) in e.storageWrites { writes.append((try JNum.u256(k, "\(at).storageWrites"), ids)) }
                 writes.sort { $0.0 < $1.0 }
+                if Set(writes.map(\.0)).count != writes.count { throw .field("\(at).storageWrites", "a slot is given twice") }
                 var reads: [UInt256] = []
-                for k in e.storageReads { reads.append(try JNum.u256(k, "blockAccessList.storageReads")) }
-                bal.append(AccountAccessEntry(address: try JNum.address(e.address, "blockAccessList.address"), writtenSlots: writes.map(\.0),
+                for k in e.storageReads { reads.append(try JNum.u256(k, "\(at).storageReads")) }
+                bal.append(AccountAccessEntry(address: try JNum.address(e.address, "\(at).address"), writtenSlots: writes.map(\.0),
                                               writers: writes.map(\.1), storageReads: reads, accountChanges: e.accountChanges))
             }
             batches.append(Batch(index: b.index, time: b.time, groups: b.groups, access: access, blockAccessList: bal))
         }
         return SequencerOutput(batches: batches, rejections: rejections.map { Rejection(id: $0.id, reason: .invalid($0.reason), batch: $0.batch) })
+    }
+}
+
+/// Help for naming the field behind a decoding failure Foundation reports without a path.
+public enum JSONDiagnostics {
+    /// Paths (`a.b[2].c`) of the numbers in a parsed JSON tree that can be out of an integer
+    /// field's range, in key order: those above 2^63 - 1 if there are any (too large for a
+    /// signed field), else the negative ones (for an unsigned field). Where `JSONDecoder` says
+    /// only "not valid JSON" for such a number, the culprit is one of these.
+    public static func outOfRangeNumbers(_ node: Any) -> [String] {
+        var huge: [String] = [], negative: [String] = []
+        func walk(_ node: Any, _ path: String) {
+            if let d = node as? [String: Any] {
+                for k in d.keys.sorted() { walk(d[k]!, path.isEmpty ? k : path + "." + k) }
+            } else if let a = node as? [Any] {
+                for i in a.indices { walk(a[i], path + "[\(i)]") }
+            } else if let n = node as? NSNumber {
+                if n.doubleValue >= 9.223372036854775807e18 { huge.append(path) } else if n.doubleValue < 0 { negative.append(path) }
+            }
+        }
+        walk(node, "")
+        return huge.isEmpty ? negative : huge
     }
 }

@@ -138,8 +138,34 @@ public struct SequencerPolicy: Sendable, Hashable {
     public init() {}
 
     public func feed(_ id: UInt64) -> FeedPolicy? { feeds.first { $0.feed == id } }
-    /// The time batch `k` closes (its timestamp).
-    public func batchTime(_ k: Int) -> UInt64 { (UInt64(clamping: k) &+ 1) &* batchInterval }
+    /// The time batch `k` closes (its timestamp). Exact for every batch of an input
+    /// `withinTimeHorizon` accepts; beyond that it saturates at `UInt64.max` instead of wrapping.
+    public func batchTime(_ k: Int) -> UInt64 {
+        let (t, overflow) = (UInt64(clamping: k) &+ 1).multipliedReportingOverflow(by: batchInterval)
+        return overflow ? .max : t
+    }
+
+    /// The batch an arrival at `arrival` is admitted in: batch k takes the arrivals in
+    /// [k·interval, (k+1)·interval). Saturates at `Int.max` (only for arrivals
+    /// `withinTimeHorizon` refuses), so it never traps.
+    public func admissionBatch(_ arrival: UInt64) -> Int { Int(clamping: arrival / max(1, batchInterval)) }
+
+    /// The largest deferral bound K a policy may set: a run visits at most K + 1 batches after the
+    /// last admission, one at a time, so K bounds its length (the time between arrivals is
+    /// skipped in O(1)).
+    public static let maxDeferralBound = 1 << 16
+
+    /// True when every batch a transaction arriving at `arrival` can be decided in — its
+    /// admission batch up to K + 1 batches later — has an `Int` index and a close time that fits
+    /// in `UInt64`. An arrival beyond that (e.g. `UInt64.max`) cannot be given a batch time: the
+    /// sequencer refuses the input rather than wrap or saturate.
+    public func withinTimeHorizon(_ arrival: UInt64) -> Bool {
+        let interval = max(1, batchInterval)
+        let slot = arrival / interval
+        let (last, o1) = slot.addingReportingOverflow(UInt64(clamping: max(0, deferralBound)) &+ 2)
+        if o1 || last > UInt64(Int.max) { return false }
+        return !last.multipliedReportingOverflow(by: interval).overflow
+    }
 }
 
 /// Everything a sequencing run starts from.

@@ -142,6 +142,9 @@ struct BlockTestCommand: ParsableCommand {
                       + String(format: ", %.2f s per tool run.", runs > 0 ? externalSeconds / Double(runs) : 0))
             }
         }
+        if summary.tests.total.loadErrors > 0 {
+            throw failure("\(summary.tests.total.loadErrors) file(s) or test(s) could not be loaded (each is reported above)", code: 2)
+        }
         if !summary.succeeded || externalFinding != nil { throw ExitCode(1) }
     }
 

@@ -72,7 +72,7 @@ struct CheckCommand: ParsableCommand {
         guard let runSeed = parseSeed(seed) else { throw usage("--seed \(seed) is not a decimal or 0x-hex 64-bit number") }
         guard let shard = Shard(parsing: shard) else { throw usage("--shard \(self.shard) must be K/N with 1 ≤ K ≤ N") }
         if let c = cases, c < 0 { throw usage("--cases must be ≥ 0") }
-        if let s = seconds, !(s > 0) || !s.isFinite { throw usage("--seconds must be a positive number") }
+        if let s = seconds, !(s > 0) || !s.isFinite || s > 1e9 { throw usage("--seconds must be a positive number of at most 1e9") }
         var properties: [any BlockProperty] = []
         for name in property {
             guard let p = PropertyCatalog.property(named: name, variant: executor) else {

@@ -24,11 +24,20 @@ struct ExecutorOptions: ParsableArguments {
                                             valueName: "p"))
     var abortBias: Double = 0.5
 
-    /// The executors a case must pass on (serial when no flag is given).
+    /// Most worker threads (or deterministic workers) a run may ask for.
+    static let maxWorkers = 1024
+
+    /// The executors a case must pass on (serial when no flag is given). Every flag is checked
+    /// whether or not it is used: an out-of-range value is a usage error, never ignored.
     func modes() throws -> [ExecutionMode] {
         var modes: [ExecutionMode] = []
+        guard abortBias.isFinite, (0...1).contains(abortBias) else {
+            throw ValidationError("--abort-bias: \(abortBias) is not a probability (0…1)")
+        }
+        guard (1...Self.maxWorkers).contains(workers) else { throw ValidationError("--workers: \(workers) is not in 1…\(Self.maxWorkers)") }
+        guard (1...1_000_000).contains(schedules) else { throw ValidationError("--schedules: \(schedules) is not in 1…1000000") }
         if let n = parallel {
-            guard n >= 1 else { throw ValidationError("--parallel needs at least 1 worker") }
+            guard (1...Self.maxWorkers).contains(n) else { throw ValidationError("--parallel: \(n) is not in 1…\(Self.maxWorkers) workers") }
             modes.append(.parallel(.threaded(workers: n)))
         }
         if let s = scheduleSeed {

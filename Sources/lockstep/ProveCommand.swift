@@ -51,6 +51,8 @@ struct ProveOpcodesCommand: ParsableCommand {
     var proofRlimit: UInt32 = 0
 
     func run() throws {
+        guard (0...10_000_000).contains(cases) else { throw ValidationError("--cases: \(cases) is not in 0…10000000") }
+        guard (1...86_400).contains(proofTimeout) else { throw ValidationError("--proof-timeout: \(proofTimeout) is not in 1…86400 seconds") }
         let known = Set(OpcodeProver.opcodeNames)
         let unknown = opcodes.map { $0.uppercased() }.filter { !known.contains($0) }
         guard unknown.isEmpty else {

@@ -51,7 +51,9 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         } else {
-            guard txs >= 1, (0...1).contains(conflictRate) else { throw ValidationError("--txs ≥ 1 and 0 ≤ --conflict-rate ≤ 1") }
+            guard (1...1_000_000).contains(txs), (0...1).contains(conflictRate) else {
+                throw ValidationError("--txs must be in 1…1000000 and --conflict-rate in 0…1 (got \(txs), \(conflictRate))")
+            }
             let gen = BlockGenerator(minTransactions: txs, maxTransactions: txs, conflictRate: conflictRate)
             inputs.append(("generated block seed \(blockSeed)", gen.generate(seed: blockSeed)))
         }
@@ -105,11 +107,21 @@ struct RunCommand: ParsableCommand {
             }
             return inputs
         }
-        for c in try StateTestFile.load(contentsOf: url, relativePath: url.lastPathComponent).cases() {
-            if case .success(let i) = StateTestExecution.blockInput(c) {
+        let cases = try StateTestFile.load(contentsOf: url, relativePath: url.lastPathComponent).cases()
+        // A case that cannot be built into a block (unknown fork, a value the transaction
+        // cannot hold, …) is an input error naming the case, never silently skipped.
+        for c in cases {
+            switch StateTestExecution.blockInput(c) {
+            case .success(let i):
                 inputs.append(("\(c.testName) \(c.fork)#\(c.index)", BlockInput(fork: i.fork, block: i.block, pre: i.pre, transactions: [i.tx])))
+            case .failure(.invalidTransaction(let why)) where c.expectException != nil:
+                // The fixture itself says this transaction is invalid: nothing to execute.
+                print("\(c.testName) \(c.fork)#\(c.index): transaction not representable (\(why)), as the fixture expects (\(c.expectException!)); nothing to compare")
+            case .failure(let why):
+                throw InputError(description: "\(url.path): test \"\(c.testName)\" \(c.fork)#\(c.index): cannot build a block: \(why)")
             }
         }
+        if cases.isEmpty { throw InputError(description: "\(url.path): no test case in the file: nothing to run") }
         return inputs
     }
 }

@@ -38,15 +38,18 @@ struct SequenceCommand: ParsableCommand {
         guard let variant = Sequencer.Variant(rawValue: variant) else {
             throw ValidationError("--variant: unknown \(self.variant) (known: \(Sequencer.Variant.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let input = try StreamFile.decode(try Data(contentsOf: URL(fileURLWithPath: stream)))
-        let out = try Sequencer.sequence(input, seed: seed, variant: variant)
+        let input = try InputError.load(stream) { try StreamFile.decode($0) }
+        let out: SequencerOutput
+        do { out = try Sequencer.sequence(input, seed: seed, variant: variant) } catch {
+            throw InputError(description: "\(stream): \(error)")
+        }
         let run = SequencerRun(sequencer: variant.rawValue, seed: seed, input: input)
         let data = BatchesFile.encode(out, run: run)
         if let output { try data.write(to: URL(fileURLWithPath: output)) } else { print(String(decoding: data, as: UTF8.self)) }
         let groups = out.batches.flatMap(\.groups)
         let sizes = groups.map(\.count)
         let mean = sizes.isEmpty ? 0 : Double(sizes.reduce(0, +)) / Double(sizes.count)
-        let admission = Dictionary(uniqueKeysWithValues: input.stream.map { ($0.id, Int($0.arrival / max(1, input.policy.batchInterval))) })
+        let admission = Dictionary(uniqueKeysWithValues: input.stream.map { ($0.id, input.policy.admissionBatch($0.arrival)) })
         let deferred = out.batches.reduce(0) { acc, b in acc + b.ids.filter { (admission[$0] ?? b.index) < b.index }.count }
         var summary = "summary (\(run.sequencer), seed \(run.seed)): \(out.batches.count) batches, \(groups.count) groups, \(out.order.count) included, "
         summary += "\(out.rejections.count) rejected, \(deferred) deferred; group size mean \(String(format: "%.2f", mean)) "
@@ -85,20 +88,23 @@ struct VerifyBatchCommand: ParsableCommand {
         let input: SequencerInput, out: SequencerOutput
         var firstRun: SequencerRun?, second: (SequencerOutput, SequencerRun?)?
         if let batches {
-            input = try StreamFile.decode(try Data(contentsOf: URL(fileURLWithPath: stream)))
-            let file = try BatchesFile.decodeFile(try Data(contentsOf: URL(fileURLWithPath: batches)))
-            out = try file.output()
+            input = try InputError.load(stream) { try StreamFile.decode($0) }
+            let file = try InputError.load(batches) { try BatchesFile.decodeFile($0) }
+            do { out = try file.output() } catch { throw InputError(description: "\(batches): \(error)") }
             firstRun = file.run
         } else {
-            let cx = try CounterexampleFile.load(path: stream)
+            let cx: CounterexampleFile
+            do { cx = try CounterexampleFile.load(path: stream) } catch { throw InputError(description: "\(stream): \(error)") }
             guard let seq = cx.sequencer else { throw ValidationError("\(stream) is not a sequencer_rules counterexample; give STREAM.json BATCHES.json") }
-            (input, out) = try seq.decoded()
+            do {
+                (input, out) = try seq.decoded()
+                if let r = try seq.decodedRerun() { second = (r, seq.rerun?.run) }
+            } catch { throw InputError(description: "\(stream): \(error)") }
             firstRun = seq.batches.run
-            if let r = try seq.decodedRerun() { second = (r, seq.rerun?.run) }
         }
         if let rerun {
-            let file = try BatchesFile.decodeFile(try Data(contentsOf: URL(fileURLWithPath: rerun)))
-            second = (try file.output(), file.run)
+            let file = try InputError.load(rerun) { try BatchesFile.decodeFile($0) }
+            do { second = (try file.output(), file.run) } catch { throw InputError(description: "\(rerun): \(error)") }
         }
         if let second {
             do { try BatchVerifier.checkRerunPremise(input: input, first: firstRun, rerun: second.1) } catch {

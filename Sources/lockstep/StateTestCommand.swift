@@ -12,8 +12,9 @@ struct StateTestCommand: ParsableCommand {
         discussion: """
             Prints one JSON line per case (like geth's `evm statetest`) and then a summary per fork and \
             per folder. Without PATH, runs $\(FixtureLocator.environmentVariable)/GeneralStateTests or \
-            ../shared/ethereum-tests/GeneralStateTests. Exits 1 when a case fails, a file fails to load or \
-            a fork is unsupported; 2 on a usage problem (missing path, bad regex).
+            ../shared/ethereum-tests/GeneralStateTests. Exits 1 when a case fails or a fork is unsupported; \
+            2 on a usage or input problem (missing path, bad regex, unknown --fork, no case selected, a file or test \
+            that fails to load).
             """)
 
     @Argument(help: ArgumentHelp("Fixture files or folders (searched recursively for .json).", valueName: "path"))
@@ -73,6 +74,12 @@ struct StateTestCommand: ParsableCommand {
             } catch {
                 throw failure("cannot write JSON summary to \(jsonSummary): \(error.localizedDescription)", code: 2)
             }
+        }
+        if summary.total.total == 0 {
+            throw failure(StateTestRunnerError.noCasesSelected(files: summary.files).description, code: 2)
+        }
+        if summary.total.loadErrors > 0 {
+            throw failure("\(summary.total.loadErrors) file(s) or test(s) could not be loaded (the load-errors column; each is reported above)", code: 2)
         }
         if !summary.succeeded { throw ExitCode(1) }
     }

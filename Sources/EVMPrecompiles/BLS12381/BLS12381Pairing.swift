@@ -14,6 +14,11 @@ extension BLS12381 {
             var l3: Fp2
 
             var asFp12: Fp12 { Fp12(Fp6(l0, l2, .zero), Fp6(.zero, l3, .zero)) }
+
+            init(l0: Fp2, l2: Fp2, l3: Fp2) { self.l0 = l0; self.l2 = l2; self.l3 = l3 }
+
+            /// The M-type placement of a twist line: l0 = constant, l2 = xTerm, l3 = yTerm.
+            init(_ line: TwistLine<Tower>) { self.init(l0: line.constant, l2: line.xTerm, l3: line.yTerm) }
         }
 
         /// e(P, Q).
@@ -60,33 +65,17 @@ extension BLS12381 {
             return f.conjugate
         }
 
-        /// Tangent at T = (X, Y, Z) evaluated at P through the M-type untwisting
-        /// ψ(x, y) = (x·w⁻², y·w⁻³). With λ = 3X²/(2YZ) the slope on the twist, the line on E is
-        /// yP − λ·xP·w⁻¹ + (λ·x_T − y_T)·w⁻³; times w³·2YZ³ (a factor in Fp4 and Fp2):
-        /// (3X³ − 2Y²) − 3X²Z²·xP·w² + 2YZ³·yP·w³. Nil (a factor of 1) when the tangent is vertical.
+        /// Tangent at T evaluated at P through the M-type untwisting ψ(x, y) = (x·w⁻², y·w⁻³),
+        /// times w³ (`TwistLine.tangent`, M-type placement); nil (a factor of 1) when the tangent
+        /// is vertical.
         static func doublingLine(_ t: G2, xP: Fp, yP: Fp) -> Line? {
-            if t.isInfinity || t.y.isZero { return nil }
-            let z2 = t.z.squared()
-            let x2 = t.x.squared()
-            let y2 = t.y.squared()
-            let threeX2 = x2.doubled() + x2
-            return Line(l0: threeX2 * t.x - y2.doubled(),
-                        l2: -(threeX2 * z2).scaled(by: xP),
-                        l3: (t.y * z2 * t.z).doubled().scaled(by: yP))
+            TwistLine.tangent(x: t.x, y: t.y, z: t.z, xP: xP, yP: yP).map(Line.init)
         }
 
-        /// Line through T = (X, Y, Z) and Q = (xQ, yQ) evaluated at P: with N = yQ·Z³ − Y and
-        /// D = (xQ·Z² − X)·Z (λ = N/D), (N·xQ − D·yQ) − N·xP·w² + D·yP·w³.
-        /// T = Q falls back to the tangent; T = −Q gives a vertical line, left out (nil).
+        /// Line through T and Q = (xQ, yQ) evaluated at P (`TwistLine.chord`, M-type placement);
+        /// T = Q falls back to the tangent, a vertical line is nil.
         static func additionLine(_ t: G2, xQ: Fp2, yQ: Fp2, xP: Fp, yP: Fp) -> Line? {
-            if t.isInfinity { return nil }
-            let z2 = t.z.squared()
-            let n = yQ * z2 * t.z - t.y
-            let d = (xQ * z2 - t.x) * t.z
-            if d.isZero {
-                return n.isZero ? doublingLine(t, xP: xP, yP: yP) : nil
-            }
-            return Line(l0: n * xQ - d * yQ, l2: -(n.scaled(by: xP)), l3: d.scaled(by: yP))
+            TwistLine.chord(x: t.x, y: t.y, z: t.z, xQ: xQ, yQ: yQ, xP: xP, yP: yP).map(Line.init)
         }
 
         /// f^((p¹² − 1)/r) up to a cube: the easy part (p⁶ − 1)(p² + 1) by Frobenius maps, then the
@@ -100,13 +89,8 @@ extension BLS12381 {
             return hardPart(m)
         }
 
-        /// f^((p⁶ − 1)(p² + 1)); the result is in the cyclotomic subgroup, where the inverse is the
-        /// conjugate. Nil for f = 0.
-        static func easyPart(_ f: Fp12) -> Fp12? {
-            guard let fInverse = f.inverse() else { return nil }
-            let f1 = f.conjugate * fInverse
-            return f1.frobenius(2) * f1
-        }
+        /// f^((p⁶ − 1)(p² + 1)) (`TowerFp12.finalExponentiationEasyPart`); nil for f = 0.
+        static func easyPart(_ f: Fp12) -> Fp12? { f.finalExponentiationEasyPart() }
 
         /// m^x for m in the cyclotomic subgroup: conj(m^|x|), as x < 0 (cyclotomic squarings).
         static func powerX(_ m: Fp12) -> Fp12 { m.cyclotomicPower(BLS12381.xAbs).conjugate }
@@ -119,5 +103,14 @@ extension BLS12381 {
             let d = powerX(powerX(c)) * c.frobenius(2) * c.conjugate   // ·(x² + p² − 1)
             return d * m.squared() * m                       // + 3
         }
+    }
+}
+
+extension TowerFp12 where P == BLS12381.Tower {
+    /// Multiplication by a line value l0 + l2·w² + l3·w³ (the M-type twist's shape); a nil line
+    /// stands for 1.
+    func multiplied(by line: BLS12381.OptimalAte.Line?) -> TowerFp12 {
+        guard let line else { return self }
+        return multiplied(w0: line.l0, w2: line.l2, w3: line.l3)
     }
 }

@@ -15,6 +15,11 @@ extension BN254 {
             var l3: Fp2
 
             var asFp12: Fp12 { Fp12(Fp6(l0, .zero, .zero), Fp6(l1, l3, .zero)) }
+
+            init(l0: Fp2, l1: Fp2, l3: Fp2) { self.l0 = l0; self.l1 = l1; self.l3 = l3 }
+
+            /// The D-type placement of a twist line: l0 = yTerm, l1 = xTerm, l3 = constant.
+            init(_ line: TwistLine<Tower>) { self.init(l0: line.yTerm, l1: line.xTerm, l3: line.constant) }
         }
 
         /// e(P, Q).
@@ -57,33 +62,16 @@ extension BN254 {
             return f
         }
 
-        /// Tangent at T = (X, Y, Z) evaluated at P, untwisted by ψ(x, y) = (x w², y w³):
-        /// with λ = 3X²/(2YZ) the affine line yP − λ·xP·w + (λ·x_T − y_T)·w³, times 2YZ³:
-        /// 2YZ³·yP − 3X²Z²·xP·w + (3X³ − 2Y²)·w³. Nil (a factor of 1) when the tangent is vertical.
+        /// Tangent at T evaluated at P, untwisted by ψ(x, y) = (x w², y w³) (`TwistLine.tangent`,
+        /// D-type placement); nil (a factor of 1) when the tangent is vertical.
         static func doublingLine(_ t: G2, xP: Fp, yP: Fp) -> Line? {
-            if t.isInfinity || t.y.isZero { return nil }   // vertical or undefined: in a subfield
-            let z2 = t.z.squared()
-            let x2 = t.x.squared()
-            let y2 = t.y.squared()
-            let l0 = (t.y * z2 * t.z).doubled().scaled(by: yP)
-            let threeX2 = x2.doubled() + x2
-            let l1 = -(threeX2 * z2).scaled(by: xP)
-            let l3 = threeX2 * t.x - y2.doubled()
-            return Line(l0: l0, l1: l1, l3: l3)
+            TwistLine.tangent(x: t.x, y: t.y, z: t.z, xP: xP, yP: yP).map(Line.init)
         }
 
-        /// Line through T = (X, Y, Z) and Q = (xQ, yQ) evaluated at P: with N = yQ·Z³ − Y and
-        /// D = (xQ·Z² − X)·Z (so λ = N/D), D·yP − N·xP·w + (N·xQ − D·yQ)·w³.
-        /// T = Q falls back to the tangent; T = −Q or T = O give a vertical line, left out (nil).
+        /// Line through T and Q = (xQ, yQ) evaluated at P (`TwistLine.chord`, D-type placement);
+        /// T = Q falls back to the tangent, a vertical line is nil.
         static func additionLine(_ t: G2, xQ: Fp2, yQ: Fp2, xP: Fp, yP: Fp) -> Line? {
-            if t.isInfinity { return nil }
-            let z2 = t.z.squared()
-            let n = yQ * z2 * t.z - t.y
-            let d = (xQ * z2 - t.x) * t.z
-            if d.isZero {
-                return n.isZero ? doublingLine(t, xP: xP, yP: yP) : nil
-            }
-            return Line(l0: d.scaled(by: yP), l1: -(n.scaled(by: xP)), l3: n * xQ - d * yQ)
+            TwistLine.chord(x: t.x, y: t.y, z: t.z, xQ: xQ, yQ: yQ, xP: xP, yP: yP).map(Line.init)
         }
 
         /// (p¹² − 1)/r = (p⁶ − 1)(p² + 1) · (p⁴ − p² + 1)/r: the first two factors by Frobenius
@@ -95,27 +83,21 @@ extension BN254 {
             return hardPart(m)
         }
 
-        /// f^((p⁶ − 1)(p² + 1)); the result lies in the cyclotomic subgroup, where the inverse is
-        /// the conjugate. Nil for f = 0.
-        static func easyPart(_ f: Fp12) -> Fp12? {
-            guard let fInverse = f.inverse() else { return nil }
-            let f1 = f.conjugate * fInverse          // f^(p⁶ − 1)
-            return f1.frobenius(2) * f1              // ^(p² + 1)
-        }
+        /// f^((p⁶ − 1)(p² + 1)) (`TowerFp12.finalExponentiationEasyPart`); nil for f = 0.
+        static func easyPart(_ f: Fp12) -> Fp12? { f.finalExponentiationEasyPart() }
 
         /// m^((p⁴ − p² + 1)/r) for m in the cyclotomic subgroup, writing the exponent as
         /// λ₀ + λ₁p + λ₂p² + λ₃p³ with λᵢ polynomials in x and sharing m^x, m^(x²), m^(x³):
         /// y0 = m^(p+p²+p³), y1 = 1/m, y2 = (m^(x²))^(p²), y3 = 1/(m^x)^p, y4 = 1/(m^x·(m^(x²))^p),
         /// y5 = 1/m^(x²), y6 = 1/(m^(x³)·(m^(x³))^p), result y0·y1²·y2⁶·y3¹²·y4¹²·y5¹⁸·y6³⁰
-        /// evaluated with the paper's vectorial addition chain.
+        /// evaluated with the paper's vectorial addition chain; m^x by cyclotomic squarings (Granger–Scott).
         static func hardPart(_ m: Fp12) -> Fp12 {
-            let x = [BN254.x]
             let mp = m.frobenius()
             let mp2 = m.frobenius(2)
             let mp3 = mp2.frobenius()
-            let mx = m.power(x)
-            let mx2 = mx.power(x)
-            let mx3 = mx2.power(x)
+            let mx = m.cyclotomicPower(BN254.x)      // powers of m stay in the cyclotomic subgroup
+            let mx2 = mx.cyclotomicPower(BN254.x)
+            let mx3 = mx2.cyclotomicPower(BN254.x)
             let y0 = mp * mp2 * mp3
             let y1 = m.conjugate
             let y2 = mx2.frobenius(2)
@@ -146,5 +128,14 @@ extension BN254 {
             let e = (p2 * p2 - p2 + 1) / r
             return e.words.map { UInt64($0) }
         }()
+    }
+}
+
+extension TowerFp12 where P == BN254.Tower {
+    /// Multiplication by a line value l0 + l1·w + l3·w³ (the D-type twist's shape); a nil line
+    /// stands for 1.
+    func multiplied(by line: BN254.OptimalAte.Line?) -> TowerFp12 {
+        guard let line else { return self }
+        return multiplied(w0: line.l0, w1: line.l1, w3: line.l3)
     }
 }
