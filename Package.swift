@@ -76,8 +76,14 @@ let package = Package(
                 dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests", "Generators", "T8n"],
                 swiftSettings: strict),
 
+        // `lockstep fuzz`: generated cases batched into blocks, compared with the execution spec.
+        .target(name: "Differential",
+                dependencies: ["EVMCore", "EVMExecution", "EVMPrecompiles", "EVMState", "EthereumTests", "Generators", "Oracles",
+                               "ParallelExecutor", "T8n"],
+                swiftSettings: strict),
+
         .executableTarget(name: "lockstep",
-                          dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution",
+                          dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "Differential", "EVMCore", "EVMExecution",
                                          "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "Oracles", "ParallelExecutor", "Proofs",
                                          "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -106,7 +112,7 @@ let package = Package(
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     path: "Properties", swiftSettings: strict),
         .testTarget(name: "T8nTests",
-                    dependencies: ["EVMCore", "EVMState", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
+                    dependencies: ["Differential", "EVMCore", "EVMState", "EthereumTests", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SequencerTests",
                     dependencies: ["BatchVerification", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution", "EVMState",

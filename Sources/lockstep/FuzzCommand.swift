@@ -1,0 +1,119 @@
+import ArgumentParser
+import Differential
+import EVMCore
+import Foundation
+import ParallelExecutor
+
+/// `lockstep fuzz [--fork F] [--cases N | --seconds S] [--seed S] [--opcode NAME | --precompile ADDR | --feature NAME]
+/// [--parallel N] [--schedule-seed S] [--out DIR] [--batch B]`
+struct FuzzCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fuzz",
+        abstract: "Differential testing against the Ethereum execution spec (ethereum-spec-evm t8n).",
+        discussion: """
+            Generates independent cases from the seed (each with its own sender and contracts), packs up to \
+            --batch of them into one block per oracle call, and compares the execution spec's result with \
+            Lockstep's serial transition (and, with --parallel / --schedule-seed, the parallel executor's): \
+            state root and post-state per account, logs, gas used per transaction, validity. A difference is \
+            re-run case by case, traced (first differing EIP-3155 step), shrunk and written as a filled state \
+            test to DIR (default Counterexamples/differential) that `lockstep statetest FILE` replays. \
+            Exits 0 when everything agrees, 1 on a divergence, 2 on a usage error or when the spec is not \
+            installed (`bash scripts/setup.sh` installs it; LOCKSTEP_SPEC_EVM overrides its path).
+            """)
+
+    @Option(name: .long, help: "Cancun, Prague, Osaka, or all (cycles through the three).")
+    var fork: String = "all"
+    @Option(name: .long, help: "Number of cases per fork (default 200 unless --seconds).")
+    var cases: Int?
+    @Option(name: .long, help: "Run for this many seconds instead of a case count.")
+    var seconds: Double?
+    @Option(name: .long, help: "Run seed (hex with 0x or decimal).")
+    var seed: String = "0x5eed"
+    @Option(name: .long, help: "Programs dense in one opcode (mnemonic, e.g. CLZ, or 0x1e).")
+    var opcode: String?
+    @Option(name: .long, help: "Calls of one precompile (e.g. 0x0b, 0x100).")
+    var precompile: String?
+    @Option(name: .long, help: "One feature: \(FuzzFocus.features.joined(separator: ", ")).")
+    var feature: String?
+    @Option(name: .long, help: "Also run through the parallel executor with N threads.")
+    var parallel: Int?
+    @Option(name: .long, help: "Also run through the parallel executor under this deterministic schedule seed.")
+    var scheduleSeed: UInt64?
+    @Option(name: .long, help: "Where counterexamples go (default Counterexamples/differential).")
+    var out: String = "Counterexamples/differential"
+    @Option(name: .long, help: "Cases per oracle call.")
+    var batch: Int = 48
+
+    func run() throws {
+        guard let command = DifferentialRunner.specCommand() else {
+            FileHandle.standardError.write(Data("""
+                lockstep fuzz: error: the execution spec (ethereum-spec-evm) is not installed.
+                Install it with `bash scripts/setup.sh` (PyPI ethereum-execution into .build-tools/venv), or set LOCKSTEP_SPEC_EVM.\n
+                """.utf8))
+            throw ExitCode(2)
+        }
+        let forks: [Hardfork]
+        switch fork.lowercased() {
+        case "all": forks = [.cancun, .prague, .osaka]
+        default:
+            guard let f = Hardfork(fixtureName: fork), [.cancun, .prague, .osaka].contains(f) else {
+                throw usage("--fork must be Cancun, Prague, Osaka or all")
+            }
+            forks = [f]
+        }
+        let focus: FuzzFocus
+        if [opcode, precompile, feature].compactMap({ $0 }).count > 1 { throw usage("use one of --opcode, --precompile, --feature") }
+        if let opcode {
+            guard let f = FuzzFocus.opcode(named: opcode) else { throw usage("unknown opcode \(opcode)") }
+            focus = f
+        } else if let precompile {
+            guard let f = FuzzFocus.precompile(named: precompile) else { throw usage("unknown precompile \(precompile)") }
+            focus = f
+        } else if let feature {
+            guard FuzzFocus.features.contains(feature) else { throw usage("unknown feature \(feature); one of \(FuzzFocus.features.joined(separator: ", "))") }
+            focus = .feature(feature)
+        } else {
+            focus = .all
+        }
+        guard let seedValue = seed.hasPrefix("0x") ? UInt64(seed.dropFirst(2), radix: 16) : UInt64(seed) else { throw usage("bad --seed \(seed)") }
+        guard batch >= 1, (cases ?? 1) >= 1, (seconds ?? 1) > 0 else { throw usage("--batch, --cases and --seconds must be positive") }
+        var modes: [ExecutionMode] = []
+        if let parallel { guard parallel >= 1 else { throw usage("--parallel needs at least 1 thread") }; modes.append(.parallel(.threaded(workers: parallel))) }
+        if let scheduleSeed { modes.append(.parallel(.deterministic(seed: scheduleSeed, workers: 4, abortBias: 0.5))) }
+
+        let vectors = FuzzGenerator.loadVectors()
+        let perFork = cases ?? (seconds == nil ? 200 : Int.max / 4)
+        let deadline = seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+        var total = FuzzStats()
+        var found: [Divergence] = []
+        print("lockstep fuzz: seed 0x\(String(seedValue, radix: 16)), \(focus), forks \(forks.map(\.fixtureName).joined(separator: ", ")), batch \(batch), oracle `\(command)`")
+        for f in forks {
+            let runner = DifferentialRunner(fork: f, generator: FuzzGenerator(fork: f, focus: focus, vectors: vectors), oracleCommand: command,
+                                            parallelModes: modes, batchSize: batch, outDir: out)
+            var stats = FuzzStats()
+            // With --seconds the forks share the time equally.
+            let forkDeadline = deadline.map { d in ContinuousClock.now + (d - ContinuousClock.now) / max(1, forks.count - (forks.firstIndex(of: f) ?? 0)) }
+            let divergences = runner.campaign(seed: seedValue ^ UInt64(f.rawValue), count: perFork, deadline: forkDeadline, stats: &stats) { line in
+                print("  \(f.fixtureName): \(line)")
+            }
+            found += divergences
+            for d in divergences { print(d.report) }
+            let features = stats.perFeature.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print(String(format: "%@: %d cases in %d batches, %d oracle calls, %.1f s (%.1f cases/s), %d rejected txs compared, %d divergences, %d unconfirmed batch differences",
+                         f.fixtureName, stats.cases, stats.batches, stats.oracleCalls, stats.seconds, Double(stats.cases) / max(stats.seconds, 0.001),
+                         stats.rejected, divergences.count, stats.unconfirmed))
+            print("  per feature: \(features)")
+            total.cases += stats.cases; total.unconfirmed += stats.unconfirmed
+        }
+        if !found.isEmpty || total.unconfirmed > 0 {
+            print("\(found.count) divergences, \(total.unconfirmed) unconfirmed batch differences. Replay with the seed: lockstep fuzz --seed 0x\(String(seedValue, radix: 16)) --fork \(fork)\(opcode.map { " --opcode \($0)" } ?? "")\(precompile.map { " --precompile \($0)" } ?? "")\(feature.map { " --feature \($0)" } ?? "")")
+            throw ExitCode(1)
+        }
+        print("all \(total.cases) cases agree")
+    }
+
+    private func usage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("lockstep fuzz: error: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+}
