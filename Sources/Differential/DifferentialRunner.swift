@@ -22,12 +22,16 @@ public struct Divergence {
     public var shrinkSteps = 0
     /// The filled state test written for it (`Counterexamples/differential/<hash>.json`).
     public var file: String?
+    /// Set when the divergence is a known deviation of the execution spec (`KnownSpecDeviation`):
+    /// counted, not shrunk, never hidden.
+    public var explanation: String?
 
     public var report: String {
-        var lines = ["\(kind == .oracle ? "Lockstep disagrees with the execution spec" : "parallel executor disagrees with serial") on \(fork.fixtureName) case \(fuzzCase.feature) (case seed 0x\(String(fuzzCase.seed, radix: 16)), slot \(fuzzCase.slot), shrunk \(shrinkSteps) steps):"]
+        var lines = ["\(kind == .oracle ? "Lockstep disagrees with the execution spec (expected = spec, actual = Lockstep)" : "parallel executor disagrees with serial (expected = serial)") on \(fork.fixtureName) case \(fuzzCase.feature) (case seed 0x\(String(fuzzCase.seed, radix: 16)), slot \(fuzzCase.slot), shrunk \(shrinkSteps) steps):"]
         for d in differences.prefix(10) { lines.append("  \(d)") }
         if differences.count > 10 { lines.append("  … \(differences.count - 10) more") }
         if let t = traceDifference { lines.append("  first differing trace step: \(t)") }
+        if let explanation { lines.append("  explained: \(explanation)") }
         if let file { lines.append("Replay: lockstep statetest \(file)") }
         return lines.joined(separator: "\n")
     }
@@ -44,6 +48,8 @@ public struct FuzzStats: Sendable {
     public var batchDifferences = 0
     /// A batch differed but no case of it differs alone (an interaction of cases: reported, never hidden).
     public var unconfirmed = 0
+    /// Confirmed divergences that `KnownSpecDeviation` explains (the spec is the one that is wrong).
+    public var explained = 0
     public var seconds = 0.0
     public init() {}
 }
@@ -59,7 +65,7 @@ public struct DifferentialRunner {
     public var stateTestOracle: ExternalTransitionTool
     public var parallelModes: [ExecutionMode]
     public var batchSize: Int
-    public var shrinkBudget = 40
+    public var shrinkBudget = 25
     public var outDir: String?
 
     public init(fork: Hardfork, generator: FuzzGenerator, oracleCommand: String, parallelModes: [ExecutionMode] = [],
@@ -88,13 +94,13 @@ public struct DifferentialRunner {
     }
 
     /// The block of a batch: every case's accounts plus the stand-in system contracts; env from `seed`.
-    public func block(_ cases: [FuzzCase], seed: UInt64) -> T8nCase {
+    public func block(_ cases: [FuzzCase], seed: UInt64, systemContracts: Bool = true) -> T8nCase {
         var rng = SplitMix64(seed: seed ^ 0xb10c)
         let alloc = InMemoryState()
         for c in cases {
             for a in c.accounts { alloc.setAccount(a.address, nonce: a.nonce, balance: a.balance, code: a.code, storage: a.storage) }
         }
-        T8nCaseGenerator.installSystemContracts(in: alloc, fork: fork)
+        if systemContracts { T8nCaseGenerator.installSystemContracts(in: alloc, fork: fork) }
         let number = 1 + rng.next() % 1000
         let gas = cases.reduce(UInt64(0)) { $0 &+ $1.transaction.gasLimit }
         var env = T8nEnv(coinbase: Address(low: 0xc0ffee), gasLimit: max(60_000_000, gas &+ 1_000_000), number: number,
@@ -112,14 +118,24 @@ public struct DifferentialRunner {
         var out: [[FuzzCase]] = []
         var current: [FuzzCase] = []
         var hasBlob = false
-        for i in start..<(start + count) {
+        var deferred: [Int] = []   // blob cases waiting for a batch without one
+        func add(_ i: Int) {
             var c = generator.generate(seed: Self.caseSeed(seed, i), slot: current.count)
-            if current.count >= batchSize || (c.usesBlobs && hasBlob) {
+            if c.usesBlobs && hasBlob { deferred.append(i); return }
+            if current.count >= batchSize {
                 out.append(current); current = []; hasBlob = false
-                c = generator.generate(seed: Self.caseSeed(seed, i), slot: 0)
+                if let d = deferred.first { deferred.removeFirst(); add(d) }
+                c = generator.generate(seed: Self.caseSeed(seed, i), slot: current.count)
+                if c.usesBlobs && hasBlob { deferred.append(i); return }
             }
             hasBlob = hasBlob || c.usesBlobs
             current.append(c)
+        }
+        for i in start..<(start + count) { add(i) }
+        while let d = deferred.first {
+            deferred.removeFirst()
+            if hasBlob || current.count >= batchSize { out.append(current); current = []; hasBlob = false }
+            add(d)
         }
         if !current.isEmpty { out.append(current) }
         return out
@@ -146,7 +162,7 @@ public struct DifferentialRunner {
         do {
             let run = try oracle.apply(block)
             stats.rejected += run.result.rejected.count
-            let d = ExternalGate.compare(reference: serial, run: run)
+            let d = Self.compare(oracle: run, lockstep: serial)
             if !d.isEmpty {
                 stats.batchDifferences += 1
                 log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): \(d.count) differences, first \(d[0]); re-running suspects alone")
@@ -167,9 +183,16 @@ public struct DifferentialRunner {
         return found
     }
 
+    /// Oracle differences read "expected (the execution spec) …, actual (Lockstep) …".
+    static func compare(oracle run: ExternalRun, lockstep: T8nOutput) -> [T8nDifference] {
+        T8nComparison.differences(expected: run.result, expectedAlloc: run.alloc, actual: lockstep.result, actualAlloc: lockstep.postState)
+    }
+
     /// The cases a difference points at: by receipt / rejection index and by owned account;
     /// every case when only block-level fields (coinbase, roots) differ.
     func attribute(_ diffs: [T8nDifference], cases: [FuzzCase], reference: T8nOutput) -> [FuzzCase] {
+        // Receipt indices are the oracle's (expected side) when it is the oracle's comparison;
+        // both sides include the same transactions unless `rejected` differs, which names them.
         let rejected = Set(reference.result.rejected.map(\.index))
         let included = cases.indices.filter { !rejected.contains($0) }
         var hit = Set<Int>()
@@ -190,6 +213,7 @@ public struct DifferentialRunner {
         guard let diffs = differences(c, seed: seed, kind: kind) else { return nil }
         let codeBytes = c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count
         var d = Divergence(kind: kind, fork: fork, fuzzCase: c, differences: diffs, traceDifference: nil, unshrunkCodeBytes: codeBytes)
+        if kind == .oracle, let why = KnownSpecDeviation.explain(c, diffs) { d.explanation = why; return d }
         let (shrunk, steps) = shrink(c, seed: seed, kind: kind)
         d.fuzzCase = shrunk; d.shrinkSteps = steps
         d.differences = differences(shrunk, seed: seed, kind: kind) ?? diffs
@@ -197,7 +221,7 @@ public struct DifferentialRunner {
             let gate = ExternalGate(tool: oracle, forks: [fork])
             d.traceDifference = gate.check(block([shrunk], seed: seed), seed: seed)?.traceDifference
         }
-        if let outDir { d.file = try? DifferentialCounterexample.write(d, block: block([shrunk], seed: seed), oracle: stateTestOracle, to: outDir) }
+        if let outDir { d.file = try? DifferentialCounterexample.write(d, block: block([shrunk], seed: seed, systemContracts: false), oracle: stateTestOracle, to: outDir) }
         return d
     }
 
@@ -209,7 +233,13 @@ public struct DifferentialRunner {
         switch kind {
         case .oracle:
             guard let run = try? oracle.apply(alone) else { return nil }
-            d = ExternalGate.compare(reference: serial, run: run)
+            var x = Self.compare(oracle: run, lockstep: serial)
+            if serial.result.rejected.map(\.index) != run.result.rejected.map(\.index) {
+                // The reasons, for the report (each tool words them its own way).
+                x.append(T8nDifference(field: "rejected.reason", expected: run.result.rejected.map(\.error).joined(separator: "; ").ifEmpty("none"),
+                                       actual: serial.result.rejected.map(\.error).joined(separator: "; ").ifEmpty("none")))
+            }
+            d = x
         case .parallel:
             var all: [T8nDifference] = []
             for mode in parallelModes {
@@ -278,7 +308,9 @@ public struct DifferentialRunner {
             for batch in batches(seed: seed, start: next, count: n) {
                 if let deadline, ContinuousClock.now >= deadline { break }
                 let batchSeed = Self.caseSeed(seed ^ 0xba7c, next)
-                found += run(batch: batch, seed: batchSeed, stats: &stats, log: log)
+                let ds = run(batch: batch, seed: batchSeed, stats: &stats, log: log)
+                stats.explained += ds.filter { $0.explanation != nil }.count
+                found += ds
                 next += batch.count
             }
         }
@@ -289,4 +321,26 @@ public struct DifferentialRunner {
 
 extension Duration {
     var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Divergences where the execution spec (ethereum-execution 2.20.0) is the one that deviates
+/// from the EIPs; each is recognised precisely (the case's fields and the observed difference).
+public enum KnownSpecDeviation {
+    /// A typed transaction (EIP-2930/1559/4844/7702) whose `chainId` is not the chain's: the
+    /// spec's `recover_sender(chain_id, tx)` uses `chain_id` only for legacy EIP-155 `v` and
+    /// never compares a typed transaction's own `chain_id` with the block's, so it executes the
+    /// transaction. EIP-2930 defines the typed payload with `chainId` as its first field and
+    /// signs over it for replay protection, as EIP-155 does for legacy transactions (geth's
+    /// signer rejects such a transaction: "invalid chain id for signer"); Lockstep rejects it.
+    public static let typedChainId = "typed transaction with a foreign chainId: the execution spec executes it (it never checks a typed tx's chain_id), Lockstep rejects it as EIP-2930/1559/4844/7702 bind the signed payload to the chain"
+
+    public static func explain(_ c: FuzzCase, _ diffs: [T8nDifference]) -> String? {
+        let tx = c.transaction
+        if tx.type != .legacy, let id = tx.chainId, id != FuzzLayout.chainId,
+           diffs.contains(where: { $0.field == "rejected" && $0.expected == "[]" }),
+           diffs.contains(where: { $0.field == "rejected.reason" && $0.actual.contains("chain id") }) {
+            return typedChainId
+        }
+        return nil
+    }
 }

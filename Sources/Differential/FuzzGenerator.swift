@@ -154,6 +154,10 @@ struct CaseBuilder {
         all.append(FuzzAccount(address: sender, nonce: senderNonce, balance: senderBalance))
         var signed = tx
         if signed.type != .legacy && signed.chainId == nil { signed.chainId = FuzzLayout.chainId }
+        // One fee model per type, as the encoding carries it (legacy and 2930: gasPrice only).
+        if signed.type.hasDynamicFee { signed.gasPrice = signed.maxFeePerGas } else {
+            signed.maxFeePerGas = signed.gasPrice; signed.maxPriorityFeePerGas = signed.gasPrice
+        }
         _ = signed.sign(privateKey: senderKey, chainId: signed.type == .legacy ? signChainId : signed.chainId)
         return FuzzCase(feature: feature, seed: seed, slot: slot, accounts: all, transaction: signed, senderKey: senderKey)
     }
@@ -326,7 +330,9 @@ struct CaseBuilder {
         case 4: senderNonce = 1                                                            // nonce too low
         case 5: tx.nonce = 1                                                               // nonce too high
         case 6: if tx.type != .legacy { tx.chainId = 2 } else { signChainId = 2; tx.chainId = 2 }   // wrong chain
-        case 7: tx.maxFeePerGas = .max; tx.gasPrice = .max                                  // gas × price overflows the balance
+        // gas × price far above any balance (not 2²⁵⁶−1: the spec's U256 product raises
+        // OverflowError and the whole t8n call fails instead of rejecting the transaction).
+        case 7: tx.maxFeePerGas = UInt256.one.shiftedLeft(200); tx.gasPrice = UInt256.one.shiftedLeft(200)
         case 8: senderBalance = (UInt256(tx.gasLimit) &* 1000) &+ tx.value                     // exactly affordable
         case 9: senderBalance = (UInt256(tx.gasLimit) &* 1000) &+ tx.value &- 1                // one wei short
         case 10: senderNonce = UInt64.max - 1; tx.nonce = UInt64.max - 1                   // EIP-2681 edge
@@ -396,7 +402,7 @@ struct CaseBuilder {
         // Contract 0: stores calldata word 0 and logs; contract 1: delegated to contract 0 already.
         let target = simpleTarget()
         let predelegated = contract(1)
-        accounts.append(FuzzAccount(address: predelegated, nonce: 0, code: [0xef, 0x01, 0x00] + target.bytes))
+        accounts.append(FuzzAccount(address: predelegated, nonce: 0, balance: 1, code: [0xef, 0x01, 0x00] + target.bytes))
         tx.type = .setCode
         tx.gasLimit = UInt64(100_000 + pick(200_000))
         var list: [Authorization] = []
@@ -409,7 +415,7 @@ struct CaseBuilder {
                 var code: [UInt8] = []
                 if chance(3) { code = [0xef, 0x01, 0x00] + predelegated.bytes }       // a chain: → contract 1 → contract 0
                 if chance(6) { code = [0x60, 0x00] }                                // not delegated code: auth skipped
-                accounts.append(FuzzAccount(address: addr, nonce: nonce, balance: UInt256(UInt64(pick(3))), code: code))
+                accounts.append(FuzzAccount(address: addr, nonce: nonce, balance: UInt256(UInt64(1 + pick(3))), code: code))   // never empty: the spec refuses empty pre-state accounts
             }
             for _ in 0..<(1 + pick(2)) {                                          // 2 = re-delegation in one list
                 let chain: UInt256 = [FuzzLayout.chainId, .zero, 2, FuzzLayout.chainId][pick(4)]

@@ -96,12 +96,15 @@ struct FuzzCommand: ParsableCommand {
             let divergences = runner.campaign(seed: seedValue ^ UInt64(f.rawValue), count: perFork, deadline: forkDeadline, stats: &stats) { line in
                 print("  \(f.fixtureName): \(line)")
             }
-            found += divergences
-            for d in divergences { print(d.report) }
+            found += divergences.filter { $0.explanation == nil }
+            for d in divergences where d.explanation == nil { print(d.report) }
+            var explained: [String: Int] = [:]
+            for d in divergences { if let e = d.explanation { explained[e, default: 0] += 1 } }
+            for (e, n) in explained.sorted(by: { $0.key < $1.key }) { print("  \(n) explained divergences: \(e)") }
             let features = stats.perFeature.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            print(String(format: "%@: %d cases in %d batches, %d oracle calls, %.1f s (%.1f cases/s), %d rejected txs compared, %d divergences, %d unconfirmed batch differences",
+            print(String(format: "%@: %d cases in %d batches, %d oracle calls, %.1f s (%.1f cases/s), %d rejected txs compared, %d unexplained divergences, %d explained, %d unconfirmed batch differences",
                          f.fixtureName, stats.cases, stats.batches, stats.oracleCalls, stats.seconds, Double(stats.cases) / max(stats.seconds, 0.001),
-                         stats.rejected, divergences.count, stats.unconfirmed))
+                         stats.rejected, divergences.count - stats.explained, stats.explained, stats.unconfirmed))
             print("  per feature: \(features)")
             total.cases += stats.cases; total.unconfirmed += stats.unconfirmed
         }
