@@ -112,7 +112,7 @@ let package = Package(
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     path: "Properties", swiftSettings: strict),
         .testTarget(name: "T8nTests",
-                    dependencies: ["Differential", "EVMCore", "EVMState", "EthereumTests", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
+                    dependencies: ["Differential", "EVMCore", "EVMExecution", "EVMState", "EthereumTests", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SequencerTests",
                     dependencies: ["BatchVerification", "Counterexamples", "DeFiContracts", "EVMCore", "EVMExecution", "EVMState",

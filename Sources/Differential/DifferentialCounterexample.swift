@@ -12,7 +12,9 @@ import T8n
 /// calls; a rejected transaction leaves the pre-state, recorded as `expectException`).
 /// `lockstep statetest FILE` replays it: it fails while Lockstep still diverges (reproduced) and
 /// passes once fixed. `_info.lockstep` keeps the fuzz provenance (feature, seed, differences,
-/// first differing trace step); a case where the spec is the one that is wrong says so there.
+/// first differing trace step); a case where the spec is the one that is wrong says so there
+/// (`specVerdict: "spec-wrong: …"` with the EIP reasoning): such a file keeps reproducing by
+/// design, and the replay test expects exactly that.
 public enum DifferentialCounterexample {
     static func hex(_ b: [UInt8]) -> String { Hex.encodePrefixed(b) }
     static func hex(_ v: UInt256) -> String { "0x" + String(v.hexString.dropFirst(2).drop { $0 == "0" }).ifEmpty("0") }
@@ -59,7 +61,7 @@ public enum DifferentialCounterexample {
             "lockstep": ["feature": c.feature, "fork": d.fork.fixtureName, "caseSeed": hex(c.seed), "slot": c.slot,
                          "shrinkSteps": d.shrinkSteps, "unshrunkBytes": d.unshrunkCodeBytes,
                          "differences": d.differences.prefix(20).map(\.description), "trace": d.traceDifference ?? "",
-                         "specVerdict": "the spec is taken as right unless this file says otherwise"] as [String: Any],
+                         "specVerdict": d.explanation.map { "spec-wrong: " + $0 } ?? "spec-right: Lockstep diverged; fixed once `lockstep statetest` passes"] as [String: Any],
         ]
         let name = "fuzz_\(d.fork.fixtureName.lowercased())_\(c.feature.replacingOccurrences(of: ":", with: "_"))"
         return [name: ["_info": info, "env": envJSON, "pre": pre, "transaction": t, "post": [d.fork.fixtureName: [post]]] as [String: Any]]
@@ -76,6 +78,16 @@ public enum DifferentialCounterexample {
     }
 
     public enum Replay: Sendable, Equatable { case reproduced(String), fixed, stale(String) }
+
+    /// True when the file records a known deviation of the spec (`specVerdict` "spec-wrong: …").
+    public static func isSpecWrong(path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
+              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+        return root.values.contains { test in
+            (((test as? [String: Any])?["_info"] as? [String: Any])?["lockstep"] as? [String: Any])?["specVerdict"]
+                .flatMap { $0 as? String }?.hasPrefix("spec-wrong") ?? false
+        }
+    }
 
     /// Replays one file through Lockstep's state-test runner (serial).
     public static func replay(path: String) -> Replay {

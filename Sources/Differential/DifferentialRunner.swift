@@ -117,24 +117,28 @@ public struct DifferentialRunner {
     public func batches(seed: UInt64, start: Int, count: Int) -> [[FuzzCase]] {
         var out: [[FuzzCase]] = []
         var current: [FuzzCase] = []
-        var hasBlob = false
-        var deferred: [Int] = []   // blob cases waiting for a batch without one
+        var deferred: [Int] = []   // blob cases waiting for a batch with blob gas left
+        let maxBlobs = Int(BlobGas.maxPerBlock(fork: fork) / BlobGas.perBlob)
+        var blobs = 0
+        // Blobs a valid case takes from the block's budget (a case over the limit is invalid on its own).
+        func cost(_ c: FuzzCase) -> Int { c.usesBlobs && c.transaction.blobVersionedHashes.count <= maxBlobs ? c.transaction.blobVersionedHashes.count : 0 }
         func add(_ i: Int) {
             var c = generator.generate(seed: Self.caseSeed(seed, i), slot: current.count)
-            if c.usesBlobs && hasBlob { deferred.append(i); return }
+            if blobs + cost(c) > maxBlobs { deferred.append(i); return }
             if current.count >= batchSize {
-                out.append(current); current = []; hasBlob = false
+                out.append(current); current = []; blobs = 0
                 if let d = deferred.first { deferred.removeFirst(); add(d) }
                 c = generator.generate(seed: Self.caseSeed(seed, i), slot: current.count)
-                if c.usesBlobs && hasBlob { deferred.append(i); return }
+                if blobs + cost(c) > maxBlobs { deferred.append(i); return }
             }
-            hasBlob = hasBlob || c.usesBlobs
+            blobs += cost(c)
             current.append(c)
         }
         for i in start..<(start + count) { add(i) }
         while let d = deferred.first {
             deferred.removeFirst()
-            if hasBlob || current.count >= batchSize { out.append(current); current = []; hasBlob = false }
+            let c = generator.generate(seed: Self.caseSeed(seed, d), slot: current.count)
+            if blobs + cost(c) > maxBlobs || current.count >= batchSize { out.append(current); current = []; blobs = 0 }
             add(d)
         }
         if !current.isEmpty { out.append(current) }
@@ -196,6 +200,13 @@ public struct DifferentialRunner {
         let rejected = Set(reference.result.rejected.map(\.index))
         let included = cases.indices.filter { !rejected.contains($0) }
         var hit = Set<Int>()
+        // A difference in validity is the cause of everything after it (receipts shift): the
+        // cases whose validity differs are the suspects.
+        if let d = diffs.first(where: { $0.field == "rejected" }) {
+            func indices(_ s: String) -> Set<Int> { Set(s.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }) }
+            let flipped = indices(d.expected).symmetricDifference(indices(d.actual))
+            if !flipped.isEmpty { return flipped.sorted().filter { $0 < cases.count }.map { cases[$0] } }
+        }
         for d in diffs {
             if d.field.hasPrefix("receipts["), let n = Int(d.field.dropFirst(9).prefix { $0.isNumber }), n < included.count { hit.insert(included[n]) }
             if d.field == "rejected" {
@@ -213,7 +224,12 @@ public struct DifferentialRunner {
         guard let diffs = differences(c, seed: seed, kind: kind) else { return nil }
         let codeBytes = c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count
         var d = Divergence(kind: kind, fork: fork, fuzzCase: c, differences: diffs, traceDifference: nil, unshrunkCodeBytes: codeBytes)
-        if kind == .oracle, let why = KnownSpecDeviation.explain(c, diffs) { d.explanation = why; return d }
+        if kind == .oracle, let why = KnownSpecDeviation.explain(c, diffs) {
+            // Not shrunk (it is recognised exactly); written so the file documents the deviation.
+            d.explanation = why
+            if let outDir { d.file = try? DifferentialCounterexample.write(d, block: block([c], seed: seed, systemContracts: false), oracle: stateTestOracle, to: outDir) }
+            return d
+        }
         let (shrunk, steps) = shrink(c, seed: seed, kind: kind)
         d.fuzzCase = shrunk; d.shrinkSteps = steps
         d.differences = differences(shrunk, seed: seed, kind: kind) ?? diffs
