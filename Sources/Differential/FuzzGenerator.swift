@@ -20,7 +20,7 @@ public enum FuzzFocus: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .all: return "all"
         case .opcode(let op): return "opcode \(Opcodes.info(op)?.name ?? String(op, radix: 16))"
-        case .precompile(let p): return "precompile 0x\(String(p.rawValue, radix: 16))"
+        case .precompile(let p): return "precompile " + String(format: p.rawValue > 0xff ? "0x%03x" : "0x%02x", Int(p.rawValue))
         case .feature(let f): return "feature \(f)"
         }
     }
