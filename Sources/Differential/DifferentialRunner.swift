@@ -170,7 +170,8 @@ public struct DifferentialRunner {
             if !d.isEmpty {
                 stats.batchDifferences += 1
                 log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): \(d.count) differences, first \(d[0]); re-running suspects alone")
-                suspects += attribute(d, cases: cases, reference: serial).map { ($0, .oracle) }
+                let perCase = Self.perCaseSuspects(cases, oracle: run, lockstep: serial)
+                suspects += (perCase ?? attribute(d, cases: cases, reference: serial)).map { ($0, .oracle) }
             }
         } catch {
             log("batch seed 0x\(String(seed, radix: 16)): oracle failed: \(error); re-running each case alone")
@@ -190,6 +191,25 @@ public struct DifferentialRunner {
     /// Oracle differences read "expected (the execution spec) …, actual (Lockstep) …".
     static func compare(oracle run: ExternalRun, lockstep: T8nOutput) -> [T8nDifference] {
         T8nComparison.differences(expected: run.result, expectedAlloc: run.alloc, actual: lockstep.result, actualAlloc: lockstep.postState)
+    }
+
+    /// Per-case comparison of a batch: each case's receipt found by transaction hash on both
+    /// sides (status, gas used, logs, presence = validity) and its own accounts in both
+    /// post-states. Nil when the oracle gives no transaction hashes or no case differs (then
+    /// the difference is block-level and `attribute` decides).
+    static func perCaseSuspects(_ cases: [FuzzCase], oracle run: ExternalRun, lockstep: T8nOutput) -> [FuzzCase]? {
+        guard !run.result.receipts.contains(where: { $0.transactionHash == .zero }) else { return nil }
+        let ours = Dictionary(lockstep.result.receipts.map { ($0.transactionHash, $0) }, uniquingKeysWith: { a, _ in a })
+        let theirs = Dictionary(run.result.receipts.map { ($0.transactionHash, $0) }, uniquingKeysWith: { a, _ in a })
+        let allocDiffs = T8nComparison.allocDifferences(expected: run.alloc, actual: lockstep.postState).map(\.field)
+        let out = cases.filter { c in
+            let h = c.transaction.hash
+            let a = theirs[h], b = ours[h]
+            if (a == nil) != (b == nil) { return true }
+            if let a, let b, a.succeeded != b.succeeded || a.gasUsed != b.gasUsed || a.logs != b.logs { return true }
+            return c.ownedAddresses.contains { addr in allocDiffs.contains { $0.hasPrefix("alloc[\(addr)]") } }
+        }
+        return out.isEmpty ? nil : out
     }
 
     /// The cases a difference points at: by receipt / rejection index and by owned account;
