@@ -421,6 +421,8 @@ struct CaseBuilder {
                 let chain: UInt256 = [FuzzLayout.chainId, .zero, 2, FuzzLayout.chainId][pick(4)]
                 let to: Address = [target, .zero, predelegated, Address(low: 0x1), target][pick(5)]
                 var auth = Authorization(chainId: chain, address: to, nonce: chance(4) ? nonce &+ 1 : nonce)
+                // Fields at their widths: EIP-7702 skips an authority nonce of 2⁶⁴−1; chain id 2²⁵⁶−1 is foreign.
+                if chance(12) { auth.nonce = UInt64.max } else if chance(12) { auth.chainId = .max }
                 _ = auth.sign(privateKey: key)
                 if chance(15) { auth.s = UInt256.max }                              // s above the curve order
                 list.append(auth)
