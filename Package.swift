@@ -79,8 +79,14 @@ let package = Package(
                 dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests", "Generators", "T8n"],
                 swiftSettings: strict),
 
+        // `lockstep fuzz`: generated cases batched into blocks, compared with the execution spec.
+        .target(name: "Differential",
+                dependencies: ["EVMCore", "EVMExecution", "EVMPrecompiles", "EVMState", "EthereumTests", "Generators", "Oracles",
+                               "ParallelExecutor", "T8n"],
+                swiftSettings: strict),
+
         .executableTarget(name: "lockstep",
-                          dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "EVMChain", "EVMCore", "EVMExecution",
+                          dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "Differential", "EVMChain", "EVMCore", "EVMExecution",
                                          "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "Oracles", "ParallelExecutor", "Proofs",
                                          "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -111,7 +117,7 @@ let package = Package(
                                    .product(name: "PropertyBased", package: "swift-property-based")],
                     path: "Properties", swiftSettings: strict),
         .testTarget(name: "T8nTests",
-                    dependencies: ["EVMCore", "EVMState", "EthereumTests", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
+                    dependencies: ["Differential", "EVMCore", "EVMExecution", "EVMState", "EthereumTests", "Oracles", "ParallelExecutor", "T8n", "_TestSupport"],
                     swiftSettings: strict),
         // Issue 16: bad, truncated, duplicate-key and extreme-number inputs of every loader and
         // verb (in process and through the built CLI), and a seeded malformed-input fuzz.

@@ -523,11 +523,13 @@ public enum CounterexampleStore {
         case stale(String)
     }
 
-    /// Every `.json` file under `root`, sorted (none when the folder is missing).
+    /// Every `.json` file under `root`, sorted (none when the folder is missing). The
+    /// `differential/` folder is not in this format: it holds filled state tests written by
+    /// `lockstep fuzz`, replayed by `lockstep statetest` (and `T8nTests/DifferentialTests`).
     public static func files(under root: URL) -> [String] {
         guard let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
         var out: [String] = []
-        for case let url as URL in e where url.pathExtension == "json" { out.append(url.path) }
+        for case let url as URL in e where url.pathExtension == "json" && !url.path.contains("/differential/") { out.append(url.path) }
         return out.sorted()
     }
 

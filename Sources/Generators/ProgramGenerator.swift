@@ -22,19 +22,25 @@ import EVMAssembly
 public struct ProgramGenerator: Sendable {
     public var contracts = 4
     public var maxStatements = 10
-    public init(contracts: Int = 4, maxStatements: Int = 10) {
-        self.contracts = max(2, contracts); self.maxStatements = max(1, maxStatements)
+    /// Contract `i` lives at `base + i`; `base + 0xff` is the empty account calls may reach.
+    /// (The differential fuzzer gives every case its own base, so cases batched into one block
+    /// touch disjoint contracts.)
+    public var base: UInt64 = 0xe000
+    public init(contracts: Int = 4, maxStatements: Int = 10, base: UInt64 = 0xe000) {
+        self.contracts = max(2, contracts); self.maxStatements = max(1, maxStatements); self.base = base
     }
 
+    /// Contract `i` of the default layout (`base` 0xe000).
     public static func address(_ i: Int) -> Address { Address(low: 0xe000 + UInt64(i)) }
+    public func address(at i: Int) -> Address { Address(low: base &+ UInt64(i)) }
     public var rawIndex: Int { contracts - 1 }
-    public var addresses: [Address] { (0..<contracts).map(Self.address) }
+    public var addresses: [Address] { (0..<contracts).map { address(at: $0) } }
 
     /// Deploys the programs (each with a little ether and a storage slot set).
     public func install(in state: InMemoryState, rng: inout SplitMix64) {
         for i in 0..<contracts {
             let code = i == rawIndex ? rawProgram(rng: &rng) : program(rng: &rng)
-            state.setAccount(Self.address(i), nonce: 1, balance: UInt256(rng.next() % 1000), code: code,
+            state.setAccount(address(at: i), nonce: 1, balance: UInt256(rng.next() % 1000), code: code,
                              storage: [.zero: UInt256(rng.next() % 3)])
         }
     }
@@ -82,8 +88,8 @@ public struct ProgramGenerator: Sendable {
 
         mutating func targetAddress() -> Address {
             switch pick(6) {
-            case 0: return Address(low: 0xe0ff)                             // empty account
-            default: return ProgramGenerator.address(Int(pick(UInt64(generator.contracts))))
+            case 0: return generator.address(at: 0xff)                      // empty account
+            default: return generator.address(at: Int(pick(UInt64(generator.contracts))))
             }
         }
 

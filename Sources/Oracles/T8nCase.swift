@@ -129,6 +129,21 @@ public struct T8nCaseGenerator: Sendable {
         return word(160) + word(256) + word(320) + word(384) + word(512) + field(48) + field(32) + field(8) + field(96) + field(8)
     }
 
+    /// Installs the stand-in system contracts the fork's block transition calls (EIP-4788
+    /// from Cancun; EIP-2935, the EIP-7002/7251 request contracts returning the given number of
+    /// bytes, and the EIP-6110 deposit contract from Prague).
+    public static func installSystemContracts(in alloc: InMemoryState, fork: Hardfork, withdrawalRequestBytes: UInt8 = 0,
+                                              consolidationRequestBytes: UInt8 = 0) {
+        alloc.setAccount(SystemContracts.beaconRoots, nonce: 1, balance: .zero, code: beaconRootsCode, storage: [:])
+        guard fork >= .prague else { return }
+        alloc.setAccount(SystemContracts.historyStorage, nonce: 1, balance: .zero, code: historyCode, storage: [:])
+        alloc.setAccount(SystemContracts.withdrawalRequests, nonce: 1, balance: .zero,
+                         code: requestsCode(returning: withdrawalRequestBytes), storage: [:])
+        alloc.setAccount(SystemContracts.consolidationRequests, nonce: 1, balance: .zero,
+                         code: requestsCode(returning: consolidationRequestBytes), storage: [:])
+        alloc.setAccount(SystemContracts.depositContract, nonce: 1, balance: .zero, code: depositCode, storage: [:])
+    }
+
     public func generate(seed: UInt64) -> T8nCase {
         var rng = SplitMix64(seed: seed ^ 0x7_8a5e)
         var gen = BlockGenerator(fork: fork, minTransactions: 1, maxTransactions: maxTransactions, senders: senders,
@@ -140,16 +155,9 @@ public struct T8nCaseGenerator: Sendable {
         for i in 0..<senders { keys[T8nCaseGenerator.address(i)] = T8nCaseGenerator.key(i) }
 
         let alloc = input.pre
-        alloc.setAccount(SystemContracts.beaconRoots, nonce: 1, balance: .zero, code: T8nCaseGenerator.beaconRootsCode, storage: [:])
-        if fork >= .prague {
-            alloc.setAccount(SystemContracts.historyStorage, nonce: 1, balance: .zero, code: T8nCaseGenerator.historyCode, storage: [:])
-            let sizes: [UInt8] = [0, 0, 76, 152]
-            alloc.setAccount(SystemContracts.withdrawalRequests, nonce: 1, balance: .zero,
-                             code: T8nCaseGenerator.requestsCode(returning: sizes[Int(rng.next() % 4)]), storage: [:])
-            alloc.setAccount(SystemContracts.consolidationRequests, nonce: 1, balance: .zero,
-                             code: T8nCaseGenerator.requestsCode(returning: rng.next() % 2 == 0 ? 0 : 116), storage: [:])
-            alloc.setAccount(SystemContracts.depositContract, nonce: 1, balance: .zero, code: T8nCaseGenerator.depositCode, storage: [:])
-        }
+        let sizes: [UInt8] = [0, 0, 76, 152]
+        T8nCaseGenerator.installSystemContracts(in: alloc, fork: fork, withdrawalRequestBytes: sizes[Int(rng.next() % 4)],
+                                                consolidationRequestBytes: rng.next() % 2 == 0 ? 0 : 116)
 
         let number = 1 + rng.next() % 1000
         var env = T8nEnv(coinbase: input.block.coinbase, gasLimit: 60_000_000, number: number, timestamp: 1000 + number * 12,

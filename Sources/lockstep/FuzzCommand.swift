@@ -1,118 +1,134 @@
 import ArgumentParser
-import Foundation
+import Differential
 import EVMCore
-import EVMInterpreter
-import EVMExecution
+import Foundation
 import ParallelExecutor
-import Generators
 
-/// `lockstep fuzz --crash [--programs N] [--seed S] [--deep-rate P]`: the crash campaign.
-/// Case k runs with seed S + k: a block of generated programs (`ProgramGenerator`: structured
-/// contracts calling and creating each other, and raw random bytes), or with probability P one
-/// `DeepProgram` call (nested calls, delegate calls and creates to a random depth: half of them
-/// 1024…1100, past the limit, half 0…1023; reverts at every depth, memory up to the gas-bounded maximum, a
-/// random precompile with random input in every frame). Each block runs serially and under a
-/// seeded parallel schedule; a root difference is a finding (exit 1). A trap prints the case's
-/// replay command before the process dies.
+/// `lockstep fuzz [--fork F] [--cases N | --seconds S] [--seed S] [--opcode NAME | --precompile ADDR | --feature NAME]
+/// [--parallel N] [--schedule-seed S] [--out DIR] [--batch B]`, and the oracle-free crash campaign
+/// `lockstep fuzz --crash [--programs N] [--seed S] [--deep-rate P]` (`CrashCampaign`).
 struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fuzz",
-        abstract: "Crash campaign: generated and deep programs through both executors.",
+        abstract: "Differential testing against the Ethereum execution spec (ethereum-spec-evm t8n).",
         discussion: """
-            Exits 0 when every case ran to the end with serial == parallel, 1 on a difference (the case's \
-            replay command is printed), 2 on a usage error. A trap prints the replay command of the case \
-            that trapped (signal handler) and the process dies of the signal.
+            Generates independent cases from the seed (each with its own sender and contracts), packs up to \
+            --batch of them into one block per oracle call, and compares the execution spec's result with \
+            Lockstep's serial transition (and, with --parallel / --schedule-seed, the parallel executor's): \
+            state root and post-state per account, logs, gas used per transaction, validity. A difference is \
+            re-run case by case, traced (first differing EIP-3155 step), shrunk and written as a filled state \
+            test to DIR (default Counterexamples/differential) that `lockstep statetest FILE` replays. \
+            Exits 0 when everything agrees, 1 on a divergence, 2 on a usage error or when the spec is not \
+            installed (`bash scripts/setup.sh` installs it; LOCKSTEP_SPEC_EVM overrides its path). \
+            With --crash: the crash campaign instead (generated and deep programs, serial vs parallel, no \
+            oracle); a trap prints the replay command of the case that trapped.
             """)
 
-    @Flag(name: .long, help: "Run the crash campaign (required: the only mode).")
+    @Flag(name: .long, help: "Run the crash campaign (generated and deep programs through both executors; no oracle).")
     var crash = false
-
-    @Option(name: .long, help: "Cases to run (1…1000000000).")
+    @Option(name: .long, help: "--crash: cases to run (1…1000000000).")
     var programs: Int = 10_000
-
-    @Option(name: .long, help: "Seed of case 0 (decimal or 0x hex); case k uses seed + k.")
-    var seed: String = "0x16"
-
-    @Option(name: .long, help: ArgumentHelp("Probability (0…1) that a case is one deep-program call.", valueName: "p"))
+    @Option(name: .long, help: ArgumentHelp("--crash: probability (0…1) that a case is one deep-program call.", valueName: "p"))
     var deepRate: Double = 0.1
 
+    @Option(name: .long, help: "Cancun, Prague, Osaka, or all (cycles through the three).")
+    var fork: String = "all"
+    @Option(name: .long, help: "Number of cases per fork (default 200 unless --seconds).")
+    var cases: Int?
+    @Option(name: .long, help: "Run for this many seconds instead of a case count.")
+    var seconds: Double?
+    @Option(name: .long, help: "Run seed (hex with 0x or decimal; default 0x5eed, 0x16 with --crash).")
+    var seed: String?
+    @Option(name: .long, help: "Programs dense in one opcode (mnemonic, e.g. CLZ, or 0x1e).")
+    var opcode: String?
+    @Option(name: .long, help: "Calls of one precompile (e.g. 0x0b, 0x100).")
+    var precompile: String?
+    @Option(name: .long, help: "One feature: \(FuzzFocus.features.joined(separator: ", ")).")
+    var feature: String?
+    @Option(name: .long, help: "Also run through the parallel executor with N threads.")
+    var parallel: Int?
+    @Option(name: .long, help: "Also run through the parallel executor under this deterministic schedule seed.")
+    var scheduleSeed: UInt64?
+    @Option(name: .long, help: "Where counterexamples go (default Counterexamples/differential).")
+    var out: String = "Counterexamples/differential"
+    @Option(name: .long, help: "Cases per oracle call.")
+    var batch: Int = 48
+
     func run() throws {
-        guard crash else { throw ValidationError("give --crash (the crash campaign is the only mode)") }
-        guard (1...1_000_000_000).contains(programs) else { throw ValidationError("--programs: \(programs) is not in 1…1000000000") }
-        guard deepRate.isFinite, (0...1).contains(deepRate) else { throw ValidationError("--deep-rate: \(deepRate) is not a probability (0…1)") }
-        guard let base = SequenceCommand.parseSeed(seed) else { throw ValidationError("--seed: \(seed) is not a 64-bit decimal or 0x-hex number") }
-        var gen = BlockGenerator(minTransactions: 1, maxTransactions: 8, senders: 8, conflictRate: 0.5)
-        gen.programRate = 1
-        gen.defiRate = 0
-        CrashNote.install()
-        let start = Date()
-        var deep = 0, atLimit = 0, maxDepth = 0, transactions = 0, differences = 0
-        for k in 0..<programs {
-            let caseSeed = base &+ UInt64(k)
-            let replay = "lockstep fuzz --crash --seed 0x\(String(caseSeed, radix: 16)) --programs 1 --deep-rate \(deepRate)"
-            CrashNote.set("lockstep fuzz: trapped in case \(k); replay: \(replay)\n")
-            var rng = SplitMix64(seed: caseSeed)
-            let isDeep = Double(rng.next() % 1_000_000) / 1_000_000 < deepRate
-            // Half the deep calls ask for 1024…maxDepth levels (the depth limit), half for 0…1023.
-            let r = rng.next()
-            let levels = r & 1 == 0 ? 1024 + Int((r >> 1) % UInt64(DeepProgram.maxDepth - 1023)) : Int((r >> 1) % 1024)
-            let input = isDeep ? DeepProgram.block(seed: caseSeed, depth: levels) : gen.generate(seed: caseSeed)
-            transactions += input.transactions.count
-            let depth = DepthTracer()
-            let serial = SerialExecutor(tracer: isDeep ? depth : nil)
-                .execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
-            if isDeep {
-                deep += 1
-                maxDepth = max(maxDepth, depth.maxDepth)
-                if depth.maxDepth >= 1024 { atLimit += 1 }
-            }
-            let parallel = ParallelExecutor(driver: .deterministic(seed: caseSeed, workers: 4, abortBias: 0.5))
-                .execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
-            if let d = ResultComparison.firstDifference(expected: serial, actual: parallel) {
-                differences += 1
-                print("case \(k): serial and parallel differ: \(d)\n  replay: \(replay)")
-            }
-            if programs >= 10, (k + 1) % max(1, programs / 10) == 0 {
-                FileHandle.standardError.write(Data("… \(k + 1) cases, \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n".utf8))
-            }
+        if crash { return try CrashCampaign(programs: programs, seed: seed ?? "0x16", deepRate: deepRate).run() }
+        let seed = self.seed ?? "0x5eed"
+        guard let command = DifferentialRunner.specCommand() else {
+            FileHandle.standardError.write(Data("""
+                lockstep fuzz: error: the execution spec (ethereum-spec-evm) is not installed.
+                Install it with `bash scripts/setup.sh` (PyPI ethereum-execution into .build-tools/venv), or set LOCKSTEP_SPEC_EVM.\n
+                """.utf8))
+            throw ExitCode(2)
         }
-        CrashNote.set("")
-        let seconds = Date().timeIntervalSince(start)
-        print("crash campaign seed 0x\(String(base, radix: 16)): \(programs) cases (\(programs - deep) generated-program blocks, \(deep) deep calls; "
-              + "\(transactions) transactions), deepest frame \(maxDepth), \(atLimit) calls reached depth 1024; "
-              + "0 crashes, \(differences) serial/parallel differences; \(String(format: "%.1f", seconds)) s")
-        if differences > 0 { throw ExitCode(1) }
-    }
-}
-
-/// Records the deepest frame a run starts (message depth 0 = the transaction's own frame).
-final class DepthTracer: Tracer {
-    var maxDepth = 0
-    func step(_ step: TraceStep) {}
-    func frameStart(_ message: Message, code: Bytecode) { maxDepth = max(maxDepth, message.depth) }
-}
-
-/// The replay line a trap prints: kept in a fixed buffer that the signal handler writes with
-/// write(2) (no allocation in the handler), then the signal's default action ends the process.
-enum CrashNote {
-    static let capacity = 512
-    nonisolated(unsafe) static let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-    nonisolated(unsafe) static var length = 0
-
-    static func set(_ text: String) {
-        let bytes = Array(text.utf8.prefix(capacity))
-        length = 0
-        for (i, b) in bytes.enumerated() { buffer[i] = b }
-        length = bytes.count
-    }
-
-    static func install() {
-        for sig in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE] {
-            signal(sig) { s in
-                _ = write(2, CrashNote.buffer, CrashNote.length)
-                signal(s, SIG_DFL)
-                raise(s)
+        let forks: [Hardfork]
+        switch fork.lowercased() {
+        case "all": forks = [.cancun, .prague, .osaka]
+        default:
+            guard let f = Hardfork(fixtureName: fork), [.cancun, .prague, .osaka].contains(f) else {
+                throw usage("--fork must be Cancun, Prague, Osaka or all")
             }
+            forks = [f]
         }
+        let focus: FuzzFocus
+        if [opcode, precompile, feature].compactMap({ $0 }).count > 1 { throw usage("use one of --opcode, --precompile, --feature") }
+        if let opcode {
+            guard let f = FuzzFocus.opcode(named: opcode) else { throw usage("unknown opcode \(opcode)") }
+            focus = f
+        } else if let precompile {
+            guard let f = FuzzFocus.precompile(named: precompile) else { throw usage("unknown precompile \(precompile)") }
+            focus = f
+        } else if let feature {
+            guard FuzzFocus.features.contains(feature) else { throw usage("unknown feature \(feature); one of \(FuzzFocus.features.joined(separator: ", "))") }
+            focus = .feature(feature)
+        } else {
+            focus = .all
+        }
+        guard let seedValue = seed.hasPrefix("0x") ? UInt64(seed.dropFirst(2), radix: 16) : UInt64(seed) else { throw usage("bad --seed \(seed)") }
+        guard batch >= 1, (cases ?? 1) >= 1, (seconds ?? 1) > 0 else { throw usage("--batch, --cases and --seconds must be positive") }
+        var modes: [ExecutionMode] = []
+        if let parallel { guard parallel >= 1 else { throw usage("--parallel needs at least 1 thread") }; modes.append(.parallel(.threaded(workers: parallel))) }
+        if let scheduleSeed { modes.append(.parallel(.deterministic(seed: scheduleSeed, workers: 4, abortBias: 0.5))) }
+
+        let vectors = FuzzGenerator.loadVectors()
+        let perFork = cases ?? (seconds == nil ? 200 : Int.max / 4)
+        let deadline = seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+        var total = FuzzStats()
+        var found: [Divergence] = []
+        print("lockstep fuzz: seed 0x\(String(seedValue, radix: 16)), \(focus), forks \(forks.map(\.fixtureName).joined(separator: ", ")), batch \(batch), oracle `\(command)`")
+        for f in forks {
+            let runner = DifferentialRunner(fork: f, generator: FuzzGenerator(fork: f, focus: focus, vectors: vectors), oracleCommand: command,
+                                            parallelModes: modes, batchSize: batch, outDir: out)
+            var stats = FuzzStats()
+            // With --seconds the forks share the time equally.
+            let forkDeadline = deadline.map { d in ContinuousClock.now + (d - ContinuousClock.now) / max(1, forks.count - (forks.firstIndex(of: f) ?? 0)) }
+            let divergences = runner.campaign(seed: seedValue ^ UInt64(f.rawValue), count: perFork, deadline: forkDeadline, stats: &stats) { line in
+                print("  \(f.fixtureName): \(line)")
+            }
+            found += divergences.filter { $0.explanation == nil }
+            for d in divergences where d.explanation == nil { print(d.report) }
+            var explained: [String: Int] = [:]
+            for d in divergences { if let e = d.explanation { explained[e, default: 0] += 1 } }
+            for (e, n) in explained.sorted(by: { $0.key < $1.key }) { print("  \(n) explained divergences: \(e)") }
+            let features = stats.perFeature.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print(String(format: "%@: %d cases in %d batches, %d oracle calls, %.1f s (%.1f cases/s), %d rejected txs compared, %d unexplained divergences, %d explained, %d unconfirmed batch differences",
+                         f.fixtureName, stats.cases, stats.batches, stats.oracleCalls, stats.seconds, Double(stats.cases) / max(stats.seconds, 0.001),
+                         stats.rejected, divergences.count - stats.explained, stats.explained, stats.unconfirmed))
+            print("  per feature: \(features)")
+            total.cases += stats.cases; total.unconfirmed += stats.unconfirmed
+        }
+        if !found.isEmpty || total.unconfirmed > 0 {
+            print("\(found.count) divergences, \(total.unconfirmed) unconfirmed batch differences. Replay with the seed: lockstep fuzz --seed 0x\(String(seedValue, radix: 16)) --fork \(fork)\(opcode.map { " --opcode \($0)" } ?? "")\(precompile.map { " --precompile \($0)" } ?? "")\(feature.map { " --feature \($0)" } ?? "")")
+            throw ExitCode(1)
+        }
+        print("all \(total.cases) cases agree")
+    }
+
+    private func usage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("lockstep fuzz: error: \(message)\n".utf8))
+        return ExitCode(2)
     }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import Differential
+import EVMCore
+import EVMState
+import EVMExecution
+import EthereumTests
+import Oracles
+import ParallelExecutor
+import T8n
+import _TestSupport
+
+/// `lockstep fuzz`'s pieces: generated cases are independent (disjoint accounts), valid for
+/// Lockstep's transition, and agree with the execution spec on a fixed-seed slice; every stored
+/// differential counterexample replays as fixed.
+@Suite("fuzz: differential testing against the execution spec", .serialized)
+struct DifferentialTests {
+    static let forks: [Hardfork] = [.cancun, .prague, .osaka]
+
+    @Test("Cases of one batch own disjoint accounts; the generator is deterministic in (seed, slot)")
+    func casesAreDisjointAndDeterministic() {
+        for fork in Self.forks {
+            let runner = DifferentialRunner(fork: fork, generator: FuzzGenerator(fork: fork), oracleCommand: "false", batchSize: 24)
+            let batches = runner.batches(seed: 7, start: 0, count: 60)
+            #expect(batches.reduce(0) { $0 + $1.count } == 60)
+            for batch in batches {
+                var owned = Set<Address>()
+                for c in batch {
+                    #expect(owned.isDisjoint(with: c.ownedAddresses), "slot \(c.slot) shares an account")
+                    owned.formUnion(c.ownedAddresses)
+                }
+                let maxBlobs = Int(BlobGas.maxPerBlock(fork: fork) / BlobGas.perBlob)
+                let used = batch.map { $0.transaction.blobVersionedHashes.count }.filter { $0 <= maxBlobs }.reduce(0, +)
+                #expect(used <= maxBlobs, "valid blob cases of one batch exceed the block's blob budget")
+            }
+            let a = FuzzGenerator(fork: fork).generate(seed: 99, slot: 3), b = FuzzGenerator(fork: fork).generate(seed: 99, slot: 3)
+            #expect(a.transaction == b.transaction && a.feature == b.feature)
+        }
+    }
+
+    @Test("Focus modes produce programs dense in the opcode / calls of the precompile")
+    func focusModes() throws {
+        let clz = try #require(FuzzFocus.opcode(named: "CLZ"))
+        let g = FuzzGenerator(fork: .osaka, focus: clz)
+        var dense = 0
+        for s in 0..<20 {
+            let c = g.generate(seed: UInt64(s), slot: 0)
+            if c.accounts.contains(where: { $0.code.contains(0x1e) }) { dense += 1 }
+        }
+        #expect(dense >= 15)
+        let p = try #require(FuzzFocus.precompile(named: "0x0b"))
+        let pc = FuzzGenerator(fork: .prague, focus: p).generate(seed: 1, slot: 0)
+        #expect(pc.feature == "precompile:0x0b")
+        #expect(FuzzFocus.opcode(named: "NOPE") == nil && FuzzFocus.precompile(named: "0x99") == nil)
+    }
+
+    @Test("Lockstep's serial and parallel executors agree on generated batches of every fork")
+    func parallelMatchesSerialOnBatches() throws {
+        for fork in Self.forks {
+            let runner = DifferentialRunner(fork: fork, generator: FuzzGenerator(fork: fork), oracleCommand: "false", batchSize: 32)
+            for (i, batch) in runner.batches(seed: 0xfeed, start: 0, count: 24).enumerated() {
+                let block = runner.block(batch, seed: UInt64(i))
+                let serial = try block.reference()
+                #expect(serial.result.receipts.count + serial.result.rejected.count == batch.count)
+                let parallel = try block.reference(executor: ExecutionMode.parallel(.deterministic(seed: UInt64(i), workers: 4, abortBias: 0.5)).executor())
+                let d = T8nComparison.differences(expected: serial.result, expectedAlloc: serial.postState, actual: parallel.result, actualAlloc: parallel.postState)
+                #expect(d.isEmpty, "\(fork) batch \(i): \(d.prefix(3))")
+            }
+        }
+    }
+
+    /// The CI slice: a fixed seed, a few hundred cases across the three forks, batched (one
+    /// oracle process per batch). Skips when the spec is not installed.
+    @Test("Fixed-seed slice: Lockstep agrees with ethereum-spec-evm on every case (Cancun, Prague, Osaka)")
+    func fixedSeedSliceAgreesWithSpec() throws {
+        guard let spec = ExternalTools.spec else {
+            print("skipped: .build-tools/venv/bin/ethereum-spec-evm absent (bash scripts/setup.sh installs it)")
+            return
+        }
+        let cases = Int(ProcessInfo.processInfo.environment["LOCKSTEP_FUZZ_CASES"] ?? "") ?? 100
+        let vectors = FuzzGenerator.loadVectors()
+        var total = 0
+        for fork in Self.forks {
+            var runner = DifferentialRunner(fork: fork, generator: FuzzGenerator(fork: fork, vectors: vectors),
+                                            oracleCommand: ExternalTools.quoted(spec) + " t8n", batchSize: 100)
+            runner.shrinkBudget = 10
+            var stats = FuzzStats()
+            let found = runner.campaign(seed: 0x51ce, count: cases, stats: &stats)
+            total += stats.cases
+            let unexplained = found.filter { $0.explanation == nil }
+            #expect(unexplained.isEmpty, "\(fork): \(unexplained.map(\.report).joined(separator: "\n"))")
+            print("fuzz slice \(fork): \(stats.cases) cases, \(stats.oracleCalls) oracle calls, \(String(format: "%.1f", stats.seconds)) s, \(stats.explained) explained (known spec deviations)")
+            #expect(stats.unconfirmed == 0, "\(fork): a batch differed but no case alone")
+        }
+        #expect(total == 3 * cases)
+    }
+
+    /// Reproduced / fixed as for the other counterexamples: a Lockstep divergence must replay as
+    /// fixed; a file that records a spec deviation (`specVerdict: spec-wrong`) must keep
+    /// reproducing (Lockstep keeps the EIP's behaviour).
+    @Test("Every stored differential counterexample replays through the state-test runner: fixed, or still diverging where the spec is wrong")
+    func storedDifferentialCounterexamples() {
+        let dir = FixturePaths.packageRoot.appendingPathComponent("Counterexamples/differential")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        for f in files {
+            let path = dir.appendingPathComponent(f).path
+            let outcome = DifferentialCounterexample.replay(path: path)
+            if DifferentialCounterexample.isSpecWrong(path: path) {
+                if case .reproduced = outcome {} else { Issue.record("\(f): a spec-wrong file must still diverge, got \(outcome)") }
+            } else {
+                #expect(outcome == .fixed, "\(f): \(outcome)")
+            }
+        }
+    }
+}
