@@ -72,7 +72,7 @@ let package = Package(
                                "ParallelExecutor", "PropertyKit", "SMT", "SequencerModel"],
                 swiftSettings: optimized),
         .target(name: "Benchmarks",
-                dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators", "ParallelExecutor"],
+                dependencies: ["EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators", "ParallelExecutor"],
                 swiftSettings: optimized),
         // External executors over the t8n protocol and the differential comparison against the reference.
         .target(name: "Oracles",

@@ -240,6 +240,14 @@ public final class JournaledState {
 
     public func isWarm(_ a: Address) -> Bool { warmAccounts.contains(a) }
 
+    /// Makes every account and slot cold again (a new transaction on the same state, as the
+    /// `--against revm` benchmark runs consecutive calls). Call only between transactions:
+    /// it is not journaled.
+    public func resetAccessSets() {
+        warmAccounts.removeAll(keepingCapacity: true)
+        warmSlots.removeAll(keepingCapacity: true)
+    }
+
     // MARK: Checkpoints
 
     public typealias Checkpoint = Int

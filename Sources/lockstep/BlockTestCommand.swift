@@ -37,6 +37,14 @@ struct BlockTestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the test summary as JSON to this file.", valueName: "file"))
     var jsonSummary: String?
 
+    @Option(name: .long, help: ArgumentHelp("Fixture files run concurrently (default: the number of cores; 1 = serial). "
+                                            + "The output is the same, in the same order, for every N (timings aside).", valueName: "N"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() throws {
         let roots: [String]
         if paths.isEmpty {
@@ -55,7 +63,7 @@ struct BlockTestCommand: ParsableCommand {
         let runner = BlockchainTestRunner(filter: filter, onReport: summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
         let summary: BlockchainRunSummary
         do {
-            summary = try runner.run(paths: roots) { test in
+            summary = try runner.run(paths: roots, jobs: jobs) { @Sendable test in
                 var outcome = BlockchainTestOutcome(pass: false, error: "no executor", blocks: [])
                 var seconds = 0.0
                 for mode in modes {
