@@ -50,6 +50,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Run the same workloads through another EVM in the same run and print the ratio (only \"revm\": pyrevm in .build-tools/venv; exit 2 when absent).")
     var against: String?
 
+    @Flag(name: .long, help: "With --against: run only Lockstep's side (e.g. under valgrind --tool=callgrind); revm columns stay empty.")
+    var lockstepOnly = false
+
     @Option(name: .long, help: "With --against: only the workloads whose names start with this (repeatable).")
     var only: [String] = []
 

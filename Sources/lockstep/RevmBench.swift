@@ -30,7 +30,8 @@ extension BenchCommand {
             print("bench --against revm: \(script) not found; run from the repository root")
             throw ExitCode(2)
         }
-        guard let python = Self.pyrevmPython() else {
+        let python = lockstepOnly ? "" : Self.pyrevmPython()
+        guard let python else {
             print("bench --against revm: skipped, pyrevm is not installed (run scripts/setup.sh, or set LOCKSTEP_PYREVM_PYTHON)")
             throw ExitCode(2)
         }
@@ -54,24 +55,26 @@ extension BenchCommand {
         }
 
         // revm: one process for all workloads, JSON lines back.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [script, "--workloads", json.path, "--repeats", "\(repeats)"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            print("bench --against revm: \(script) failed (exit \(p.terminationStatus))")
-            throw ExitCode(1)
-        }
         var theirs: [String: (seconds: Double, failures: Int, output: String)] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let name = o["name"] as? String, let s = o["seconds"] as? Double,
-                  let f = o["failures"] as? Int, let out = o["output"] as? String else { continue }
-            theirs[name] = (s, f, out)
+        if !lockstepOnly {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: python)
+            p.arguments = [script, "--workloads", json.path, "--repeats", "\(repeats)"]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else {
+                print("bench --against revm: \(script) failed (exit \(p.terminationStatus))")
+                throw ExitCode(1)
+            }
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let name = o["name"] as? String, let s = o["seconds"] as? Double,
+                      let f = o["failures"] as? Int, let out = o["output"] as? String else { continue }
+                theirs[name] = (s, f, out)
+            }
         }
 
         print("Lockstep vs revm (pyrevm 0.3.7), same bytecode and pre-state, each call a top frame (no intrinsic gas); "
@@ -82,6 +85,11 @@ extension BenchCommand {
         var mismatches: [String] = []
         for w in workloads {
             let o = ours[w.name]!
+            if lockstepOnly {
+                rows.append([w.name, "\(o.run.gasUsed)", String(format: "%.4f", o.seconds),
+                             String(format: "%.1f", Double(o.run.gasUsed) / o.seconds / 1e6), "-", "-", "-"])
+                continue
+            }
             guard let t = theirs[w.name] else { mismatches.append("\(w.name): no revm result"); continue }
             let ourOut = o.run.output.map { String(format: "%02x", $0) }.joined()
             if ourOut != t.output || o.run.failures != t.failures {
