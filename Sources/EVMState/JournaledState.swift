@@ -136,11 +136,19 @@ public final class JournaledState {
     /// `accounts.values[i]`, so neither is copied).
     public func storageValues(_ a: Address, _ key: UInt256) -> (original: UInt256, current: UInt256) {
         let i = loadedIndex(a)
-        if let v = accounts.values[i].storage[key] { return v }
-        let v = accounts.values[i].storageWiped ? UInt256.zero : base.storage(a, key)
-        accounts.values[i].storage[key] = (v, v)
-        return (v, v)
+        let base = self.base
+        // Through `inout` (Dictionary.Values' modify accessor): reading `values[i].storage` by
+        // the getter would copy the whole record (retaining its storage and code) per access.
+        return Self.inPlace(&accounts.values[i]) { s in
+            if let v = s.storage[key] { return v }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = (v, v)
+            return (v, v)
+        }
     }
+
+    @inline(__always)
+    static func inPlace<R>(_ s: inout AccountState, _ body: (inout AccountState) -> R) -> R { body(&s) }
 
     public func storage(_ a: Address, _ key: UInt256) -> UInt256 { storageValues(a, key).current }
 
@@ -149,14 +157,18 @@ public final class JournaledState {
     /// Writes a slot with one lookup of the account and one of the slot when the slot is cached.
     public func setStorage(_ a: Address, _ key: UInt256, _ value: UInt256) {
         let i = loadedIndex(a)
-        if let j = accounts.values[i].storage.index(forKey: key) {
-            journal.append(.storage(a, key, accounts.values[i].storage.values[j].current))
-            accounts.values[i].storage.values[j].current = value
-            return
+        let base = self.base
+        let old: UInt256 = Self.inPlace(&accounts.values[i]) { s in
+            if let j = s.storage.index(forKey: key) {
+                let old = s.storage.values[j].current
+                s.storage.values[j].current = value
+                return old
+            }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = (v, value)
+            return v
         }
-        let v = accounts.values[i].storageWiped ? UInt256.zero : base.storage(a, key)
-        journal.append(.storage(a, key, v))
-        accounts.values[i].storage[key] = (v, value)
+        journal.append(.storage(a, key, old))
     }
 
     public func transient(_ a: Address, _ key: UInt256) -> UInt256 { transientStorage[SlotKey(a, key)] ?? .zero }
