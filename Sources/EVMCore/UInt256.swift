@@ -13,6 +13,15 @@ public struct UInt256: Sendable, Hashable {
     public var w2: UInt64
     public var w3: UInt64
 
+    /// Feeds one word into the hasher: the limbs folded with distinct odd multipliers (each
+    /// limb's multiplication is a bijection, so words differing in one limb never collide).
+    /// Equality still compares all four limbs; this only makes dictionary and set keys (storage
+    /// slots, warm sets) cheaper than the synthesized four-`combine` hash.
+    @inlinable @inline(__always)
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ (w2 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w3 &* 0x1656_67B1_9E37_79F9))
+    }
+
     @inlinable @inline(__always)
     public init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
         self.w0 = w0; self.w1 = w1; self.w2 = w2; self.w3 = w3

@@ -5,6 +5,14 @@ public struct SlotKey: Sendable, Hashable {
     public var address: Address
     public var key: UInt256
     @inlinable public init(_ address: Address, _ key: UInt256) { self.address = address; self.key = key }
+
+    /// One folded word (see `UInt256.hash(into:)`): the address's low limbs mixed into the key's.
+    @inlinable @inline(__always)
+    public func hash(into hasher: inout Hasher) {
+        let a = address.word, k = key
+        hasher.combine(k.w0 ^ (k.w1 &* 0x9E37_79B9_7F4A_7C15) ^ (k.w2 &* 0xC2B2_AE3D_27D4_EB4F) ^ (k.w3 &* 0x1656_67B1_9E37_79F9)
+                       ^ (a.w0 &* 0xFF51_AFD7_ED55_8CCD) ^ (a.w1 &* 0xC4CE_B9FE_1A85_EC53) ^ (a.w2 &* 0x2545_F491_4F6C_DD1D))
+    }
 }
 
 /// One transaction's view of the world: a write-back cache over a `StateReader` with a journal
@@ -45,7 +53,8 @@ public final class JournaledState {
     }
 
     enum Entry {
-        case accountChanged(Address, AccountState)      // whole previous record (create, destruct)
+        /// Whole previous record (create, destruct); boxed so the common entries stay small.
+        indirect case accountChanged(Address, AccountState)
         case balance(Address, UInt256, wasExisting: Bool, wasDirty: Bool)
         case nonce(Address, UInt64, wasDirty: Bool)
         case code(Address, Bytes32, Bytecode?, wasDirty: Bool)
@@ -114,24 +123,52 @@ public final class JournaledState {
         return c
     }
 
-    /// Current and original value of a slot.
-    public func storageValues(_ a: Address, _ key: UInt256) -> (original: UInt256, current: UInt256) {
-        var s = load(a)
-        if let v = s.storage[key] { return v }
-        let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-        s.storage[key] = (v, v)
-        accounts[a] = s
-        return (v, v)
+    /// The index of `a`'s record in `accounts`, loading it first when needed.
+    @inline(__always)
+    func loadedIndex(_ a: Address) -> Dictionary<Address, AccountState>.Index {
+        if let i = accounts.index(forKey: a) { return i }
+        _ = load(a)
+        return accounts.index(forKey: a)!
     }
+
+    /// Current and original value of a slot. A slot read for the first time is cached in the
+    /// account's record in place (the record and its storage dictionary are mutated through
+    /// `accounts.values[i]`, so neither is copied).
+    public func storageValues(_ a: Address, _ key: UInt256) -> (original: UInt256, current: UInt256) {
+        let i = loadedIndex(a)
+        let base = self.base
+        // Through `inout` (Dictionary.Values' modify accessor): reading `values[i].storage` by
+        // the getter would copy the whole record (retaining its storage and code) per access.
+        return Self.inPlace(&accounts.values[i]) { s in
+            if let v = s.storage[key] { return v }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = (v, v)
+            return (v, v)
+        }
+    }
+
+    @inline(__always)
+    static func inPlace<R>(_ s: inout AccountState, _ body: (inout AccountState) -> R) -> R { body(&s) }
 
     public func storage(_ a: Address, _ key: UInt256) -> UInt256 { storageValues(a, key).current }
 
     // MARK: Mutation (journaled)
 
+    /// Writes a slot with one lookup of the account and one of the slot when the slot is cached.
     public func setStorage(_ a: Address, _ key: UInt256, _ value: UInt256) {
-        let (orig, cur) = storageValues(a, key)
-        journal.append(.storage(a, key, cur))
-        accounts[a]!.storage[key] = (orig, value)
+        let i = loadedIndex(a)
+        let base = self.base
+        let old: UInt256 = Self.inPlace(&accounts.values[i]) { s in
+            if let j = s.storage.index(forKey: key) {
+                let old = s.storage.values[j].current
+                s.storage.values[j].current = value
+                return old
+            }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = (v, value)
+            return v
+        }
+        journal.append(.storage(a, key, old))
     }
 
     public func transient(_ a: Address, _ key: UInt256) -> UInt256 { transientStorage[SlotKey(a, key)] ?? .zero }
@@ -240,6 +277,14 @@ public final class JournaledState {
 
     public func isWarm(_ a: Address) -> Bool { warmAccounts.contains(a) }
 
+    /// Makes every account and slot cold again (a new transaction on the same state, as the
+    /// `--against revm` benchmark runs consecutive calls). Call only between transactions:
+    /// it is not journaled.
+    public func resetAccessSets() {
+        warmAccounts.removeAll(keepingCapacity: true)
+        warmSlots.removeAll(keepingCapacity: true)
+    }
+
     // MARK: Checkpoints
 
     public typealias Checkpoint = Int
@@ -267,7 +312,9 @@ public final class JournaledState {
                 accounts[a]!.code = oldCode
                 accounts[a]!.dirty = wasDirty
             case .storage(let a, let key, let old):
-                accounts[a]!.storage[key]!.current = old
+                let i = accounts.index(forKey: a)!
+                let j = accounts.values[i].storage.index(forKey: key)!
+                accounts.values[i].storage.values[j].current = old
             case .transient(let k, let old):
                 transientStorage[k] = old
             case .touched(let a):

@@ -276,48 +276,91 @@ public struct StateTestRunner {
         let clock = ContinuousClock()
         let start = clock.now
         var summary = RunSummary()
-        func report(_ r: CaseReport) {
-            summary.record(r)
-            onReport?(r)
-        }
         for file in files {
             summary.files += 1
-            let folder = StateTestFile.folder(ofRelativePath: file.relativePath)
-            let parsed: [Result<StateTest, FixtureError>]
-            do {
-                parsed = try StateTestFile.parseTests(try StateTestFile.read(file.url, relativePath: file.relativePath),
-                                                      relativePath: file.relativePath,
-                                                      including: filter.matches(testName:))
-            } catch {
-                report(CaseReport(file: file.relativePath, folder: folder, name: "", fork: "", index: -1,
-                                  status: .loadError, outcome: .failed(error.description)))
-                continue
-            }
-            for result in parsed {
-                let test: StateTest
-                switch result {
-                case .failure(let error):
-                    report(CaseReport(file: file.relativePath, folder: folder, name: error.test ?? "", fork: "",
-                                      index: -1, status: .loadError, outcome: .failed(error.description)))
-                    continue
-                case .success(let t):
-                    test = t
-                }
-                let cases: [StateTestCase]
-                do {
-                    cases = try test.cases(file: file.relativePath, folder: folder)
-                } catch {
-                    report(CaseReport(file: file.relativePath, folder: folder, name: test.name, fork: "", index: -1,
-                                      status: .loadError, outcome: .failed(error.description)))
-                    continue
-                }
-                for c in cases where filter.matches(fork: c.fork) {
-                    report(Self.decide(c, execute: execute))
-                }
+            for r in reports(of: file, execute: execute) {
+                summary.record(r)
+                onReport?(r)
             }
         }
         summary.elapsedSeconds = Self.seconds(clock.now - start)
         return summary
+    }
+
+    /// Resolves paths and runs the files on `jobs` threads (see `run(files:jobs:execute:)`).
+    public func run(paths: [String], jobs: Int, execute: @escaping @Sendable (StateTestCase) -> CaseOutcome)
+        throws(StateTestRunnerError) -> RunSummary {
+        let files = try Self.collectFiles(paths)
+        return run(files: files, jobs: jobs, execute: execute)
+    }
+
+    /// Runs whole files concurrently on `jobs` threads (each takes the next unstarted file),
+    /// and hands the entries to `onReport` and the summary strictly in file order, as soon as
+    /// every earlier file is done: the output equals a one-job run's entry for entry (only
+    /// `elapsedSeconds` differs). `jobs` ≤ 1 is the serial run. `execute` must be safe to call
+    /// from several threads at once (each call gets its own case).
+    public func run(files: [FixtureFileRef], jobs: Int, execute: @escaping @Sendable (StateTestCase) -> CaseOutcome) -> RunSummary {
+        guard jobs > 1, files.count > 1 else { return run(files: files, execute: execute) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let box = OrderedFileResults<CaseReport>(count: files.count)
+        // `reports(of:)` reads only `filter` (immutable here); `onReport` is called by the emitter under the lock.
+        nonisolated(unsafe) let runner = self
+        let workers = min(jobs, files.count)
+        var summary = RunSummary()
+        let onReport = self.onReport
+        // The emitting side runs on whichever worker completes the next file in order, under the lock.
+        box.emit = { r in
+            summary.record(r)
+            onReport?(r)
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = box.next() {
+                box.finish(i, runner.reports(of: files[i], execute: execute))
+            }
+        }
+        box.emit = nil
+        summary.files = files.count
+        summary.elapsedSeconds = Self.seconds(clock.now - start)
+        return summary
+    }
+
+    /// Every entry of one fixture file, in order: a load error, or its cases (filtered).
+    public func reports(of file: FixtureFileRef, execute: (StateTestCase) -> CaseOutcome) -> [CaseReport] {
+        var out: [CaseReport] = []
+        let folder = StateTestFile.folder(ofRelativePath: file.relativePath)
+        let parsed: [Result<StateTest, FixtureError>]
+        do {
+            parsed = try StateTestFile.parseTests(try StateTestFile.read(file.url, relativePath: file.relativePath),
+                                                  relativePath: file.relativePath,
+                                                  including: filter.matches(testName:))
+        } catch {
+            return [CaseReport(file: file.relativePath, folder: folder, name: "", fork: "", index: -1,
+                               status: .loadError, outcome: .failed(error.description))]
+        }
+        for result in parsed {
+            let test: StateTest
+            switch result {
+            case .failure(let error):
+                out.append(CaseReport(file: file.relativePath, folder: folder, name: error.test ?? "", fork: "",
+                                      index: -1, status: .loadError, outcome: .failed(error.description)))
+                continue
+            case .success(let t):
+                test = t
+            }
+            let cases: [StateTestCase]
+            do {
+                cases = try test.cases(file: file.relativePath, folder: folder)
+            } catch {
+                out.append(CaseReport(file: file.relativePath, folder: folder, name: test.name, fork: "", index: -1,
+                                      status: .loadError, outcome: .failed(error.description)))
+                continue
+            }
+            for c in cases where filter.matches(fork: c.fork) {
+                out.append(Self.decide(c, execute: execute))
+            }
+        }
+        return out
     }
 
     /// Runs already-expanded cases (filtered) through the executor.
@@ -423,5 +466,35 @@ enum JSONText {
             }
         }
         return out + "\""
+    }
+}
+
+/// The hand-off between `run(files:jobs:execute:)`'s workers: a queue of file indices and a
+/// reorder buffer that passes finished files' entries to `emit` in index order.
+final class OrderedFileResults<Item>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextToStart = 0
+    private var nextToEmit = 0
+    private var done: [[Item]?]
+    /// Called under the lock, in file order. Set before the workers start, cleared after.
+    var emit: ((Item) -> Void)?
+
+    init(count: Int) { done = Array(repeating: nil, count: count) }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard nextToStart < done.count else { return nil }
+        nextToStart += 1
+        return nextToStart - 1
+    }
+
+    func finish(_ i: Int, _ reports: [Item]) {
+        lock.lock(); defer { lock.unlock() }
+        done[i] = reports
+        while nextToEmit < done.count, let ready = done[nextToEmit] {
+            for r in ready { emit?(r) }
+            done[nextToEmit] = nil
+            nextToEmit += 1
+        }
     }
 }

@@ -47,6 +47,15 @@ struct BenchCommand: ParsableCommand {
             help: "Conflict rates of the parallel blocks, in [0, 1] (1 = fully dependent chain).")
     var conflictRates: [Double] = [0, 0.1, 0.5, 1]
 
+    @Option(name: .long, help: "Run the same workloads through another EVM in the same run and print the ratio (only \"revm\": pyrevm in .build-tools/venv; exit 2 when absent).")
+    var against: String?
+
+    @Flag(name: .long, help: "With --against: run only Lockstep's side (e.g. under valgrind --tool=callgrind); revm columns stay empty.")
+    var lockstepOnly = false
+
+    @Option(name: .long, help: "With --against: only the workloads whose names start with this (repeatable).")
+    var only: [String] = []
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard scale > 0, scale <= 100 else { throw ValidationError("--scale must be in (0, 100]") }
@@ -59,6 +68,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         print("lockstep bench: \(repeats) timed runs per row after one warm-up, median; " +
               "\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+        if against != nil { return try revmSection() }
         if parallelOnly {
             parallelSection()
             return

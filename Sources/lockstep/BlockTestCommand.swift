@@ -48,6 +48,14 @@ struct BlockTestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the test summary as JSON to this file.", valueName: "file"))
     var jsonSummary: String?
 
+    @Option(name: .long, help: ArgumentHelp("Fixture files run concurrently (default: the number of cores; 1 = serial). "
+                                            + "The output is the same, in the same order, for every N (timings aside).", valueName: "N"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() throws {
         let roots: [String]
         if paths.isEmpty {
@@ -78,36 +86,26 @@ struct BlockTestCommand: ParsableCommand {
         let runner = BlockchainTestRunner(filter: filter, onReport: summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
         let summary: BlockchainRunSummary
         do {
-            summary = try runner.run(paths: roots) { test in
-                var outcome = BlockchainTestOutcome(pass: false, error: "no executor", blocks: [])
-                var seconds = 0.0
-                for mode in modes {
-                    // A parallel mode runs through `DifferentialExecutor`: serial alongside, compared per block.
-                    outcome = mode.isSerial ? BlockchainTestExecution.run(test)
-                        : BlockchainTestExecution.run(test, executor: DifferentialExecutor(candidate: mode.executor()))
-                    seconds += outcome.seconds
-                    if !outcome.pass {
-                        if case .parallel(.deterministic(let s, let w, let b)) = mode {
-                            outcome.error = (outcome.error ?? "") + " (replay: lockstep blocktest FILE --run '^\(test.name)$' " +
-                                "--schedule-seed \(s) --workers \(w) --abort-bias \(b))"
+            if let externalGate {
+                // The external tool keeps state across tests (first finding, counts): one job.
+                summary = try runner.run(paths: roots) { test in
+                    var outcome = Self.runModes(test, modes)
+                    // The external tool: only on tests Lockstep passes, and until the first finding.
+                    if outcome.pass, externalFinding == nil {
+                        let r = externalGate.run(test)
+                        externalBlocks += r.checked
+                        externalSeconds += r.toolSeconds
+                        if r.checked > 0 { externalTests += 1 }
+                        if let f = r.finding {
+                            externalFinding = f
+                            outcome.pass = false
+                            outcome.error = "external executor: \(f.message)"
                         }
-                        break
                     }
+                    return outcome
                 }
-                outcome.seconds = seconds
-                // The external tool: only on tests Lockstep passes, and until the first finding.
-                if let externalGate, outcome.pass, externalFinding == nil {
-                    let r = externalGate.run(test)
-                    externalBlocks += r.checked
-                    externalSeconds += r.toolSeconds
-                    if r.checked > 0 { externalTests += 1 }
-                    if let f = r.finding {
-                        externalFinding = f
-                        outcome.pass = false
-                        outcome.error = "external executor: \(f.message)"
-                    }
-                }
-                return outcome
+            } else {
+                summary = try runner.run(paths: roots, jobs: jobs) { @Sendable test in Self.runModes(test, modes) }
             }
         } catch {
             throw failure("\(error)", code: 2)
@@ -146,6 +144,28 @@ struct BlockTestCommand: ParsableCommand {
             throw failure("\(summary.tests.total.loadErrors) file(s) or test(s) could not be loaded (each is reported above)", code: 2)
         }
         if !summary.succeeded || externalFinding != nil { throw ExitCode(1) }
+    }
+
+    /// One test on every executor mode, stopping at the first that fails (a seeded schedule's
+    /// failure names its replay command).
+    static func runModes(_ test: BlockchainTest, _ modes: [ExecutionMode]) -> BlockchainTestOutcome {
+        var outcome = BlockchainTestOutcome(pass: false, error: "no executor", blocks: [])
+        var seconds = 0.0
+        for mode in modes {
+            // A parallel mode runs through `DifferentialExecutor`: serial alongside, compared per block.
+            outcome = mode.isSerial ? BlockchainTestExecution.run(test)
+                : BlockchainTestExecution.run(test, executor: DifferentialExecutor(candidate: mode.executor()))
+            seconds += outcome.seconds
+            if !outcome.pass {
+                if case .parallel(.deterministic(let s, let w, let b)) = mode {
+                    outcome.error = (outcome.error ?? "") + " (replay: lockstep blocktest FILE --run '^\(test.name)$' " +
+                        "--schedule-seed \(s) --workers \(w) --abort-bias \(b))"
+                }
+                break
+            }
+        }
+        outcome.seconds = seconds
+        return outcome
     }
 
     private func failure(_ message: String, code: Int32) -> ExitCode {

@@ -29,6 +29,14 @@ struct StateTestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the summary as JSON to this file.", valueName: "file"))
     var jsonSummary: String?
 
+    @Option(name: .long, help: ArgumentHelp("Fixture files run concurrently (default: the number of cores; 1 = serial). "
+                                            + "The output is the same, in the same order, for every N; --trace forces 1.", valueName: "N"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
     func run() throws {
         let roots: [String]
         if paths.isEmpty {
@@ -54,7 +62,7 @@ struct StateTestCommand: ParsableCommand {
         let modes = try executor.modes()
         let summary: RunSummary
         do {
-            summary = try runner.run(paths: roots) { c in
+            summary = try runner.run(paths: roots, jobs: trace ? 1 : jobs) { @Sendable c in
                 var outcome = CaseOutcome.failed("no executor")
                 for mode in modes {
                     outcome = StateTestExecution.run(c, trace: trace, executor: mode.isSerial ? nil : mode.executor())
