@@ -11,10 +11,10 @@
 #
 # The gate, by area (the id's first letter), cheapest check first; the first failing check kills:
 #   P (parallel executor):  lockstep check, swift test ParallelExecutorTests, Properties
-#   S (sequencer):          lockstep check, swift test SequencerTests
+#   S (sequencer):          swift test SequencerTests, lockstep check
 #   I (interpreter):        state-test slice, swift test EVMInterpreterTests, lockstep check
 #   E (tx processing):      state-test slice, swift test EVMExecutionTests, lockstep check
-# `lockstep check` runs at a small budget: LOCKSTEP_MUTATION_CASES cases per property (default 30)
+# `lockstep check` runs at a small budget: LOCKSTEP_MUTATION_CASES cases per property (default 100, the default budget)
 # with seed LOCKSTEP_MUTATION_SEED (default 1). Each check gets LOCKSTEP_MUTATION_TIMEOUT seconds
 # (default 900); a timeout counts as a kill ("timeout": a hang is a detected bug).
 # Results go to stdout and, one line per mutant, to .build-mutation/results.txt.
@@ -26,7 +26,7 @@ root="$PWD"
 catalogue="$root/scripts/mutants.txt"
 scratch="$root/.build-mutation"
 src="$scratch/src"
-cases="${LOCKSTEP_MUTATION_CASES:-30}"
+cases="${LOCKSTEP_MUTATION_CASES:-100}"
 seed="${LOCKSTEP_MUTATION_SEED:-1}"
 limit="${LOCKSTEP_MUTATION_TIMEOUT:-900}"
 fixtures="${LOCKSTEP_ETHEREUM_TESTS:-/work/shared/ethereum-tests}"
@@ -126,7 +126,7 @@ gate() {    # gate AREA: prints the killing check, or nothing
   local area=$1 checks
   case "$area" in
     P) checks=(check tests:ParallelExecutorTests tests:Properties) ;;
-    S) checks=(check tests:SequencerTests) ;;
+    S) checks=(tests:SequencerTests check) ;;
     I) checks=(statetest tests:EVMInterpreterTests check) ;;
     E) checks=(statetest tests:EVMExecutionTests check) ;;
     *) checks=(check) ;;
