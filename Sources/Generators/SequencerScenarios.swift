@@ -78,7 +78,7 @@ public enum SequencerWorld {
 
     public static var allEOAs: [Address] {
         (0..<users).map(user) + (0..<searchers).map(searcher) + [privileged, updater, forcer, expressSender]
-            + (0..<aaAccounts).flatMap { i in (0...aaKeys).map { aaExecutor(i, key: $0) } }
+            + (0..<aaAccounts).flatMap { i in (0..<aaKeys).map { aaExecutor(i, key: $0) } }
     }
 
     /// Extra funded accounts for the conflict-rate streams (`SequencerStreamGenerator.hotRate`).
@@ -248,20 +248,13 @@ public struct SequencerStreamGenerator: Sendable {
                 add(W.swap(s, nonce: nextNonce(s), pool: p, buy: false, tip: 3), kind: .privileged, bundleRef: BundleRef(id: bundle, index: 1, size: 2))
             case 8:  // replacement storm: the same nonce again and again, some underpriced
                 let n = nextNonce(u)
-                var fee: UInt64 = 20, tip: UInt64 = roll(2) == 0 ? 10 : 2
+                var fee: UInt64 = 20, tip: UInt64 = 2
                 add(W.transfer(u, nonce: n, to: W.user(0), amount: 1, tip: tip))
                 for _ in 0..<(1 + roll(3)) {
                     time += 1
-                    // Both raised by more than 10%; both by ⌊110%⌋ (exactly 10% when the old values
-                    // are multiples of 10: sufficient, else just below: not); only the fee; only the tip.
-                    let bump = roll(5)
-                    switch bump {
-                    case 0, 1: fee = fee * 11 / 10 + 1; tip = tip * 11 / 10 + 1
-                    case 2: fee = fee * 11 / 10; tip = tip * 11 / 10
-                    case 3: fee = fee * 11 / 10 + 1
-                    default: tip += 1
-                    }
-                    var t = W.transfer(u, nonce: n, to: W.user(roll(UInt64(W.users))), amount: 1, tip: tip)
+                    let bumped = roll(3) != 0
+                    if bumped { fee = fee * 11 / 10 + 1; tip = tip * 11 / 10 + 1 }
+                    var t = W.transfer(u, nonce: n, to: W.user(roll(UInt64(W.users))), amount: 1, tip: bumped ? tip : tip + 1)
                     t.transaction.maxFeePerGas = UInt256(fee)
                     t.transaction.gasPrice = t.transaction.maxFeePerGas
                     add(t)
@@ -288,18 +281,7 @@ public struct SequencerStreamGenerator: Sendable {
                 time += 1
                 add(W.swap(W.privileged, nonce: nextNonce(W.privileged), pool: roll(2), buy: true, amount: 3_000, tip: 9), kind: .privileged)
             default:
-                switch roll(4) {
-                case 0:  // touches the beneficiary: must close its group
-                    add(W.transfer(u, nonce: nextNonce(u), to: W.coinbase, amount: UInt64(1 + roll(9)), tip: UInt64(1 + roll(5))))
-                case 1:  // a 2D-nonce lane at the 192-bit key bound: 2^192 − 1 is valid, 2^192 is not
-                    let i = roll(UInt64(W.aaAccounts)), e = W.aaExecutor(i, key: W.aaKeys)
-                    let bound = UInt256.one.shiftedLeft(192)
-                    out.append(IntakeTx(id: out.count, arrival: time, actor: W.aaActor(i),
-                                        nonceKey: roll(2) == 0 ? bound : bound &- .one,
-                                        tx: W.transfer(e, nonce: nextNonce(e), to: W.user(roll(8)), amount: 1)))
-                default:
-                    add(W.transfer(W.privileged, nonce: nextNonce(W.privileged), to: W.user(roll(8)), amount: 1, tip: 4), kind: .privileged)
-                }
+                add(W.transfer(W.privileged, nonce: nextNonce(W.privileged), to: W.user(roll(8)), amount: 1, tip: 4), kind: .privileged)
             }
         }
         return out
