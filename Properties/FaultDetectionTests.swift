@@ -31,6 +31,7 @@ import PropertyKit
             var g = BlockGenerator(minTransactions: 6, maxTransactions: 20, senders: 64, conflictRate: 0)
             g.defiRate = 0
             g.programRate = 1
+            g.edgeRate = 0   // programs only: the shrunk counterexample must be a program's
             return ParallelMatchesSerialProperty(generator: g, variant: .parallelFaults(.skipValidation))
         },
         Case(label: "parallel skipValidation, DeFi calls") {
