@@ -142,6 +142,7 @@ public enum BenchmarkWorkloads {
                                conflictRate: conflictRate)
         g.defiRate = 0   // the blocks BENCHMARKS.md rows were measured on
         g.programRate = 0
+        g.edgeRate = 0
         return g.generate(seed: seed)
     }
 }

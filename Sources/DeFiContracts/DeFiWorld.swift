@@ -20,11 +20,13 @@ public struct DeFiWorld: Sendable {
     public static let oracle = Address(low: 0xdef1d0)
     public static let lending = Address(low: 0xdef1e0)
     public static let staking = Address(low: 0xdef1f0)
+    /// The compiled Vyper ERC-20 (`VyperERC20`), funded like the assembled tokens.
+    public static let vyperToken = Address(low: 0xdef1a8)
     /// The genesis liquidity provider of the pool (holds all initial shares; not a sender).
     public static let liquidityProvider = Address(low: 0xdef1_11)
     public static let initialPrice = UInt256(200_000_000)
-    public static var tokens: [Address] { [tokenA, tokenB] }
-    public static var contracts: [Address] { [tokenA, tokenB, pool, oracle, lending, staking] }
+    public static var tokens: [Address] { [tokenA, tokenB, vyperToken] }
+    public static var contracts: [Address] { [tokenA, tokenB, vyperToken, pool, oracle, lending, staking] }
 
     /// Test-only faults of the contracts (all `.none` for the real ones).
     public struct Faults: Sendable, Equatable {
@@ -32,9 +34,11 @@ public struct DeFiWorld: Sendable {
         public var pool: ConstantProductPool.Fault = .none
         public var lending: LendingMarket.Fault = .none
         public var staking: StakingRewards.Fault = .none
+        public var vyperToken: VyperERC20.Fault = .none
         public init(token: ERC20Token.Fault = .none, pool: ConstantProductPool.Fault = .none,
-                    lending: LendingMarket.Fault = .none, staking: StakingRewards.Fault = .none) {
-            self.token = token; self.pool = pool; self.lending = lending; self.staking = staking
+                    lending: LendingMarket.Fault = .none, staking: StakingRewards.Fault = .none,
+                    vyperToken: VyperERC20.Fault = .none) {
+            self.token = token; self.pool = pool; self.lending = lending; self.staking = staking; self.vyperToken = vyperToken
         }
 
         /// Every fault by its CLI name `contract:fault`.
@@ -43,6 +47,7 @@ public struct DeFiWorld: Sendable {
                 + ConstantProductPool.Fault.allCases.dropFirst().map { "pool:\($0.rawValue)" }
                 + LendingMarket.Fault.allCases.dropFirst().map { "lending:\($0.rawValue)" }
                 + StakingRewards.Fault.allCases.dropFirst().map { "staking:\($0.rawValue)" }
+                + VyperERC20.Fault.allCases.dropFirst().map { "vyper-token:\($0.rawValue)" }
         }
 
         /// Adds the fault named `contract:fault` (see `names`); false for an unknown name.
@@ -54,6 +59,7 @@ public struct DeFiWorld: Sendable {
             case "pool": guard let f = ConstantProductPool.Fault(rawValue: parts[1]) else { return false }; pool = f
             case "lending": guard let f = LendingMarket.Fault(rawValue: parts[1]) else { return false }; lending = f
             case "staking": guard let f = StakingRewards.Fault(rawValue: parts[1]) else { return false }; staking = f
+            case "vyper-token": guard let f = VyperERC20.Fault(rawValue: parts[1]) else { return false }; vyperToken = f
             default: return false
             }
             return true
@@ -108,6 +114,11 @@ public struct DeFiWorld: Sendable {
                          storage: ERC20Token.storage(balances: balA, allowances: allowances))
         state.setAccount(Self.tokenB, nonce: 1, balance: .zero, code: tokenCode,
                          storage: ERC20Token.storage(balances: balB, allowances: allowances))
+        // The Vyper token: the users' A balances again (its own stream would shift the others').
+        var balV: [Address: UInt256] = [:]
+        for u in users { balV[u] = balA[u] }
+        state.setAccount(Self.vyperToken, nonce: 1, balance: .zero, code: VyperERC20.code(fault: faults.vyperToken),
+                         storage: VyperERC20.storage(balances: balV))
         state.setAccount(Self.pool, nonce: 1, balance: .zero, code: ConstantProductPool.code(fault: faults.pool),
                          storage: ConstantProductPool.storage(token0: Self.tokenA, token1: Self.tokenB, reserve0: reserveA,
                                                               reserve1: reserveB, shares: lpShares))
@@ -140,7 +151,7 @@ public struct DeFiWorld: Sendable {
             }
         }
         let other = users.isEmpty ? sender : users[Int(rng.next() % UInt64(users.count))]
-        let token = rng.next() % 2 == 0 ? Self.tokenA : Self.tokenB
+        let token = [Self.tokenA, Self.tokenB, Self.vyperToken][Int(rng.next() % 3)]
         let pick = hot ? rng.next() % 10 : 10 + rng.next() % 4
         switch pick {
         case 0, 1: return Call(to: Self.pool, data: ConstantProductPool.swap(zeroForOne: rng.next() % 2 == 0, amountIn: amount(50_000),

@@ -64,6 +64,46 @@ public enum SampleContracts {
         0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xa0, 0x00, // mstore, LOG0(0, 32)
     ]
 
+    /// Reads a slot chosen by the value another transaction writes: `v = slot0; slot[v+1] =
+    /// slot[v] + 1; slot0 = v + 1`. An incarnation that reads a different `v` writes a different
+    /// set of locations than the previous one (so stale writes of an earlier incarnation must go).
+    public static let keyedChain: [UInt8] = [
+        0x60, 0x00, 0x54, 0x80, 0x54, 0x60, 0x01, 0x01,   // v, x+1
+        0x81, 0x60, 0x01, 0x01, 0x55,                     // SSTORE(v+1, x+1)
+        0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00,         // SSTORE(0, v+1)
+    ]
+
+    /// Writes slot 0, calls the reverter (whose write is rolled back), then writes slot 1:
+    /// a nested revert after writes in both frames.
+    public static let nestedReverter: [UInt8] = [
+        0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55,              // slot0 += 1
+        0x60, 0x00, 0x80, 0x80, 0x80, 0x80, 0x61, 0xa0, 0x04, 0x5a, 0xf1, 0x50, // CALL(gas, 0xa004, 0, 0, 0, 0, 0); POP
+        0x33, 0x60, 0x01, 0x55, 0x00,                                       // slot1 = CALLER
+    ]
+
+    /// Runtime of the re-creatable contract: no calldata → `SELFDESTRUCT(CALLER)` (before
+    /// Cancun the account and its storage go); calldata → `slot0 += 1` (reads its storage).
+    public static let recreatableRuntime: [UInt8] = [
+        0x36, 0x15, 0x60, 0x0f, 0x57,                                  // if CALLDATASIZE == 0 goto 15
+        0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00,    // slot0 += 1
+        0x5b, 0x33, 0xff,                                              // SELFDESTRUCT(CALLER)
+    ]
+
+    /// Init code of the re-creatable contract: `slot1 = slot0 + 1` (slot 0 reads zero after the
+    /// account was destroyed earlier in the block), then returns `recreatableRuntime`.
+    public static let recreatableInit: [UInt8] = [
+        0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x01, 0x55,          // slot1 = slot0 + 1
+        0x60, UInt8(recreatableRuntime.count), 0x60, 0x15, 0x60, 0x00, 0x39, // CODECOPY(0, 21, n)
+        0x60, UInt8(recreatableRuntime.count), 0x60, 0x00, 0xf3,       // RETURN(0, n)
+    ] + recreatableRuntime
+
+    /// CREATE2 (salt 0, call value forwarded) of `recreatableInit`; stores the result in slot 0.
+    public static let recreator: [UInt8] = [
+        0x60, UInt8(recreatableInit.count), 0x60, 0x13, 0x60, 0x00, 0x39,   // CODECOPY(0, 19, n)
+        0x60, 0x00, 0x60, UInt8(recreatableInit.count), 0x60, 0x00, 0x34, 0xf5, // CREATE2(value, 0, n, 0)
+        0x60, 0x00, 0x55, 0x00,                                              // SSTORE(0, address)
+    ] + recreatableInit
+
     /// CREATE of a contract whose runtime is `0x00` (STOP), with the call value forwarded;
     /// stores the new address in slot 2.
     public static let creator: [UInt8] = [
@@ -105,6 +145,16 @@ public struct BlockGenerator: Sendable {
     public var programRate = 0.15
     public var programs = ProgramGenerator()
     public var smallBlockMax = 40
+    /// Probability of executor edge cases (issue 14), drawn from a stream of their own so that
+    /// 0 reproduces earlier versions' blocks. Per transaction: the keyed chain (write sets that
+    /// change between incarnations), nested reverts after writes, destroying / incrementing /
+    /// CREATE2-re-creating a contract (which also receives plain transfers before its code
+    /// reappears), self-transfers, transfers to the beneficiary with calldata, blob
+    /// transactions. Per block (each at about this rate): Shanghai instead of Cancun (so
+    /// SELFDESTRUCT deletes the account and its storage mid-block; only when `fork` is Cancun
+    /// and `senderAddresses` is nil), an existing empty beneficiary (zero-fee touches delete
+    /// it, EIP-161), and a block gas limit below the transactions' total (the pool overflows).
+    public var edgeRate = 0.1
     /// Sender addresses to use instead of `senderAddress(i)` (e.g. addresses of known private
     /// keys, so the block can be signed for an external tool). Needs at least `senders` entries.
     public var senderAddresses: [Address]? = nil
@@ -124,6 +174,14 @@ public struct BlockGenerator: Sendable {
     static let readerAddr = Address(low: 0xa005)
     static let creatorAddr = Address(low: 0xa006)
     static func destructorAddr(_ i: Int) -> Address { Address(low: 0xd000 + UInt64(i)) }
+    static let keyedChainAddr = Address(low: 0xa007)
+    static let nestedReverterAddr = Address(low: 0xa008)
+    static let recreatorAddr = Address(low: 0xa009)
+    /// Where `recreator` CREATE2s its child (salt 0): keccak(0xff ‖ factory ‖ salt ‖ keccak(init))[12…].
+    static let recreatedAddr: Address = {
+        let preimage = [0xff] + recreatorAddr.bytes + [UInt8](repeating: 0, count: 32) + Keccak256.hash(SampleContracts.recreatableInit).bytes
+        return Address(bytes: Keccak256.hash(preimage).bytes[12...])
+    }()
     static func coldCounterAddr(_ i: Int) -> Address { Address(low: 0xb000 + UInt64(i)) }
 
     /// The i-th sender: `senderAddresses[i]` when given, else `senderAddress(i)`.
@@ -163,6 +221,21 @@ public struct BlockGenerator: Sendable {
         var programRNG = SplitMix64(seed: seed ^ 0x9e0_9a11)   // separate stream: the main one stays as before
         if programRate > 0 { programs.install(in: pre, rng: &programRNG) }
 
+        var edge = SplitMix64(seed: seed ^ 0xed9e_ca5e)   // the edge cases' own stream
+        func edgeDraw(_ p: Double) -> Bool { Double(edge.next() % 1000) / 1000 < p }
+        var blockFork = fork
+        var overflowPool = false
+        if edgeRate > 0 {
+            if fork == .cancun && senderAddresses == nil && edgeDraw(edgeRate * 2) { blockFork = .shanghai }
+            if edgeDraw(edgeRate * 2.5) { pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: .zero, code: [], storage: [:]) }
+            overflowPool = edgeDraw(edgeRate)
+            pre.setAccount(BlockGenerator.keyedChainAddr, nonce: 1, balance: .zero, code: SampleContracts.keyedChain, storage: [:])
+            pre.setAccount(BlockGenerator.nestedReverterAddr, nonce: 1, balance: .zero, code: SampleContracts.nestedReverter, storage: [:])
+            pre.setAccount(BlockGenerator.recreatorAddr, nonce: 1, balance: .zero, code: SampleContracts.recreator, storage: [:])
+            pre.setAccount(BlockGenerator.recreatedAddr, nonce: 1, balance: UInt256(edge.next() % 1000),
+                           code: SampleContracts.recreatableRuntime, storage: [.zero: UInt256(5), .one: UInt256(9)])
+        }
+
         var upper = maxTransactions
         if maxTransactions > smallBlockMax && minTransactions < smallBlockMax,
            Double(rng.next() % 1000) / 1000 >= largeBlockRate {
@@ -182,6 +255,31 @@ public struct BlockGenerator: Sendable {
             var tx = Transaction(type: .dynamicFee, chainId: 1, nonce: nonce, gasPrice: 20, maxPriorityFeePerGas: UInt256(rng.next() % 3),
                                  maxFeePerGas: 20, gasLimit: 200_000, to: nil, value: .zero, data: [])
             func word(_ v: UInt256) -> [UInt8] { v.bigEndianBytes }
+            if edgeRate > 0, edgeDraw(edgeRate) {
+                switch edge.next() % 9 {
+                case 0: tx.to = BlockGenerator.keyedChainAddr
+                case 1: tx.to = BlockGenerator.nestedReverterAddr
+                case 2: tx.to = BlockGenerator.recreatedAddr                       // destroy (no calldata)
+                case 3: tx.to = BlockGenerator.recreatedAddr; tx.data = [0x01]     // slot0 += 1
+                case 4: tx.to = BlockGenerator.recreatorAddr; tx.value = UInt256(edge.next() % 3)  // CREATE2 again
+                case 5:  // a plain transfer to where code comes and goes
+                    tx.to = BlockGenerator.recreatedAddr; tx.value = UInt256(1 + edge.next() % 1000); tx.gasLimit = 60_000
+                case 6: tx.to = sender; tx.value = UInt256(edge.next() % 1000); tx.gasLimit = 21_000   // self-transfer
+                case 7:  // writes the beneficiary explicitly (value and calldata: never a lazy credit)
+                    tx.to = BlockGenerator.coinbase; tx.value = UInt256(edge.next() % 1000); tx.data = [0x01]; tx.gasLimit = 30_000
+                default:  // a blob transaction (Cancun on): pays blob gas, burns it
+                    if blockFork >= .cancun {
+                        tx.type = .blob
+                        tx.to = BlockGenerator.counterAddr
+                        tx.maxFeePerBlobGas = UInt256(1 + edge.next() % 3)
+                        tx.blobVersionedHashes = [Bytes32(bytes: [Transaction.blobHashVersionKZG] + [UInt8](repeating: UInt8(edge.next() % 256), count: 31))]
+                    } else {
+                        tx.to = BlockGenerator.keyedChainAddr
+                    }
+                }
+                txs.append(RecoveredTransaction(transaction: tx, sender: sender))
+                continue
+            }
             if defiRate > 0, Double(rng.next() % 1000) / 1000 < defiRate {
                 let call = world.randomCall(sender: sender, hot: hot, rng: &rng)
                 tx.to = call.to
@@ -232,8 +330,13 @@ public struct BlockGenerator: Sendable {
             }
             txs.append(RecoveredTransaction(transaction: tx, sender: sender))
         }
-        let env = BlockEnv(coinbase: BlockGenerator.coinbase, number: 1, timestamp: 1000, gasLimit: 1_000_000_000,
+        // A pool overflow: the pool check adds a transaction's gas limit to the gas *used* so far
+        // (a small fraction of the limits), so the limit is an eighth of their total: blocks of
+        // more than a few transactions overflow part-way.
+        let total = txs.reduce(UInt64(0)) { $0 &+ $1.transaction.gasLimit }
+        let gasLimit: UInt64 = overflowPool && txs.count > 1 ? max(200_000, total / 8) : 1_000_000_000
+        let env = BlockEnv(coinbase: BlockGenerator.coinbase, number: 1, timestamp: 1000, gasLimit: gasLimit,
                            prevRandao: UInt256(seed), baseFee: baseFee, excessBlobGas: 0, chainId: 1)
-        return BlockInput(fork: fork, block: env, pre: pre, transactions: txs)
+        return BlockInput(fork: blockFork, block: env, pre: pre, transactions: txs)
     }
 }

@@ -426,7 +426,9 @@ public struct JournalRevertProperty: BlockProperty {
             if let r = result.receipts.first, !r.success {
                 for (a, d) in result.diff.accounts.sorted(by: { $0.key < $1.key }) {
                     if a == tx.sender || a == input.block.coinbase {
-                        if !d.storage.isEmpty || d.storageCleared || d.code != nil && state.account(a)?.hasCode != true {
+                        // An empty beneficiary touched by a zero fee is deleted (EIP-161): not a leak.
+                        let emptyDeleted = d.account == nil && d.storage.isEmpty && (state.account(a)?.isEmpty ?? true)
+                        if !emptyDeleted && (!d.storage.isEmpty || d.storageCleared || d.code != nil && state.account(a)?.hasCode != true) {
                             return violation(i, "account \(a) storage/code", "unchanged", "changed", result)
                         }
                         continue

@@ -47,6 +47,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Deploy a deliberately faulty DeFi contract in the generated blocks (repeatable): \(DeFiWorld.Faults.names.joined(separator: ", ")).", valueName: "contract:fault"))
     var contractFault: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Rate of the block generator's executor edge cases (default 0.1: incarnations with changing write sets, re-created contracts, Shanghai blocks, gas-pool overflow, …); 0 gives the distribution before them, to measure what they reach.", valueName: "r"))
+    var edgeRate: Double?
+
     @OptionGroup(title: "External executor (t8n protocol)")
     var external: ExternalExecutorOptions
 
@@ -86,6 +89,10 @@ struct CheckCommand: ParsableCommand {
                 properties[i].generator.defiFaults = faults
                 if properties[i].generator.defiRate == 0 { properties[i].generator.defiRate = 0.3 }
             }
+        }
+        if let r = edgeRate {
+            guard r >= 0 && r <= 1 else { throw usage("--edge-rate must be between 0 and 1") }
+            for i in properties.indices { properties[i].generator.edgeRate = r }
         }
         let caseLimit = cases ?? (seconds == nil ? 100 : Int.max)
 

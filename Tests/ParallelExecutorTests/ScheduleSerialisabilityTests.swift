@@ -183,7 +183,11 @@ private func serial(_ input: BlockInput) -> BlockResult {
     /// serialisable in the block's order.
     @Test(arguments: [UInt64(11), 12, 13, 14, 15, 16])
     func generatedBlocksAreSerialisableInPresetOrder(blockSeed: UInt64) throws {
-        let input = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.6).generate(seed: blockSeed)
+        // Without the generator's edge cases: a gas-pool-overflow block is re-run serially and
+        // records no conflicts, which this test needs (the edge cases are `lockstep check`'s).
+        var g = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.6)
+        g.edgeRate = 0
+        let input = g.generate(seed: blockSeed)
         let expected = serial(input)
         var drivers: [ParallelExecutor.Driver] = (0..<8).map { .deterministic(seed: blockSeed &* 100 &+ $0, workers: 2 + Int($0 % 3), abortBias: $0 % 2 == 0 ? 0 : 0.7) }
         drivers += [.threaded(workers: 2), .threaded(workers: 4)]
@@ -242,7 +246,9 @@ private func serial(_ input: BlockInput) -> BlockResult {
     func faultyExecutorOnGeneratedBlocksNeverPassesAWrongResult(fault: ParallelExecutor.Faults) throws {
         var violations = 0, wrong = 0
         for blockSeed in UInt64(21)..<25 {
-            let input = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.7).generate(seed: blockSeed)
+            var g = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.7)
+            g.edgeRate = 0   // the blocks these counts were tuned on (see above)
+            let input = g.generate(seed: blockSeed)
             let expected = serial(input)
             for s in UInt64(0)..<3 {
                 let (v, _, result) = try ScheduleSerialisability.run(input, driver: .deterministic(seed: s, workers: 4, abortBias: 0.7),
