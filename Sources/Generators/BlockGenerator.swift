@@ -153,7 +153,8 @@ public struct BlockGenerator: Sendable {
     /// transactions. Per block (each at about this rate): Shanghai instead of Cancun (so
     /// SELFDESTRUCT deletes the account and its storage mid-block; only when `fork` is Cancun
     /// and `senderAddresses` is nil), an existing empty beneficiary (zero-fee touches delete
-    /// it, EIP-161), and a block gas limit below the transactions' total (the pool overflows).
+    /// it, EIP-161; also only when `senderAddresses` is nil: blocks for external tools keep a
+    /// valid post-EIP-161 pre-state, which the execution spec's t8n insists on), and a block gas limit below the transactions' total (the pool overflows).
     public var edgeRate = 0.1
     /// Sender addresses to use instead of `senderAddress(i)` (e.g. addresses of known private
     /// keys, so the block can be signed for an external tool). Needs at least `senders` entries.
@@ -227,7 +228,7 @@ public struct BlockGenerator: Sendable {
         var overflowPool = false
         if edgeRate > 0 {
             if fork == .cancun && senderAddresses == nil && edgeDraw(edgeRate * 2) { blockFork = .shanghai }
-            if edgeDraw(edgeRate * 2.5) { pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: .zero, code: [], storage: [:]) }
+            if senderAddresses == nil && edgeDraw(edgeRate * 2.5) { pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: .zero, code: [], storage: [:]) }
             overflowPool = edgeDraw(edgeRate)
             pre.setAccount(BlockGenerator.keyedChainAddr, nonce: 1, balance: .zero, code: SampleContracts.keyedChain, storage: [:])
             pre.setAccount(BlockGenerator.nestedReverterAddr, nonce: 1, balance: .zero, code: SampleContracts.nestedReverter, storage: [:])
