@@ -324,12 +324,15 @@ final class BlockSTM: @unchecked Sendable {
         for i in 0..<prefix {
             guard let out = results[i].withLock({ $0 }) else { return nil }
             if let u = out.applied.unimplementedPrecompile, !missing.contains(u) { missing.append(u) }
+            // The pool is checked before the nonce and the balance (TransactionProcessor step 2),
+            // so a transaction speculation rejected for another reason may be one the serial
+            // order rejects for the pool: any overflow, rejected or not, re-runs the block serially.
+            let (pool, overflow) = cumulative.addingReportingOverflow(txs[i].transaction.gasLimit)
+            if overflow || pool > block.gasLimit { return nil }
             guard var receipt = out.applied.outcome.receipt else {
                 outcomes.append(out.applied.outcome)
                 continue
             }
-            let (pool, overflow) = cumulative.addingReportingOverflow(txs[i].transaction.gasLimit)
-            if overflow || pool > block.gasLimit { return nil }
             cumulative += receipt.gasUsed
             receipt.cumulativeGasUsed = cumulative
             var txDiff = out.diff
