@@ -42,19 +42,7 @@ struct BlockTestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --executor: write the counterexample under this folder.", valueName: "dir"))
     var out: String = "counterexamples"
 
-    @Flag(name: .long, help: "Print only the summary, not one line per test.")
-    var summaryOnly = false
-
-    @Option(name: .long, help: ArgumentHelp("Also write the test summary as JSON to this file.", valueName: "file"))
-    var jsonSummary: String?
-
-    @Option(name: .long, help: ArgumentHelp("Fixture files run concurrently (default: the number of cores; 1 = serial). "
-                                            + "The output is the same, in the same order, for every N (timings aside).", valueName: "N"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-    }
+    @OptionGroup var output: FixtureRunOptions
 
     func run() throws {
         let roots: [String]
@@ -83,7 +71,7 @@ struct BlockTestCommand: ParsableCommand {
         var externalBlocks = 0, externalTests = 0
         var externalSeconds = 0.0
         let out = StandardOutput()
-        let runner = BlockchainTestRunner(filter: filter, onReport: summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
+        let runner = BlockchainTestRunner(filter: filter, onReport: output.summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
         let summary: BlockchainRunSummary
         do {
             if let externalGate {
@@ -105,14 +93,14 @@ struct BlockTestCommand: ParsableCommand {
                     return outcome
                 }
             } else {
-                summary = try runner.run(paths: roots, jobs: jobs) { @Sendable test in Self.runModes(test, modes) }
+                summary = try runner.run(paths: roots, jobs: output.jobs) { @Sendable test in Self.runModes(test, modes) }
             }
         } catch {
             throw failure("\(error)", code: 2)
         }
         out.write(summary.render())
         out.flush()
-        if let jsonSummary {
+        if let jsonSummary = output.jsonSummary {
             do {
                 try summary.tests.jsonData().write(to: URL(fileURLWithPath: jsonSummary))
             } catch {

@@ -23,19 +23,7 @@ struct StateTestCommand: ParsableCommand {
     @OptionGroup var selection: CaseSelectionOptions
     @OptionGroup var executor: ExecutorOptions
 
-    @Flag(name: .long, help: "Print only the summary, not one line per case.")
-    var summaryOnly = false
-
-    @Option(name: .long, help: ArgumentHelp("Also write the summary as JSON to this file.", valueName: "file"))
-    var jsonSummary: String?
-
-    @Option(name: .long, help: ArgumentHelp("Fixture files run concurrently (default: the number of cores; 1 = serial). "
-                                            + "The output is the same, in the same order, for every N; --trace forces 1.", valueName: "N"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-    }
+    @OptionGroup var output: FixtureRunOptions
 
     func run() throws {
         let roots: [String]
@@ -57,12 +45,12 @@ struct StateTestCommand: ParsableCommand {
         }
 
         let out = StandardOutput()
-        let runner = StateTestRunner(filter: filter, onReport: summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
+        let runner = StateTestRunner(filter: filter, onReport: output.summaryOnly ? nil : { out.write($0.jsonLine + "\n") })
         let trace = selection.trace
         let modes = try executor.modes()
         let summary: RunSummary
         do {
-            summary = try runner.run(paths: roots, jobs: trace ? 1 : jobs) { @Sendable c in
+            summary = try runner.run(paths: roots, jobs: trace ? 1 : output.jobs) { @Sendable c in
                 var outcome = CaseOutcome.failed("no executor")
                 for mode in modes {
                     outcome = StateTestExecution.run(c, trace: trace, executor: mode.isSerial ? nil : mode.executor())
@@ -76,7 +64,7 @@ struct StateTestCommand: ParsableCommand {
 
         out.write(summary.render())
         out.flush()
-        if let jsonSummary {
+        if let jsonSummary = output.jsonSummary {
             do {
                 try summary.jsonData().write(to: URL(fileURLWithPath: jsonSummary))
             } catch {
