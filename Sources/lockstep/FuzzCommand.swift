@@ -45,10 +45,8 @@ struct FuzzCommand: ParsableCommand {
     var precompile: String?
     @Option(name: .long, help: "One feature: \(FuzzFocus.features.joined(separator: ", ")).")
     var feature: String?
-    @Option(name: .long, help: "Also run through the parallel executor with N threads.")
-    var parallel: Int?
-    @Option(name: .long, help: "Also run through the parallel executor under this deterministic schedule seed.")
-    var scheduleSeed: UInt64?
+    /// `--parallel N` / `--schedule-seed S --schedules K`: also run through the parallel executor.
+    @OptionGroup var executor: ExecutorOptions
     @Option(name: .long, help: "Where counterexamples go (default Counterexamples/differential).")
     var out: String = "Counterexamples/differential"
     @Option(name: .long, help: "Cases per oracle call.")
@@ -89,9 +87,9 @@ struct FuzzCommand: ParsableCommand {
         }
         guard let seedValue = seed.hasPrefix("0x") ? UInt64(seed.dropFirst(2), radix: 16) : UInt64(seed) else { throw usage("bad --seed \(seed)") }
         guard batch >= 1, (cases ?? 1) >= 1, (seconds ?? 1) > 0 else { throw usage("--batch, --cases and --seconds must be positive") }
-        var modes: [ExecutionMode] = []
-        if let parallel { guard parallel >= 1 else { throw usage("--parallel needs at least 1 thread") }; modes.append(.parallel(.threaded(workers: parallel))) }
-        if let scheduleSeed { modes.append(.parallel(.deterministic(seed: scheduleSeed, workers: 4, abortBias: 0.5))) }
+        // Serial always runs (it is the side compared with the spec); these are the extra parallel modes.
+        let modes: [ExecutionMode]
+        do { modes = try executor.modes().filter { !$0.isSerial } } catch { throw usage("\(error)") }
 
         let vectors = FuzzGenerator.loadVectors()
         let perFork = cases ?? (seconds == nil ? 200 : Int.max / 4)
