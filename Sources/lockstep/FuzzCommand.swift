@@ -55,13 +55,6 @@ struct FuzzCommand: ParsableCommand {
     func run() throws {
         if crash { return try CrashCampaign(programs: programs, seed: seed ?? "0x16", deepRate: deepRate).run() }
         let seed = self.seed ?? "0x5eed"
-        guard let command = DifferentialRunner.specCommand() else {
-            FileHandle.standardError.write(Data("""
-                lockstep fuzz: error: the execution spec (ethereum-spec-evm) is not installed.
-                Install it with `bash scripts/setup.sh` (PyPI ethereum-execution into .build-tools/venv), or set LOCKSTEP_SPEC_EVM.\n
-                """.utf8))
-            throw ExitCode(2)
-        }
         let forks: [Hardfork]
         switch fork.lowercased() {
         case "all": forks = [.cancun, .prague, .osaka]
@@ -87,10 +80,21 @@ struct FuzzCommand: ParsableCommand {
         }
         guard let seedValue = seed.hasPrefix("0x") ? UInt64(seed.dropFirst(2), radix: 16) : UInt64(seed) else { throw usage("bad --seed \(seed)") }
         guard batch >= 1, (cases ?? 1) >= 1, (seconds ?? 1) > 0 else { throw usage("--batch, --cases and --seconds must be positive") }
+        // Bounds that keep the arithmetic below in range (seconds → Int64 milliseconds) and a batch one block.
+        guard batch <= 4096 else { throw usage("--batch: \(batch) is more than 4096 cases per oracle call") }
+        guard (seconds ?? 1).isFinite, (seconds ?? 1) <= 1e9 else { throw usage("--seconds: \(seconds ?? 0) is not a number of seconds up to 1e9") }
         // Serial always runs (it is the side compared with the spec); these are the extra parallel modes.
         let modes: [ExecutionMode]
         do { modes = try executor.modes().filter { !$0.isSerial } } catch { throw usage("\(error)") }
 
+        // The oracle is looked for only once the arguments are known to be good.
+        guard let command = DifferentialRunner.specCommand() else {
+            FileHandle.standardError.write(Data("""
+                lockstep fuzz: error: the execution spec (ethereum-spec-evm) is not installed.
+                Install it with `bash scripts/setup.sh` (PyPI ethereum-execution into .build-tools/venv), or set LOCKSTEP_SPEC_EVM.\n
+                """.utf8))
+            throw ExitCode(2)
+        }
         let vectors = FuzzGenerator.loadVectors()
         let perFork = cases ?? (seconds == nil ? 200 : Int.max / 4)
         let deadline = seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }

@@ -25,6 +25,15 @@ import _TestSupport
         }
     }
 
+    /// Numbers past what the verb's arithmetic holds are usage errors, not traps.
+    @Test(.enabled(if: CLI.binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
+    func outOfRangeNumbersExit2() throws {
+        try CLI.expectInputError(["fuzz", "--seconds", "1e300"], mentions: ["--seconds"])
+        try CLI.expectInputError(["fuzz", "--batch", "100000000"], mentions: ["--batch"])
+        try CLI.expectInputError(["fuzz", "--parallel", "0"], mentions: ["--parallel"])
+        try CLI.expectInputError(["statetest", "--jobs", "0"], mentions: ["--jobs"])
+    }
+
     @Test(.enabled(if: CLI.binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
     func everyFileVerbExits2OnAMalformedFileNamingIt() throws {
         let bad = try CLI.file("truncated-input.json", Data("{\"a\": [1, 2".utf8))
