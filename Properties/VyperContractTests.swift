@@ -6,6 +6,7 @@ import EVMExecution
 import DeFiContracts
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// The compiled Vyper contracts (issue 14): the committed bytecode is what the pinned compiler
 /// makes of the sources, and the storage layout `DeFiLedger` reads is the one the code uses.
@@ -75,7 +76,7 @@ import PropertyKit
         #expect(post.storage(DeFiWorld.vyperToken, VyperERC20.balanceSlot(b)) == UInt256(350))
         #expect(DeFiLedger(post).tokenSupplyMismatch(DeFiWorld.vyperToken) == nil)
 
-        let (bad, badOK) = run(VyperERC20.code(fault: .skipBalanceCheck), calls, balances: [a: UInt256(1000), b: UInt256(50)])
+        let (bad, badOK) = run(VyperERC20.code(faults: PlantedFault.vyperTokenSkipBalanceCheck), calls, balances: [a: UInt256(1000), b: UInt256(50)])
         #expect(badOK == [true, true])
         #expect(DeFiLedger(bad).tokenSupplyMismatch(DeFiWorld.vyperToken) != nil)
     }

@@ -28,51 +28,15 @@ public struct DeFiWorld: Sendable {
     public static var tokens: [Address] { [tokenA, tokenB, vyperToken] }
     public static var contracts: [Address] { [tokenA, tokenB, vyperToken, pool, oracle, lending, staking] }
 
-    /// Test-only faults of the contracts (all `.none` for the real ones).
-    public struct Faults: Sendable, Equatable {
-        public var token: ERC20Token.Fault = .none
-        public var pool: ConstantProductPool.Fault = .none
-        public var lending: LendingMarket.Fault = .none
-        public var staking: StakingRewards.Fault = .none
-        public var vyperToken: VyperERC20.Fault = .none
-        public init(token: ERC20Token.Fault = .none, pool: ConstantProductPool.Fault = .none,
-                    lending: LendingMarket.Fault = .none, staking: StakingRewards.Fault = .none,
-                    vyperToken: VyperERC20.Fault = .none) {
-            self.token = token; self.pool = pool; self.lending = lending; self.staking = staking; self.vyperToken = vyperToken
-        }
-
-        /// Every fault by its CLI name `contract:fault`.
-        public static var names: [String] {
-            ERC20Token.Fault.allCases.dropFirst().map { "token:\($0.rawValue)" }
-                + ConstantProductPool.Fault.allCases.dropFirst().map { "pool:\($0.rawValue)" }
-                + LendingMarket.Fault.allCases.dropFirst().map { "lending:\($0.rawValue)" }
-                + StakingRewards.Fault.allCases.dropFirst().map { "staking:\($0.rawValue)" }
-                + VyperERC20.Fault.allCases.dropFirst().map { "vyper-token:\($0.rawValue)" }
-        }
-
-        /// Adds the fault named `contract:fault` (see `names`); false for an unknown name.
-        public mutating func insert(named name: String) -> Bool {
-            let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { return false }
-            switch parts[0] {
-            case "token": guard let f = ERC20Token.Fault(rawValue: parts[1]) else { return false }; token = f
-            case "pool": guard let f = ConstantProductPool.Fault(rawValue: parts[1]) else { return false }; pool = f
-            case "lending": guard let f = LendingMarket.Fault(rawValue: parts[1]) else { return false }; lending = f
-            case "staking": guard let f = StakingRewards.Fault(rawValue: parts[1]) else { return false }; staking = f
-            case "vyper-token": guard let f = VyperERC20.Fault(rawValue: parts[1]) else { return false }; vyperToken = f
-            default: return false
-            }
-            return true
-        }
-    }
-
     public var users: [Address]
     public var updater: Address
-    public var faults: Faults
+    /// Test-only planted contract faults (`PlantedFaults`), passed to every contract's code
+    /// builder; nil (the default) deploys the real contracts.
+    public var faults: (any FaultHook)?
     /// `updatedAt` of the genesis price (the block timestamp keeps it fresh).
     public var priceTime: UInt64
 
-    public init(users: [Address], updater: Address, faults: Faults = Faults(), priceTime: UInt64 = 1000) {
+    public init(users: [Address], updater: Address, faults: (any FaultHook)? = nil, priceTime: UInt64 = 1000) {
         self.users = users; self.updater = updater; self.faults = faults; self.priceTime = priceTime
     }
 
@@ -109,7 +73,7 @@ public struct DeFiWorld: Sendable {
         // Pool shares: most with the genesis provider, 20 000 with each user (so removals work).
         var lpShares: [Address: UInt256] = [Self.liquidityProvider: reserveA]
         for u in users { lpShares[u] = UInt256(20_000) }
-        let tokenCode = ERC20Token.code(fault: faults.token)
+        let tokenCode = ERC20Token.code(faults: faults)
         state.setAccount(Self.tokenA, nonce: 1, balance: .zero, code: tokenCode,
                          storage: ERC20Token.storage(balances: balA, allowances: allowances))
         state.setAccount(Self.tokenB, nonce: 1, balance: .zero, code: tokenCode,
@@ -117,17 +81,17 @@ public struct DeFiWorld: Sendable {
         // The Vyper token: the users' A balances again (its own stream would shift the others').
         var balV: [Address: UInt256] = [:]
         for u in users { balV[u] = balA[u] }
-        state.setAccount(Self.vyperToken, nonce: 1, balance: .zero, code: VyperERC20.code(fault: faults.vyperToken),
+        state.setAccount(Self.vyperToken, nonce: 1, balance: .zero, code: VyperERC20.code(faults: faults),
                          storage: VyperERC20.storage(balances: balV))
-        state.setAccount(Self.pool, nonce: 1, balance: .zero, code: ConstantProductPool.code(fault: faults.pool),
+        state.setAccount(Self.pool, nonce: 1, balance: .zero, code: ConstantProductPool.code(faults: faults),
                          storage: ConstantProductPool.storage(token0: Self.tokenA, token1: Self.tokenB, reserve0: reserveA,
                                                               reserve1: reserveB, shares: lpShares))
         state.setAccount(Self.oracle, nonce: 1, balance: .zero, code: PriceOracle.code,
                          storage: PriceOracle.storage(updater: updater, price: Self.initialPrice, updatedAt: priceTime))
-        state.setAccount(Self.lending, nonce: 1, balance: .zero, code: LendingMarket.code(fault: faults.lending),
+        state.setAccount(Self.lending, nonce: 1, balance: .zero, code: LendingMarket.code(faults: faults),
                          storage: LendingMarket.storage(collateralToken: Self.tokenA, debtToken: Self.tokenB, oracle: Self.oracle,
                                                         positions: positions))
-        state.setAccount(Self.staking, nonce: 1, balance: .zero, code: StakingRewards.code(fault: faults.staking),
+        state.setAccount(Self.staking, nonce: 1, balance: .zero, code: StakingRewards.code(faults: faults),
                          storage: StakingRewards.storage(stakeToken: Self.tokenA, rewardToken: Self.tokenB, stakes: stakes))
     }
 

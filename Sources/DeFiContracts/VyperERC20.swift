@@ -11,16 +11,10 @@ import EVMCore
 /// The hashed layout means the balances cannot be read by range: `DeFiLedger` sums the
 /// balance slots of the accounts in the state (generated calls send only to those).
 public enum VyperERC20 {
-    /// Test-only faulty variant: `Contracts/vyper/ERC20_skipBalanceCheck.vy`, whose `_move`
-    /// has no balance check and subtracts with `unsafe_sub` (the sender's balance wraps).
-    public enum Fault: String, Sendable, CaseIterable {
-        case none
-        case skipBalanceCheck
-    }
-
-    /// Runtime bytecode of the real contract or the faulty variant.
-    public static func code(fault: Fault = .none) -> [UInt8] {
-        let name = fault == .none ? "ERC20" : "ERC20_skipBalanceCheck"
+    /// Runtime bytecode of `Contracts/vyper/ERC20.vy` (a planted fault may name another entry
+    /// of `VyperBytecode` at `vyperTokenContract`, e.g. `ERC20_skipBalanceCheck`).
+    public static func code(faults: (any FaultHook)? = nil) -> [UInt8] {
+        let name = faults.value(at: .vyperTokenContract, real: "ERC20")
         // The table is generated and checked by VyperContractTests: a decoding failure is a
         // corrupted source file, not an input error.
         guard let hex = VyperBytecode.runtimeHex[name], let code = try? Hex.decode(hex) else {
