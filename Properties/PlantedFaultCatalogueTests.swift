@@ -42,7 +42,7 @@ import PlantedFaults
     @Test func eachInjectedFaultActsAtItsOwnPointOnly() {
         func answers(_ h: (any FaultHook)?) -> [String] {
             [
-                "\(h.value(at: .readSetValidation, real: true))",
+                "\(h.value(at: .readSetValidation, real: false))",   // a failing validation
                 "\(h.value(at: .estimateBlocksReader, real: true))",
                 "\(h.value(at: .deferredBeneficiaryFee, real: UInt256(7)))",
                 "\(h.value(at: .erc20BalanceCheck, real: true))",
