@@ -68,7 +68,9 @@ struct CheckCommand: ParsableCommand {
                                   seedText: seed, out: outOption ?? "lockstep-cx", junit: junit)
             return
         }
-        guard let executor = ExecutorVariant(name: variant) else { throw usage("unknown --variant \(variant)") }
+        guard let executor = ExecutorVariant(name: variant) else {
+            throw usage("unknown --variant \(variant); known: \(ExecutorVariant.names.joined(separator: ", ")) (parallel faults combine with +)")
+        }
         let faults: PlantedFaultSet
         switch PlantedFaultSet.parse(contractFault, area: .contract) {
         case .success(let f): faults = f
