@@ -50,6 +50,8 @@ public struct FuzzStats: Sendable {
     public var unconfirmed = 0
     /// Confirmed divergences that `KnownSpecDeviation` explains (the spec is the one that is wrong).
     public var explained = 0
+    /// Oracle calls that failed (the spec raised) on a batch of more than one case, each then bisected.
+    public var oracleFailures = 0
     public var seconds = 0.0
     public init() {}
 }
@@ -162,22 +164,10 @@ public struct DifferentialRunner {
             let d = T8nComparison.differences(expected: serial.result, expectedAlloc: serial.postState, actual: out.result, actualAlloc: out.postState)
             if !d.isEmpty { suspects += attribute(d, cases: cases, reference: serial).map { ($0, .parallel) } }
         }
-        stats.oracleCalls += 1
-        do {
-            let run = try oracle.apply(block)
-            stats.rejected += run.result.rejected.count
-            let d = Self.compare(oracle: run, lockstep: serial)
-            if !d.isEmpty {
-                stats.batchDifferences += 1
-                log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): \(d.count) differences, first \(d[0]); re-running suspects alone")
-                let perCase = Self.perCaseSuspects(cases, oracle: run, lockstep: serial)
-                suspects += (perCase ?? attribute(d, cases: cases, reference: serial)).map { ($0, .oracle) }
-            }
-        } catch {
-            log("batch seed 0x\(String(seed, radix: 16)): oracle failed: \(error); re-running each case alone")
-            suspects += cases.map { ($0, .oracle) }
-        }
         var found: [Divergence] = []
+        let (oracleSuspects, crashes) = oracleSuspects(cases, serial: serial, seed: seed, stats: &stats, log: log)
+        suspects += oracleSuspects.map { ($0, .oracle) }
+        for (c, error) in crashes { found.append(oracleFailure(c, error: error, seed: seed)) }
         var seen = Set<Int>()
         for (c, kind) in suspects where !seen.contains(c.slot * 2 + (kind == .oracle ? 0 : 1)) {
             seen.insert(c.slot * 2 + (kind == .oracle ? 0 : 1))
@@ -186,6 +176,52 @@ public struct DifferentialRunner {
         }
         if !suspects.isEmpty && found.isEmpty { stats.unconfirmed += 1 }
         return found
+    }
+
+    /// One oracle call for `cases` (whose Lockstep transition is `serial`, or computed here when
+    /// nil): the cases to re-run alone, and the cases on which the oracle itself fails. When the
+    /// oracle fails on a batch (the spec raising, e.g. `OverflowError`), the batch is halved and
+    /// each half re-run, down to the lone cases that make it fail: about 2·k·log₂(n) calls for k
+    /// failing cases in n, instead of n lone re-runs, and the other cases are still compared.
+    public func oracleSuspects(_ cases: [FuzzCase], serial: T8nOutput? = nil, seed: UInt64, stats: inout FuzzStats,
+                        log: (String) -> Void) -> (suspects: [FuzzCase], crashes: [(FuzzCase, String)]) {
+        guard !cases.isEmpty else { return ([], []) }
+        let block = self.block(cases, seed: seed)
+        guard let serial = serial ?? (try? block.reference()) else { return (cases, []) }
+        stats.oracleCalls += 1
+        do {
+            let run = try oracle.apply(block)
+            stats.rejected += run.result.rejected.count
+            let d = Self.compare(oracle: run, lockstep: serial)
+            guard !d.isEmpty else { return ([], []) }
+            stats.batchDifferences += 1
+            log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): \(d.count) differences, first \(d[0]); re-running suspects alone")
+            return (Self.perCaseSuspects(cases, oracle: run, lockstep: serial) ?? attribute(d, cases: cases, reference: serial), [])
+        } catch {
+            if cases.count == 1 {
+                log("case \(cases[0].feature) (case seed 0x\(String(cases[0].seed, radix: 16)), batch seed 0x\(String(seed, radix: 16))) alone makes the oracle fail: \(error.message.suffix(300))")
+                return ([], [(cases[0], error.message)])
+            }
+            stats.oracleFailures += 1
+            log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): oracle failed: \(error.message.suffix(200)); bisecting")
+            let half = cases.count / 2
+            let a = oracleSuspects(Array(cases[..<half]), seed: seed, stats: &stats, log: log)
+            let b = oracleSuspects(Array(cases[half...]), seed: seed, stats: &stats, log: log)
+            return (a.suspects + b.suspects, a.crashes + b.crashes)
+        }
+    }
+
+    /// A case on which the oracle fails alone: a divergence (the spec gives no result, Lockstep
+    /// does), explained when `KnownSpecDeviation` recognises it.
+    func oracleFailure(_ c: FuzzCase, error: String, seed: UInt64) -> Divergence {
+        let ours = try? block([c], seed: seed).reference()
+        let verdict = ours.map { o in o.result.rejected.isEmpty ? "valid, gas used \(o.result.gasUsed)" : "rejected: \(o.result.rejected.map(\.error).joined(separator: "; "))" }
+        var d = Divergence(kind: .oracle, fork: fork, fuzzCase: c,
+                           differences: [T8nDifference(field: "oracle", expected: "the spec fails: " + String(error.suffix(300)),
+                                                       actual: "Lockstep: " + (verdict ?? "rejects the block"))],
+                           traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)
+        d.explanation = KnownSpecDeviation.explainFailure(c, fork: fork, error: error)
+        return d
     }
 
     /// Oracle differences read "expected (the execution spec) …, actual (Lockstep) …".
@@ -369,6 +405,25 @@ public enum KnownSpecDeviation {
     /// signs over it for replay protection, as EIP-155 does for legacy transactions (geth's
     /// signer rejects such a transaction: "invalid chain id for signer"); Lockstep rejects it.
     public static let typedChainId = "typed transaction with a foreign chainId: the execution spec executes it (it never checks a typed tx's chain_id), Lockstep rejects it as EIP-2930/1559/4844/7702 bind the signed payload to the chain"
+
+    /// Before Osaka the spec's MODEXP computes `exp_start = U256(96) + base_length` before it
+    /// charges gas; `U256` addition raises `OverflowError` above 2²⁵⁶−1, so a base length above
+    /// 2²⁵⁶−97 (a legitimate EIP-198 input: its gas cost is unaffordable, the call fails out of
+    /// gas) makes the whole t8n call fail instead. Osaka checks EIP-7823's 1024-byte limit first.
+    public static let modexpBaseLengthOverflow = "MODEXP base length above 2^256-97 before Osaka: the spec's `exp_start = U256(96) + base_length` raises OverflowError and the t8n call fails (the EIP-198 call is out of gas; Lockstep runs it so)"
+
+    /// The widest MODEXP base length the spec holds before Osaka (2²⁵⁶−97).
+    public static let widestModexpBaseLength = UInt256.max &- UInt256(96)
+
+    /// A spec failure on one case that is a known limitation of the spec.
+    public static func explainFailure(_ c: FuzzCase, fork: Hardfork, error: String) -> String? {
+        let data = c.transaction.data
+        if fork < .osaka, error.contains("OverflowError"), c.feature == "modexp" || c.feature.hasPrefix("precompile"), data.count >= 32,
+           UInt256(bigEndian: Array(data[0..<32])) > widestModexpBaseLength {
+            return modexpBaseLengthOverflow
+        }
+        return nil
+    }
 
     public static func explain(_ c: FuzzCase, _ diffs: [T8nDifference]) -> String? {
         let tx = c.transaction
