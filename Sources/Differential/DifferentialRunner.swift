@@ -398,13 +398,24 @@ extension Duration {
 /// Divergences where the execution spec (ethereum-execution 2.20.0) is the one that deviates
 /// from the EIPs; each is recognised precisely (the case's fields and the observed difference).
 public enum KnownSpecDeviation {
-    /// A typed transaction (EIP-2930/1559/4844/7702) whose `chainId` is not the chain's: the
-    /// spec's `recover_sender(chain_id, tx)` uses `chain_id` only for legacy EIP-155 `v` and
-    /// never compares a typed transaction's own `chain_id` with the block's, so it executes the
-    /// transaction. EIP-2930 defines the typed payload with `chainId` as its first field and
-    /// signs over it for replay protection, as EIP-155 does for legacy transactions (geth's
-    /// signer rejects such a transaction: "invalid chain id for signer"); Lockstep rejects it.
-    public static let typedChainId = "typed transaction with a foreign chainId: the execution spec executes it (it never checks a typed tx's chain_id), Lockstep rejects it as EIP-2930/1559/4844/7702 bind the signed payload to the chain"
+    /// A typed transaction (EIP-2930/1559/4844/7702) whose `chainId` is not the chain's. The
+    /// deviation is in the spec's own state transition, not in the t8n wrapper: in
+    /// ethereum-execution 2.20.0 `forks/{cancun,prague,osaka}/fork.py` `check_transaction` calls
+    /// `sender_address = recover_sender(block_env.chain_id, tx)`, and `transactions.py`
+    /// `recover_sender` reads `chain_id` only in the legacy branch (`if v != U256(35) +
+    /// chain_id_x2 and v != U256(36) + chain_id_x2: raise InvalidSignatureError("bad v")`); the
+    /// typed branches recover from `signing_hash_2930/1559/4844/7702(tx)`, which hash the tx's
+    /// own `tx.chain_id`, and nothing compares it with the block's. The t8n tool
+    /// (`ethereum_spec_tools/evm_tools/t8n`) only passes `--state.chainid` into the block
+    /// environment and calls `fork.process_transaction`; it neither adds nor skips a check.
+    /// EIP-2930 makes `chainId` the first field of the signed payload
+    /// (`0x01 || rlp([chainId, nonce, gasPrice, gasLimit, to, value, data, accessList, …])`), as
+    /// EIP-1559/4844/7702 do, for the replay protection EIP-155 introduced; the execution spec
+    /// itself agrees that the missing comparison was a bug: ethereum/execution-specs PR #3000
+    /// "fix(specs): check chain id" ("EELS didn't check incoming transaction's chain id"),
+    /// merged after 2.20.0, with wrong-chain-id fixtures following (PR #3125). Geth rejects it
+    /// ("invalid chain id for signer"), and so does Lockstep.
+    public static let typedChainId = "typed transaction with a foreign chainId: the execution spec 2.20.0 itself executes it (fork.py check_transaction → recover_sender(block_env.chain_id, tx) uses chain_id only for a legacy EIP-155 v; the typed branches never compare tx.chain_id with the block's; the t8n wrapper adds or skips nothing), fixed upstream by ethereum/execution-specs PR #3000 \"fix(specs): check chain id\"; Lockstep rejects it, as geth does, since EIP-2930/1559/4844/7702 sign chainId to bind the transaction to one chain"
 
     /// Before Osaka the spec's MODEXP computes `exp_start = U256(96) + base_length` before it
     /// charges gas; `U256` addition raises `OverflowError` above 2²⁵⁶−1, so a base length above
