@@ -165,9 +165,18 @@ public struct DifferentialRunner {
             if !d.isEmpty { suspects += attribute(d, cases: cases, reference: serial).map { ($0, .parallel) } }
         }
         var found: [Divergence] = []
-        let (oracleSuspects, crashes) = oracleSuspects(cases, serial: serial, seed: seed, stats: &stats, log: log)
-        suspects += oracleSuspects.map { ($0, .oracle) }
-        for (c, error) in crashes { found.append(oracleFailure(c, error: error, seed: seed)) }
+        let oracleRun = oracleSuspects(cases, serial: serial, seed: seed, stats: &stats, log: log)
+        suspects += oracleRun.suspects.map { ($0, .oracle) }
+        for (c, error) in oracleRun.crashes { found.append(oracleFailure(c, error: error, seed: seed)) }
+        for (c, reason) in oracleRun.explained {
+            // Recognised from the batch itself (no lone re-run, no file: the deviation is on record
+            // as Counterexamples/differential/460491da37f37f96.json).
+            var d = Divergence(kind: .oracle, fork: fork, fuzzCase: c,
+                               differences: [T8nDifference(field: "rejected", expected: "executed (in the batch)", actual: "rejected: " + reason)],
+                               traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)
+            d.explanation = KnownSpecDeviation.typedChainId
+            found.append(d)
+        }
         var seen = Set<Int>()
         for (c, kind) in suspects where !seen.contains(c.slot * 2 + (kind == .oracle ? 0 : 1)) {
             seen.insert(c.slot * 2 + (kind == .oracle ? 0 : 1))
@@ -184,30 +193,43 @@ public struct DifferentialRunner {
     /// each half re-run, down to the lone cases that make it fail: about 2·k·log₂(n) calls for k
     /// failing cases in n, instead of n lone re-runs, and the other cases are still compared.
     public func oracleSuspects(_ cases: [FuzzCase], serial: T8nOutput? = nil, seed: UInt64, stats: inout FuzzStats,
-                        log: (String) -> Void) -> (suspects: [FuzzCase], crashes: [(FuzzCase, String)]) {
-        guard !cases.isEmpty else { return ([], []) }
+                               log: (String) -> Void) -> (suspects: [FuzzCase], crashes: [(FuzzCase, String)], explained: [(FuzzCase, String)]) {
+        guard !cases.isEmpty else { return ([], [], []) }
         let block = self.block(cases, seed: seed)
-        guard let serial = serial ?? (try? block.reference()) else { return (cases, []) }
+        guard let serial = serial ?? (try? block.reference()) else { return (cases, [], []) }
         stats.oracleCalls += 1
         do {
             let run = try oracle.apply(block)
             stats.rejected += run.result.rejected.count
             let d = Self.compare(oracle: run, lockstep: serial)
-            guard !d.isEmpty else { return ([], []) }
+            guard !d.isEmpty else { return ([], [], []) }
             stats.batchDifferences += 1
             log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): \(d.count) differences, first \(d[0]); re-running suspects alone")
-            return (Self.perCaseSuspects(cases, oracle: run, lockstep: serial) ?? attribute(d, cases: cases, reference: serial), [])
+            let all = Self.perCaseSuspects(cases, oracle: run, lockstep: serial) ?? attribute(d, cases: cases, reference: serial)
+            // Known deviations recognised from the batch: they need no lone re-run.
+            let executed = Set(run.result.receipts.map(\.transactionHash))
+            var suspects: [FuzzCase] = [], explained: [(FuzzCase, String)] = []
+            for c in all {
+                let i = cases.firstIndex { $0.slot == c.slot }
+                let reason = serial.result.rejected.first { $0.index == i }?.error
+                if let reason, KnownSpecDeviation.isTypedChainId(c, specExecuted: executed.contains(c.transaction.hash), lockstepRejection: reason) {
+                    explained.append((c, reason))
+                } else {
+                    suspects.append(c)
+                }
+            }
+            return (suspects, [], explained)
         } catch {
             if cases.count == 1 {
                 log("case \(cases[0].feature) (case seed 0x\(String(cases[0].seed, radix: 16)), batch seed 0x\(String(seed, radix: 16))) alone makes the oracle fail: \(error.message.suffix(300))")
-                return ([], [(cases[0], error.message)])
+                return ([], [(cases[0], error.message)], [])
             }
             stats.oracleFailures += 1
             log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): oracle failed: \(error.message.suffix(200)); bisecting")
             let half = cases.count / 2
             let a = oracleSuspects(Array(cases[..<half]), seed: seed, stats: &stats, log: log)
             let b = oracleSuspects(Array(cases[half...]), seed: seed, stats: &stats, log: log)
-            return (a.suspects + b.suspects, a.crashes + b.crashes)
+            return (a.suspects + b.suspects, a.crashes + b.crashes, a.explained + b.explained)
         }
     }
 
@@ -434,6 +456,14 @@ public enum KnownSpecDeviation {
             return modexpBaseLengthOverflow
         }
         return nil
+    }
+
+    /// The typed chain-id deviation seen in a batch: the spec executed the case's transaction
+    /// (its hash has a receipt), Lockstep rejected it for its chain id.
+    public static func isTypedChainId(_ c: FuzzCase, specExecuted: Bool, lockstepRejection: String) -> Bool {
+        let tx = c.transaction
+        guard tx.type != .legacy, let id = tx.chainId, id != FuzzLayout.chainId else { return false }
+        return specExecuted && lockstepRejection.contains("chain id")
     }
 
     public static func explain(_ c: FuzzCase, _ diffs: [T8nDifference]) -> String? {

@@ -103,7 +103,7 @@ struct DifferentialTests {
         _ = bad.transaction.sign(privateKey: bad.senderKey, chainId: bad.transaction.chainId)
         batch[2] = bad
         var stats = FuzzStats()
-        let (suspects, crashes) = runner.oracleSuspects(batch, seed: 0x77, stats: &stats, log: { _ in })
+        let (suspects, crashes, _) = runner.oracleSuspects(batch, seed: 0x77, stats: &stats, log: { _ in })
         #expect(crashes.map(\.0.slot) == [2], "\(crashes.map(\.1))")
         #expect(crashes.first?.1.contains("OverflowError") == true)
         #expect(stats.oracleCalls == 5, "4 → 2+2 → 1+1: five calls")
