@@ -121,9 +121,12 @@ public struct DifferentialRunner {
         var current: [FuzzCase] = []
         var deferred: [Int] = []   // blob cases waiting for a batch with blob gas left
         let maxBlobs = Int(BlobGas.maxPerBlock(fork: fork) / BlobGas.perBlob)
+        // A transaction over the per-transaction cap (EIP-7594 in Osaka: 6 of the block's 9) is
+        // invalid on its own and takes nothing from the block's budget.
+        let maxPerTx = min(maxBlobs, Transaction.maxBlobsPerTransaction(fork: fork))
         var blobs = 0
         // Blobs a valid case takes from the block's budget (a case over the limit is invalid on its own).
-        func cost(_ c: FuzzCase) -> Int { c.usesBlobs && c.transaction.blobVersionedHashes.count <= maxBlobs ? c.transaction.blobVersionedHashes.count : 0 }
+        func cost(_ c: FuzzCase) -> Int { c.usesBlobs && c.transaction.blobVersionedHashes.count <= maxPerTx ? c.transaction.blobVersionedHashes.count : 0 }
         func add(_ i: Int) {
             var c = generator.generate(seed: Self.caseSeed(seed, i), slot: current.count)
             if blobs + cost(c) > maxBlobs { deferred.append(i); return }

@@ -30,7 +30,7 @@ struct DifferentialTests {
                     owned.formUnion(c.ownedAddresses)
                 }
                 let maxBlobs = Int(BlobGas.maxPerBlock(fork: fork) / BlobGas.perBlob)
-                let used = batch.map { $0.transaction.blobVersionedHashes.count }.filter { $0 <= maxBlobs }.reduce(0, +)
+                let used = batch.map { $0.transaction.blobVersionedHashes.count }.filter { $0 <= min(maxBlobs, Transaction.maxBlobsPerTransaction(fork: fork)) }.reduce(0, +)
                 #expect(used <= maxBlobs, "valid blob cases of one batch exceed the block's blob budget")
             }
             let a = FuzzGenerator(fork: fork).generate(seed: 99, slot: 3), b = FuzzGenerator(fork: fork).generate(seed: 99, slot: 3)
