@@ -50,6 +50,8 @@ public struct FuzzStats: Sendable {
     public var unconfirmed = 0
     /// Confirmed divergences that `KnownSpecDeviation` explains (the spec is the one that is wrong).
     public var explained = 0
+    /// Oracle calls that failed (the spec raised) on a batch of more than one case, each then bisected.
+    public var oracleFailures = 0
     public var seconds = 0.0
     public init() {}
 }
@@ -119,9 +121,12 @@ public struct DifferentialRunner {
         var current: [FuzzCase] = []
         var deferred: [Int] = []   // blob cases waiting for a batch with blob gas left
         let maxBlobs = Int(BlobGas.maxPerBlock(fork: fork) / BlobGas.perBlob)
+        // A transaction over the per-transaction cap (EIP-7594 in Osaka: 6 of the block's 9) is
+        // invalid on its own and takes nothing from the block's budget.
+        let maxPerTx = min(maxBlobs, Transaction.maxBlobsPerTransaction(fork: fork))
         var blobs = 0
         // Blobs a valid case takes from the block's budget (a case over the limit is invalid on its own).
-        func cost(_ c: FuzzCase) -> Int { c.usesBlobs && c.transaction.blobVersionedHashes.count <= maxBlobs ? c.transaction.blobVersionedHashes.count : 0 }
+        func cost(_ c: FuzzCase) -> Int { c.usesBlobs && c.transaction.blobVersionedHashes.count <= maxPerTx ? c.transaction.blobVersionedHashes.count : 0 }
         func add(_ i: Int) {
             var c = generator.generate(seed: Self.caseSeed(seed, i), slot: current.count)
             if blobs + cost(c) > maxBlobs { deferred.append(i); return }
@@ -162,30 +167,89 @@ public struct DifferentialRunner {
             let d = T8nComparison.differences(expected: serial.result, expectedAlloc: serial.postState, actual: out.result, actualAlloc: out.postState)
             if !d.isEmpty { suspects += attribute(d, cases: cases, reference: serial).map { ($0, .parallel) } }
         }
+        var found: [Divergence] = []
+        let oracleRun = oracleSuspects(cases, serial: serial, seed: seed, stats: &stats, log: log)
+        suspects += oracleRun.suspects.map { ($0, .oracle) }
+        for (c, error) in oracleRun.crashes { found.append(oracleFailure(c, error: error, seed: seed)) }
+        for (c, reason) in oracleRun.explained {
+            // Recognised from the batch itself (no lone re-run, no file: the deviation is on record
+            // as Counterexamples/differential/460491da37f37f96.json).
+            var d = Divergence(kind: .oracle, fork: fork, fuzzCase: c,
+                               differences: [T8nDifference(field: "rejected", expected: "executed (in the batch)", actual: "rejected: " + reason)],
+                               traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)
+            d.explanation = KnownSpecDeviation.typedChainId
+            found.append(d)
+        }
+        var seen = Set<Int>()
+        var confirmed = 0
+        for (c, kind) in suspects where !seen.contains(c.slot * 2 + (kind == .oracle ? 0 : 1)) {
+            seen.insert(c.slot * 2 + (kind == .oracle ? 0 : 1))
+            if kind == .oracle { stats.oracleCalls += 1 }
+            if let d = confirm(c, seed: seed, kind: kind) { found.append(d); confirmed += 1 }
+        }
+        // Suspects re-run alone of which none differs: an interaction of cases (the cases the
+        // batch itself explained or the spec failed on do not hide it).
+        if !suspects.isEmpty && confirmed == 0 { stats.unconfirmed += 1 }
+        return found
+    }
+
+    /// One oracle call for `cases` (whose Lockstep transition is `serial`, or computed here when
+    /// nil): the cases to re-run alone, and the cases on which the oracle itself fails. When the
+    /// oracle fails on a batch (the spec raising, e.g. `OverflowError`), the batch is halved and
+    /// each half re-run, down to the lone cases that make it fail: about 2·k·log₂(n) calls for k
+    /// failing cases in n, instead of n lone re-runs, and the other cases are still compared.
+    public func oracleSuspects(_ cases: [FuzzCase], serial: T8nOutput? = nil, seed: UInt64, stats: inout FuzzStats,
+                               log: (String) -> Void) -> (suspects: [FuzzCase], crashes: [(FuzzCase, String)], explained: [(FuzzCase, String)]) {
+        guard !cases.isEmpty else { return ([], [], []) }
+        let block = self.block(cases, seed: seed)
+        guard let serial = serial ?? (try? block.reference()) else { return (cases, [], []) }
         stats.oracleCalls += 1
         do {
             let run = try oracle.apply(block)
             stats.rejected += run.result.rejected.count
             let d = Self.compare(oracle: run, lockstep: serial)
-            if !d.isEmpty {
-                stats.batchDifferences += 1
-                log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): \(d.count) differences, first \(d[0]); re-running suspects alone")
-                let perCase = Self.perCaseSuspects(cases, oracle: run, lockstep: serial)
-                suspects += (perCase ?? attribute(d, cases: cases, reference: serial)).map { ($0, .oracle) }
+            guard !d.isEmpty else { return ([], [], []) }
+            stats.batchDifferences += 1
+            log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): \(d.count) differences, first \(d[0]); re-running suspects alone")
+            let all = Self.perCaseSuspects(cases, oracle: run, lockstep: serial) ?? attribute(d, cases: cases, reference: serial)
+            // Known deviations recognised from the batch: they need no lone re-run.
+            let executed = Set(run.result.receipts.map(\.transactionHash))
+            var suspects: [FuzzCase] = [], explained: [(FuzzCase, String)] = []
+            for c in all {
+                let i = cases.firstIndex { $0.slot == c.slot }
+                let reason = serial.result.rejected.first { $0.index == i }?.error
+                if let reason, KnownSpecDeviation.isTypedChainId(c, specExecuted: executed.contains(c.transaction.hash), lockstepRejection: reason) {
+                    explained.append((c, reason))
+                } else {
+                    suspects.append(c)
+                }
             }
+            return (suspects, [], explained)
         } catch {
-            log("batch seed 0x\(String(seed, radix: 16)): oracle failed: \(error); re-running each case alone")
-            suspects += cases.map { ($0, .oracle) }
+            if cases.count == 1 {
+                log("case \(cases[0].feature) (case seed 0x\(String(cases[0].seed, radix: 16)), batch seed 0x\(String(seed, radix: 16))) alone makes the oracle fail: \(error.message.suffix(300))")
+                return ([], [(cases[0], error.message)], [])
+            }
+            stats.oracleFailures += 1
+            log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): oracle failed: \(error.message.suffix(200)); bisecting")
+            let half = cases.count / 2
+            let a = oracleSuspects(Array(cases[..<half]), seed: seed, stats: &stats, log: log)
+            let b = oracleSuspects(Array(cases[half...]), seed: seed, stats: &stats, log: log)
+            return (a.suspects + b.suspects, a.crashes + b.crashes, a.explained + b.explained)
         }
-        var found: [Divergence] = []
-        var seen = Set<Int>()
-        for (c, kind) in suspects where !seen.contains(c.slot * 2 + (kind == .oracle ? 0 : 1)) {
-            seen.insert(c.slot * 2 + (kind == .oracle ? 0 : 1))
-            if kind == .oracle { stats.oracleCalls += 1 }
-            if let d = confirm(c, seed: seed, kind: kind) { found.append(d) }
-        }
-        if !suspects.isEmpty && found.isEmpty { stats.unconfirmed += 1 }
-        return found
+    }
+
+    /// A case on which the oracle fails alone: a divergence (the spec gives no result, Lockstep
+    /// does), explained when `KnownSpecDeviation` recognises it.
+    func oracleFailure(_ c: FuzzCase, error: String, seed: UInt64) -> Divergence {
+        let ours = try? block([c], seed: seed).reference()
+        let verdict = ours.map { o in o.result.rejected.isEmpty ? "valid, gas used \(o.result.gasUsed)" : "rejected: \(o.result.rejected.map(\.error).joined(separator: "; "))" }
+        var d = Divergence(kind: .oracle, fork: fork, fuzzCase: c,
+                           differences: [T8nDifference(field: "oracle", expected: "the spec fails: " + String(error.suffix(300)),
+                                                       actual: "Lockstep: " + (verdict ?? "rejects the block"))],
+                           traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)
+        d.explanation = KnownSpecDeviation.explainFailure(c, fork: fork, error: error)
+        return d
     }
 
     /// Oracle differences read "expected (the execution spec) …, actual (Lockstep) …".
@@ -362,13 +426,51 @@ extension Duration {
 /// Divergences where the execution spec (ethereum-execution 2.20.0) is the one that deviates
 /// from the EIPs; each is recognised precisely (the case's fields and the observed difference).
 public enum KnownSpecDeviation {
-    /// A typed transaction (EIP-2930/1559/4844/7702) whose `chainId` is not the chain's: the
-    /// spec's `recover_sender(chain_id, tx)` uses `chain_id` only for legacy EIP-155 `v` and
-    /// never compares a typed transaction's own `chain_id` with the block's, so it executes the
-    /// transaction. EIP-2930 defines the typed payload with `chainId` as its first field and
-    /// signs over it for replay protection, as EIP-155 does for legacy transactions (geth's
-    /// signer rejects such a transaction: "invalid chain id for signer"); Lockstep rejects it.
-    public static let typedChainId = "typed transaction with a foreign chainId: the execution spec executes it (it never checks a typed tx's chain_id), Lockstep rejects it as EIP-2930/1559/4844/7702 bind the signed payload to the chain"
+    /// A typed transaction (EIP-2930/1559/4844/7702) whose `chainId` is not the chain's. The
+    /// deviation is in the spec's own state transition, not in the t8n wrapper: in
+    /// ethereum-execution 2.20.0 `forks/{cancun,prague,osaka}/fork.py` `check_transaction` calls
+    /// `sender_address = recover_sender(block_env.chain_id, tx)`, and `transactions.py`
+    /// `recover_sender` reads `chain_id` only in the legacy branch (`if v != U256(35) +
+    /// chain_id_x2 and v != U256(36) + chain_id_x2: raise InvalidSignatureError("bad v")`); the
+    /// typed branches recover from `signing_hash_2930/1559/4844/7702(tx)`, which hash the tx's
+    /// own `tx.chain_id`, and nothing compares it with the block's. The t8n tool
+    /// (`ethereum_spec_tools/evm_tools/t8n`) only passes `--state.chainid` into the block
+    /// environment and calls `fork.process_transaction`; it neither adds nor skips a check.
+    /// EIP-2930 makes `chainId` the first field of the signed payload
+    /// (`0x01 || rlp([chainId, nonce, gasPrice, gasLimit, to, value, data, accessList, …])`), as
+    /// EIP-1559/4844/7702 do, for the replay protection EIP-155 introduced; the execution spec
+    /// itself agrees that the missing comparison was a bug: ethereum/execution-specs PR #3000
+    /// "fix(specs): check chain id" ("EELS didn't check incoming transaction's chain id"),
+    /// merged after 2.20.0, with wrong-chain-id fixtures following (PR #3125). Geth rejects it
+    /// ("invalid chain id for signer"), and so does Lockstep.
+    public static let typedChainId = "typed transaction with a foreign chainId: the execution spec 2.20.0 itself executes it (fork.py check_transaction → recover_sender(block_env.chain_id, tx) uses chain_id only for a legacy EIP-155 v; the typed branches never compare tx.chain_id with the block's; the t8n wrapper adds or skips nothing), fixed upstream by ethereum/execution-specs PR #3000 \"fix(specs): check chain id\"; Lockstep rejects it, as geth does, since EIP-2930/1559/4844/7702 sign chainId to bind the transaction to one chain"
+
+    /// Before Osaka the spec's MODEXP computes `exp_start = U256(96) + base_length` before it
+    /// charges gas; `U256` addition raises `OverflowError` above 2²⁵⁶−1, so a base length above
+    /// 2²⁵⁶−97 (a legitimate EIP-198 input: its gas cost is unaffordable, the call fails out of
+    /// gas) makes the whole t8n call fail instead. Osaka checks EIP-7823's 1024-byte limit first.
+    public static let modexpBaseLengthOverflow = "MODEXP base length above 2^256-97 before Osaka: the spec's `exp_start = U256(96) + base_length` raises OverflowError and the t8n call fails (the EIP-198 call is out of gas; Lockstep runs it so)"
+
+    /// The widest MODEXP base length the spec holds before Osaka (2²⁵⁶−97).
+    public static let widestModexpBaseLength = UInt256.max &- UInt256(96)
+
+    /// A spec failure on one case that is a known limitation of the spec.
+    public static func explainFailure(_ c: FuzzCase, fork: Hardfork, error: String) -> String? {
+        let data = c.transaction.data
+        if fork < .osaka, error.contains("OverflowError"), c.feature == "modexp" || c.feature.hasPrefix("precompile"), data.count >= 32,
+           UInt256(bigEndian: Array(data[0..<32])) > widestModexpBaseLength {
+            return modexpBaseLengthOverflow
+        }
+        return nil
+    }
+
+    /// The typed chain-id deviation seen in a batch: the spec executed the case's transaction
+    /// (its hash has a receipt), Lockstep rejected it for its chain id.
+    public static func isTypedChainId(_ c: FuzzCase, specExecuted: Bool, lockstepRejection: String) -> Bool {
+        let tx = c.transaction
+        guard tx.type != .legacy, let id = tx.chainId, id != FuzzLayout.chainId else { return false }
+        return specExecuted && lockstepRejection.contains("chain id")
+    }
 
     public static func explain(_ c: FuzzCase, _ diffs: [T8nDifference]) -> String? {
         let tx = c.transaction

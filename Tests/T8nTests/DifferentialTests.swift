@@ -30,7 +30,7 @@ struct DifferentialTests {
                     owned.formUnion(c.ownedAddresses)
                 }
                 let maxBlobs = Int(BlobGas.maxPerBlock(fork: fork) / BlobGas.perBlob)
-                let used = batch.map { $0.transaction.blobVersionedHashes.count }.filter { $0 <= maxBlobs }.reduce(0, +)
+                let used = batch.map { $0.transaction.blobVersionedHashes.count }.filter { $0 <= min(maxBlobs, Transaction.maxBlobsPerTransaction(fork: fork)) }.reduce(0, +)
                 #expect(used <= maxBlobs, "valid blob cases of one batch exceed the block's blob budget")
             }
             let a = FuzzGenerator(fork: fork).generate(seed: 99, slot: 3), b = FuzzGenerator(fork: fork).generate(seed: 99, slot: 3)
@@ -67,6 +67,50 @@ struct DifferentialTests {
                 #expect(d.isEmpty, "\(fork) batch \(i): \(d.prefix(3))")
             }
         }
+    }
+
+    @Test("Before Osaka the generator keeps MODEXP base lengths within what the spec holds (2^256-97); Osaka keeps 2^256-1")
+    func modexpBaseLengthWithinSpec() {
+        var widest: [Hardfork: UInt256] = [:]
+        for fork in Self.forks {
+            let g = FuzzGenerator(fork: fork, focus: .feature("modexp"))
+            for s in 0..<400 {
+                let data = g.generate(seed: UInt64(s), slot: 0).transaction.data
+                let bl = UInt256(bigEndian: Array(data.prefix(32)))
+                widest[fork] = max(widest[fork] ?? .zero, bl)
+            }
+        }
+        #expect(widest[.cancun] == KnownSpecDeviation.widestModexpBaseLength)
+        #expect(widest[.prague] == KnownSpecDeviation.widestModexpBaseLength)
+        #expect(widest[.osaka] == UInt256.max)
+    }
+
+    /// A batch on which the spec raises is bisected down to the case that makes it raise (a
+    /// handful of calls, not one per case), and that case is recognised as the spec's limitation.
+    @Test("An oracle failure is bisected to the lone failing case (Cancun MODEXP base length 2^256-1 → OverflowError)")
+    func oracleFailureIsBisected() throws {
+        guard let spec = ExternalTools.spec else {
+            print("skipped: .build-tools/venv/bin/ethereum-spec-evm absent (bash scripts/setup.sh installs it)")
+            return
+        }
+        let runner = DifferentialRunner(fork: .cancun, generator: FuzzGenerator(fork: .cancun, focus: .feature("tx")),
+                                        oracleCommand: ExternalTools.quoted(spec) + " t8n", batchSize: 4)
+        var batch = try #require(runner.batches(seed: 0xb15, start: 0, count: 4).first)
+        try #require(batch.count == 4)
+        // Case 2 becomes a MODEXP call with base length 2^256-1 (a legitimate input: out of gas).
+        var bad = FuzzGenerator(fork: .cancun, focus: .feature("modexp")).generate(seed: 5, slot: 2)
+        bad.transaction.data = UInt256.max.bigEndianBytes + UInt256(1).bigEndianBytes + UInt256(1).bigEndianBytes + [3, 5]
+        _ = bad.transaction.sign(privateKey: bad.senderKey, chainId: bad.transaction.chainId)
+        batch[2] = bad
+        var stats = FuzzStats()
+        let (suspects, crashes, _) = runner.oracleSuspects(batch, seed: 0x77, stats: &stats, log: { _ in })
+        #expect(crashes.map(\.0.slot) == [2], "\(crashes.map(\.1))")
+        #expect(crashes.first?.1.contains("OverflowError") == true)
+        #expect(stats.oracleCalls == 5, "4 → 2+2 → 1+1: five calls")
+        #expect(suspects.allSatisfy { $0.slot != 2 })
+        let why = try #require(crashes.first).1
+        #expect(KnownSpecDeviation.explainFailure(bad, fork: .cancun, error: why) == KnownSpecDeviation.modexpBaseLengthOverflow)
+        #expect(KnownSpecDeviation.explainFailure(bad, fork: .osaka, error: why) == nil)
     }
 
     /// The CI slice: a fixed seed, a few hundred cases across the three forks, batched (one
