@@ -45,9 +45,21 @@ extension BenchCommand {
                 let times = DependencyGraph.measuredTimes(block, passes: max(3, repeats))
                 let byTime = graph.parallelism(weights: times)
                 let ideal = min(2, byTime)
+                /// Median wall seconds; `cpu` gets the median process CPU seconds of the same runs
+                /// (less sensitive than wall time to other processes on the cores).
+                var cpu: [Double] = []
                 func time(_ run: @escaping () -> BlockResult) -> (Double, BlockResult) {
                     var result: BlockResult? = nil
-                    let s = BenchmarkClock.median(repeats: repeats) { result = run() }
+                    var cpus: [Double] = []
+                    var first = true
+                    let s = BenchmarkClock.median(repeats: repeats) {
+                        let c0 = processCPUSeconds()
+                        result = run()
+                        if !first { cpus.append(processCPUSeconds() - c0) }
+                        first = false
+                    }
+                    cpus.sort()
+                    cpu.append(cpus.isEmpty ? 0 : cpus[cpus.count / 2])
                     return (s, result!)
                 }
                 let (serial, expected) = time {
@@ -85,15 +97,15 @@ extension BenchCommand {
                              String(format: "%.2f", graph.parallelism), String(format: "%.2f", byTime), String(format: "%.2f×", ideal),
                              String(format: "%.2f", serial / two / ideal), String(format: "%.2f", cpuPerWall[cpuPerWall.count / 2]),
                              "\(median(\.executions))", "\(median(\.aborts))", "\(median(\.dependencyWaits))",
-                             "\(median(\.finishedInOrder))", peak])
+                             "\(median(\.finishedInOrder))", String(format: "%.4f / %.4f / %.4f", cpu[0], cpu[1], cpu[2]), peak])
             }
         }
         printMarkdownTable(header: ["block", "conflict", "txs", "gas", "serial s", "1 worker s", "2 workers s", "speed-up 1w",
                                     "speed-up 2w", "T1/T∞ gas", "T1/T∞ time", "ideal 2w", "2w / ideal", "CPU/wall 2w",
-                                    "executions 2w", "aborts 2w", "waits 2w", "in order 2w", "peak RSS MiB"], rows: rows)
+                                    "executions 2w", "aborts 2w", "waits 2w", "in order 2w", "CPU s serial / 1w / 2w", "peak RSS MiB"], rows: rows)
         print("")
         print("ideal 2w = min(2, T1/T∞ time); 2w / ideal = speed-up 2w ÷ ideal 2w. peak RSS MiB: the process's peak resident "
               + "set while the block was built, analysed and run (VmHWM, reset before each block; * = could not be reset, "
-              + "peak since start). CPU/wall 2w and the counters as in `bench --parallel-only`.")
+              + "peak since start). CPU s: median process CPU seconds (user + system) per run of the same timed runs: serial vs 1 worker is Block-STM's own cost with little influence of other processes; 2w adds the second worker's spinning and waiting. CPU/wall 2w and the counters as in `bench --parallel-only`.")
     }
 }
