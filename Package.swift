@@ -82,7 +82,7 @@ let package = Package(
                                "ParallelExecutor", "PlantedFaults", "PropertyKit", "SMT", "SequencerModel"],
                 swiftSettings: optimized),
         .target(name: "Benchmarks",
-                dependencies: ["EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators", "ParallelExecutor"],
+                dependencies: ["DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMState", "Generators", "ParallelExecutor"],
                 swiftSettings: optimized),
         // External executors over the t8n protocol and the differential comparison against the reference.
         .target(name: "Oracles",

@@ -1,3 +1,4 @@
+import Foundation
 import EVMCore
 import EVMState
 import EVMInterpreter
@@ -159,6 +160,40 @@ public struct DependencyGraph: Sendable {
 
     /// min(workers, T1/T∞).
     public func idealSpeedup(workers: Int) -> Double { min(Double(workers), parallelism) }
+
+    /// T1/T∞ with per-transaction weights `weights` (e.g. measured seconds, `measuredTimes`)
+    /// instead of gas; 1 for an empty or zero-weight block.
+    public func parallelism(weights: [Double]) -> Double {
+        precondition(weights.count == cost.count, "one weight per transaction")
+        var finish = [Double](repeating: 0, count: weights.count)
+        for j in weights.indices { finish[j] = weights[j] + (dependencies[j].map { finish[$0] }.max() ?? 0) }
+        let span = finish.max() ?? 0
+        return span <= 0 ? 1 : weights.reduce(0, +) / span
+    }
+
+    /// Wall seconds of each transaction of `input` executed serially (processor and journal,
+    /// the way `SerialExecutor` runs it, without the state root): the minimum over `passes`
+    /// runs of the whole block, each on a fresh copy of the pre-state, which filters out
+    /// scheduling noise of single microsecond-scale measurements.
+    public static func measuredTimes(_ input: BlockInput, passes: Int = 3) -> [Double] {
+        var best = [Double](repeating: .infinity, count: input.transactions.count)
+        let processor = TransactionProcessor(fork: input.fork, block: input.block)
+        for _ in 0..<max(1, passes) {
+            let state = input.pre.copy()
+            var cumulative: UInt64 = 0
+            for (j, rtx) in input.transactions.enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let journal = JournaledState(base: state)
+                let applied = processor.apply(rtx.transaction, sender: rtx.sender, state: journal, cumulativeGasBefore: cumulative)
+                if let r = applied.outcome.receipt {
+                    cumulative = r.cumulativeGasUsed
+                    state.apply(journal.diff())
+                }
+                best[j] = min(best[j], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+        }
+        return best
+    }
 
     enum Key: Hashable { case account(Address), slot(Address, UInt256), wipe(Address) }
 

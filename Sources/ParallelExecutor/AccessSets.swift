@@ -112,7 +112,7 @@ extension BlockSTM {
     /// value, so the "any order" question is answered for the earliest such credits.
     func accessSets(inOrderFrom: Int) -> AccessSets {
         let m = min(max(0, inOrderFrom), txs.count)
-        let outputs = (0..<m).map { t in results[t].withLock { $0 } }
+        let outputs = (0..<m).map { t in results.withLock(t) { $0 } }
         // Committed writers per location, ascending; `credit` is the amount of a balance delta.
         var writers: [Location: [(tx: Int, credit: UInt256?)]] = [:]
         for (t, out) in outputs.enumerated() {

@@ -89,24 +89,31 @@ public enum ReadOrigin: Equatable, Sendable {
 ///   lock guards its map and every cell in it. Per-transaction read and write sets live in
 ///   arrays indexed by transaction, each behind its own lock.
 public final class MVMemory: @unchecked Sendable {
-    struct Entry { var incarnation: Int; var value: MVValue; var estimate: Bool }
+    struct Entry { var tx: Int; var incarnation: Int; var value: MVValue; var estimate: Bool }
 
-    /// The entries of one location, sorted by transaction index.
-    final class Cell {
-        var txs: [Int] = []
+    /// The entries of one location, sorted by transaction index. A struct stored in its shard's
+    /// map and updated in place through the map's subscript (one heap buffer per location).
+    struct Cell {
         var entries: [Entry] = []
 
         /// Number of entries with a transaction index below `tx` (binary search).
         @inline(__always)
         func countBelow(_ tx: Int) -> Int {
-            var lo = 0, hi = txs.count
+            var lo = 0, hi = entries.count
             // Writers usually arrive in index order: check the end first.
-            if hi == 0 || txs[hi - 1] < tx { return hi }
+            if hi == 0 || entries[hi - 1].tx < tx { return hi }
             while lo < hi {
                 let mid = (lo + hi) >> 1
-                if txs[mid] < tx { lo = mid + 1 } else { hi = mid }
+                if entries[mid].tx < tx { lo = mid + 1 } else { hi = mid }
             }
             return lo
+        }
+
+        /// The index of `tx`'s entry, if it has one.
+        @inline(__always)
+        func index(of tx: Int) -> Int? {
+            let pos = countBelow(tx)
+            return pos < entries.count && entries[pos].tx == tx ? pos : nil
         }
     }
 
@@ -117,16 +124,21 @@ public final class MVMemory: @unchecked Sendable {
 
     static let shardCount = 64
     let shards: [Shard]
-    let lastWritten: [Locked<[Location]>]
-    let lastRead: [Locked<[(Location, ReadOrigin)]>]
+    /// Per transaction: the locations its latest recorded incarnation wrote, and what it read.
+    let perTx: PerTransaction<(written: [Location], read: [(Location, ReadOrigin)])>
     /// False but under a planted fault that answers `estimateBlocksReader` with false (readers
     /// then take ESTIMATE markers for values); asked once here, not on every read.
     let ignoreEstimates: Bool
 
     public init(transactionCount: Int, faults: (any FaultHook)? = nil) {
-        shards = (0..<MVMemory.shardCount).map { _ in Shard() }
-        lastWritten = (0..<transactionCount).map { _ in Locked([]) }
-        lastRead = (0..<transactionCount).map { _ in Locked([]) }
+        // Most blocks write a few locations per transaction: sized so that a shard rarely grows.
+        let perShard = min(1 << 16, transactionCount * 4 / MVMemory.shardCount)
+        shards = (0..<MVMemory.shardCount).map { _ in
+            let s = Shard()
+            s.map.reserveCapacity(perShard)
+            return s
+        }
+        perTx = PerTransaction(count: transactionCount, initial: (written: [], read: []))
         self.ignoreEstimates = !faults.value(at: .estimateBlocksReader, real: true)
     }
 
@@ -152,16 +164,15 @@ public final class MVMemory: @unchecked Sendable {
         var sawDelta = false
         while i >= 0 {
             let e = cell.entries[i]
-            if e.estimate && !ignoreEstimates { let t = cell.txs[i]; s.lock.unlock(); return .blocked(by: t) }
+            if e.estimate && !ignoreEstimates { s.lock.unlock(); return .blocked(by: e.tx) }
             if case .balanceDelta(let d) = e.value {
                 delta = delta &+ d
                 sawDelta = true
                 i -= 1
                 continue
             }
-            let t = cell.txs[i]
             s.lock.unlock()
-            if !sawDelta { return .value(e.value, .version(Version(tx: t, incarnation: e.incarnation))) }
+            if !sawDelta { return .value(e.value, .version(Version(tx: e.tx, incarnation: e.incarnation))) }
             let resolved = MVMemory.applyDelta(delta, to: e.value)
             return .value(resolved, .resolved(resolved))
         }
@@ -187,24 +198,13 @@ public final class MVMemory: @unchecked Sendable {
     /// previous incarnation did not (so later transactions must be re-validated).
     /// `writes` holds each location at most once.
     public func record(_ version: Version, reads: [(Location, ReadOrigin)], writes: [(Location, MVValue)]) -> Bool {
-        let previous = lastWritten[version.tx].withLock { $0 }
+        let previous = perTx.withLock(version.tx) { $0.written }
         var wroteNew = false
-        let e0 = Entry(incarnation: version.incarnation, value: .storageCleared, estimate: false)
         for (l, v) in writes {
-            var e = e0
-            e.value = v
+            let e = Entry(tx: version.tx, incarnation: version.incarnation, value: v, estimate: false)
             let s = shard(l)
             s.lock.lock()
-            let cell: Cell
-            if let c = s.map[l] { cell = c } else { cell = Cell(); s.map[l] = cell }
-            let pos = cell.countBelow(version.tx)
-            if pos < cell.txs.count && cell.txs[pos] == version.tx {
-                cell.entries[pos] = e
-            } else {
-                cell.txs.insert(version.tx, at: pos)
-                cell.entries.insert(e, at: pos)
-                wroteNew = true
-            }
+            s.map[l, default: Cell()].upsert(e, wroteNew: &wroteNew)
             s.lock.unlock()
         }
         let locations = writes.map(\.0)
@@ -215,33 +215,23 @@ public final class MVMemory: @unchecked Sendable {
                 for l in previous where !now.contains(l) { remove(l, tx: version.tx) }
             }
         }
-        lastWritten[version.tx].withLock { $0 = locations }
-        lastRead[version.tx].withLock { $0 = reads }
+        perTx.withLock(version.tx) { $0 = (written: locations, read: reads) }
         return wroteNew
     }
 
     private func remove(_ l: Location, tx: Int) {
         let s = shard(l)
         s.lock.lock()
-        if let cell = s.map[l] {
-            let pos = cell.countBelow(tx)
-            if pos < cell.txs.count && cell.txs[pos] == tx {
-                cell.txs.remove(at: pos)
-                cell.entries.remove(at: pos)
-            }
-        }
+        if let pos = s.map[l]?.index(of: tx) { s.map[l]!.entries.remove(at: pos) }
         s.lock.unlock()
     }
 
     /// Marks every write of `tx` as an ESTIMATE (on abort): readers wait for its re-execution.
     public func convertWritesToEstimates(_ tx: Int) {
-        for l in lastWritten[tx].withLock({ $0 }) {
+        for l in perTx.withLock(tx, { $0.written }) {
             let s = shard(l)
             s.lock.lock()
-            if let cell = s.map[l] {
-                let pos = cell.countBelow(tx)
-                if pos < cell.txs.count && cell.txs[pos] == tx { cell.entries[pos].estimate = true }
-            }
+            if let pos = s.map[l]?.index(of: tx) { s.map[l]!.entries[pos].estimate = true }
             s.lock.unlock()
         }
     }
@@ -250,7 +240,15 @@ public final class MVMemory: @unchecked Sendable {
     /// (same version, or the base, or the same resolved value, or — for a code-hash-only
     /// read — a value with the same code hash).
     public func validateReadSet(_ tx: Int, base: (Location) -> MVValue?) -> Bool {
-        for (l, origin) in lastRead[tx].withLock({ $0 }) {
+        var linked = false
+        return validateReadSet(tx, linked: &linked, base: base)
+    }
+
+    /// `validateReadSet`, also telling whether the read set holds a read of a value written by
+    /// transaction `tx − 1` (`linked`, for the dependency guard; meaningful when valid).
+    public func validateReadSet(_ tx: Int, linked: inout Bool, base: (Location) -> MVValue?) -> Bool {
+        for (l, origin) in readSet(tx) {
+            if case .version(let w) = origin, w.tx == tx - 1 { linked = true }
             let now = read(l, tx: tx, base: { base(l) })
             if case .codeHash(let h) = origin {
                 let value: MVValue?
@@ -278,8 +276,53 @@ public final class MVMemory: @unchecked Sendable {
     }
 
     /// The last recorded write set of `tx`'s latest incarnation (for the final assembly).
-    public func writtenLocations(_ tx: Int) -> [Location] { lastWritten[tx].withLock { $0 } }
-    public func readSet(_ tx: Int) -> [(Location, ReadOrigin)] { lastRead[tx].withLock { $0 } }
+    public func writtenLocations(_ tx: Int) -> [Location] { perTx.withLock(tx) { $0.written } }
+    public func readSet(_ tx: Int) -> [(Location, ReadOrigin)] { perTx.withLock(tx) { $0.read } }
+}
+
+extension MVMemory.Cell {
+    /// Stores `e` as its transaction's entry (replacing an older incarnation's); sets
+    /// `wroteNew` when the transaction had no entry here.
+    @inline(__always)
+    mutating func upsert(_ e: MVMemory.Entry, wroteNew: inout Bool) {
+        let pos = countBelow(e.tx)
+        if pos < entries.count && entries[pos].tx == e.tx {
+            entries[pos] = e
+        } else {
+            entries.insert(e, at: pos)
+            wroteNew = true
+        }
+    }
+}
+
+/// One value per transaction, behind striped locks (`stripes` locks for the whole block rather
+/// than one lock object per transaction: a block's set-up and tear-down allocate O(1) objects).
+/// Two transactions share a lock when their indices are equal modulo `stripes`; the critical
+/// sections are tiny, so the sharing costs nothing measurable.
+public final class PerTransaction<T>: @unchecked Sendable {
+    static var stripes: Int { 64 }
+    private let locks: [NSLock]
+    /// Allocated once; slot i is only touched under lock i mod `stripes`.
+    private let values: UnsafeMutableBufferPointer<T>
+
+    public init(count: Int, initial: T) {
+        locks = (0..<Swift.min(count, PerTransaction.stripes)).map { _ in NSLock() }
+        values = .allocate(capacity: count)
+        values.initialize(repeating: initial)
+    }
+
+    deinit {
+        values.deinitialize()
+        values.deallocate()
+    }
+
+    @inline(__always)
+    public func withLock<R>(_ tx: Int, _ body: (inout T) throws -> R) rethrows -> R {
+        precondition(tx >= 0 && tx < values.count, "transaction index out of range")
+        let lock = locks[tx & (PerTransaction.stripes - 1)]
+        lock.lock(); defer { lock.unlock() }
+        return try body(&values[tx])
+    }
 }
 
 /// A value behind a lock.

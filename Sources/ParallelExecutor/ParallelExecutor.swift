@@ -88,8 +88,8 @@ public struct ParallelExecutor: BlockExecutor {
             report.replayRanOut = d.replayRanOut
         }
         report.incarnations = stm.scheduler.incarnations.reduce(0) { $0 + $1 + 1 }
-        report.executions = stm.executions.withLock { $0 }
-        report.validations = stm.validations.withLock { $0 }
+        report.executions = stm.scheduler.finishedExecutions
+        report.validations = stm.scheduler.finishedValidations
         report.aborts = stm.scheduler.aborts
         report.dependencyWaits = stm.scheduler.dependencyWaits
         let assemblyStart = DispatchTime.now().uptimeNanoseconds
@@ -112,6 +112,7 @@ public struct ParallelReport: Sendable {
     public var workers = 0
     /// Sum over transactions of (final incarnation + 1).
     public var incarnations = 0
+    /// Executions that finished (recorded, or stopped on an ESTIMATE), including discarded ones.
     public var executions = 0
     public var validations = 0
     public var aborts = 0
@@ -153,8 +154,7 @@ final class BlockSTM: @unchecked Sendable {
     /// `plainTransferRecipient`), or nil.
     let creditOnly: [Address?]
     /// The latest recorded execution of each transaction.
-    let results: [Locked<ExecutionOutput?>]
-    let executions = Locked(0), validations = Locked(0)
+    let results: PerTransaction<ExecutionOutput?>
     /// Threads the block may use (also for the final state root).
     let workers: Int
 
@@ -168,7 +168,7 @@ final class BlockSTM: @unchecked Sendable {
         let cb = pre.account(block.coinbase)
         lazyBeneficiary = fork >= .spuriousDragon && !(cb?.isEmpty ?? false)
         creditOnly = txs.map { BlockSTM.plainTransferRecipient($0, block: block, fork: fork) }
-        results = txs.map { _ in Locked(nil) }
+        results = PerTransaction(count: txs.count, initial: nil)
     }
 
     /// The recipient of `rtx` when it may be a plain value transfer whose credit is published
@@ -202,7 +202,6 @@ final class BlockSTM: @unchecked Sendable {
 
     /// Runs one incarnation against multi-version memory without recording anything.
     func compute(_ v: Version) -> Execution {
-        executions.withLock { $0 += 1 }
         let recipient = creditOnly[v.tx]
         let reader = MVStateReader(tx: v.tx, mv: mv, pre: pre, codes: codes, creditOnly: recipient)
         let journal = JournaledState(base: reader, stopSignal: reader.stop)
@@ -253,7 +252,7 @@ final class BlockSTM: @unchecked Sendable {
             if scheduler.addDependency(tx: v.tx, blocking: by) { return nil }
             return scheduler.isHalted ? nil : .execute(v)
         case .done(let out):
-            results[v.tx].withLock { $0 = out }
+            results.withLock(v.tx) { $0 = out }
             let wroteNew = mv.record(v, reads: out.reads, writes: out.writes)
             return scheduler.finishExecution(v, wroteNewLocation: wroteNew)
         }
@@ -266,15 +265,12 @@ final class BlockSTM: @unchecked Sendable {
     }
 
     func validate(_ v: Version) -> SchedulerTask? {
-        validations.withLock { $0 += 1 }
-        let valid = readSetValid(v.tx)
+        var linked = false
+        let real = mv.validateReadSet(v.tx, linked: &linked, base: { MVStateReader.baseValue($0, pre: self.pre) })
+        let valid = faults.value(at: .readSetValidation, real: real)
         let aborted = !valid && scheduler.tryValidationAbort(v)
         if aborted { mv.convertWritesToEstimates(v.tx) }
-        if valid && v.tx > 0 {
-            let linked = mv.readSet(v.tx).contains { if case .version(let w) = $0.1 { return w.tx == v.tx - 1 } else { return false } }
-            scheduler.noteValidated(v, linked: linked)
-        }
-        return scheduler.finishValidation(v, aborted: aborted)
+        return scheduler.finishValidation(v, aborted: aborted, validated: valid && v.tx > 0, linked: linked)
     }
 
     /// Runs a task to completion (threaded driver).
@@ -294,7 +290,7 @@ final class BlockSTM: @unchecked Sendable {
         guard scheduler.isHalted else { return txs.count }
         for k in 0..<txs.count {
             let (status, incarnation) = scheduler.state(of: k)
-            guard status == .executed, results[k].withLock({ $0?.incarnation }) == incarnation, readSetValid(k) else {
+            guard status == .executed, results.withLock(k, { $0?.incarnation }) == incarnation, readSetValid(k) else {
                 return k
             }
         }
@@ -314,7 +310,7 @@ final class BlockSTM: @unchecked Sendable {
         var cumulative: UInt64 = 0
         var missing: [String] = []
         for i in 0..<prefix {
-            guard let out = results[i].withLock({ $0 }) else { return nil }
+            guard let out = results.withLock(i, { $0 }) else { return nil }
             if let u = out.applied.unimplementedPrecompile, !missing.contains(u) { missing.append(u) }
             // The pool is checked before the nonce and the balance (TransactionProcessor step 2),
             // so a transaction speculation rejected for another reason may be one the serial

@@ -84,6 +84,9 @@ public final class Scheduler: @unchecked Sendable {
     private var countedLinked: [Bool]
 
     private var finishedExecutionCount = 0, dependencyWaitCount = 0, abortCount = 0
+    private var finishedValidationCount = 0
+    /// Validations finished.
+    public var finishedValidations: Int { lock.lock(); defer { lock.unlock() }; return finishedValidationCount }
     /// Executions finished (recorded or blocked).
     public var finishedExecutions: Int { lock.lock(); defer { lock.unlock() }; return finishedExecutionCount }
     /// Executions that read an ESTIMATE and waited for the blocking transaction.
@@ -131,12 +134,19 @@ public final class Scheduler: @unchecked Sendable {
         checkGuard(g)
     }
 
+    /// True when validations feed the dependency guard (`noteValidated` counts them).
+    public var countsLinks: Bool { guardPolicy != nil && workers > 1 }
+
     /// A validation of `v` passed; `linked`: it read a value written by transaction `v.tx − 1`.
     /// Counted once per incarnation.
     public func noteValidated(_ v: Version, linked: Bool) {
-        guard guardPolicy != nil, workers > 1 else { return }
+        guard countsLinks else { return }
         lock.lock(); defer { lock.unlock() }
-        guard countedIncarnation[v.tx] != v.incarnation else { return }
+        noteValidatedLocked(v, linked: linked)
+    }
+
+    private func noteValidatedLocked(_ v: Version, linked: Bool) {
+        guard countsLinks, countedIncarnation[v.tx] != v.incarnation else { return }
         countedIncarnation[v.tx] = v.incarnation
         countedLinked[v.tx] = linked
         windowValidated += 1
@@ -250,8 +260,12 @@ public final class Scheduler: @unchecked Sendable {
     }
 
     /// Records the end of a validation; after an abort may hand back the re-execution.
-    public func finishValidation(_ v: Version, aborted: Bool) -> SchedulerTask? {
+    /// `validated`: the validation passed (then `noteValidated(v, linked:)` is applied under the
+    /// same lock).
+    public func finishValidation(_ v: Version, aborted: Bool, validated: Bool = false, linked: Bool = false) -> SchedulerTask? {
         lock.lock(); defer { lock.unlock() }
+        finishedValidationCount += 1
+        if validated { noteValidatedLocked(v, linked: linked) }
         if aborted {
             setReady(v.tx)
             validationIdx = min(validationIdx, v.tx + 1)

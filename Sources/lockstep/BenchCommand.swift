@@ -36,6 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Run only the parallel executor section.")
     var parallelOnly = false
 
+    @Flag(name: .long, help: "Only the compiled-contract blocks (ContractBench.swift): Vyper ERC-20 transfers and AMM swaps at each --conflict-rates, ideal bound min(2, T1/T∞), speed-up at 1 and 2 workers, peak RSS; --only erc20|amm; --scale 10 for 10,000-transaction blocks.")
+    var contracts = false
+
     @Flag(name: .long, help: "Run Block-STM without the dependency guard (no in-order finish of dependency chains).")
     var noDependencyGuard = false
 
@@ -53,7 +56,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "With --against: run only Lockstep's side (e.g. under valgrind --tool=callgrind); revm columns stay empty.")
     var lockstepOnly = false
 
-    @Option(name: .long, help: "With --against: only the workloads whose names start with this (repeatable).")
+    @Option(name: .long, help: "With --against: only the workloads whose names start with this; with --contracts: erc20 or amm (repeatable).")
     var only: [String] = []
 
     func validate() throws {
@@ -69,6 +72,10 @@ struct BenchCommand: ParsableCommand {
         print("lockstep bench: \(repeats) timed runs per row after one warm-up, median; " +
               "\(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
         if against != nil { return try revmSection() }
+        if contracts {
+            contractSection()
+            return
+        }
         if parallelOnly {
             parallelSection()
             return
