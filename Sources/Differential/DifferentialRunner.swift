@@ -33,10 +33,8 @@ public struct Divergence {
     public var external: ExternalFinding?
 
     public var report: String {
-        if kind == .executor, let f = external {
-            return "\(fork.fixtureName) case \(fuzzCase.feature) (case seed 0x\(String(fuzzCase.seed, radix: 16)), slot \(fuzzCase.slot), shrunk \(shrinkSteps) steps; expected = Lockstep's reference, actual = the tool):\n"
-                + f.report(replayPath: file)
-        }
+        // The finding's origin names the case, its seed and the fuzz command line.
+        if kind == .executor, let f = external { return f.report(replayPath: file) }
         var lines = ["\(kind == .oracle ? "Lockstep disagrees with the execution spec (expected = spec, actual = Lockstep)" : "parallel executor disagrees with serial (expected = serial)") on \(fork.fixtureName) case \(fuzzCase.feature) (case seed 0x\(String(fuzzCase.seed, radix: 16)), slot \(fuzzCase.slot), shrunk \(shrinkSteps) steps):"]
         for d in differences.prefix(10) { lines.append("  \(d)") }
         if differences.count > 10 { lines.append("  … \(differences.count - 10) more") }
@@ -94,6 +92,9 @@ public struct DifferentialRunner {
     public var executor: ExternalGate?
     /// Where an executor counterexample came from, appended to its `origin` (the fuzz command line).
     public var campaignLabel = "lockstep fuzz"
+    /// Tool runs and their time while shrinking (`differences` cannot take `stats`); `campaign`
+    /// moves them into `FuzzStats.toolCalls` / `toolSeconds`.
+    let meter = ToolMeter()
     public var parallelModes: [ExecutionMode]
     public var batchSize: Int
     public var shrinkBudget = 25
@@ -403,9 +404,7 @@ public struct DifferentialRunner {
         let codeBytes = c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count
         var shrunk = c, steps = 0
         if found.kind != .nondeterminism {
-            let runs: Int
-            (shrunk, steps, runs) = shrink(c, seed: seed, kind: .executor, sameAs: found.kind)
-            stats.toolCalls += runs
+            (shrunk, steps, _) = shrink(c, seed: seed, kind: .executor, sameAs: found.kind)
         }
         var finding = executor.evaluate(block([shrunk], seed: seed), seed: c.seed, toolSeconds: &seconds, traces: true).finding
         if finding == nil { shrunk = c; steps = 0; finding = executor.evaluate(block([c], seed: seed), seed: c.seed, toolSeconds: &seconds, traces: true).finding }
@@ -431,8 +430,9 @@ public struct DifferentialRunner {
             guard let executor else { return nil }
             let once = ExternalGate(tool: executor.tool, forks: [fork], repeatCount: 1)
             var ignored = 0.0
-            guard let f = once.evaluate(alone, seed: c.seed, reference: serial, toolSeconds: &ignored, traces: false).finding,
-                  sameAs == nil || f.kind == sameAs else { return nil }
+            let finding = once.evaluate(alone, seed: c.seed, reference: serial, toolSeconds: &ignored, traces: false).finding
+            meter.runs += 1; meter.seconds += ignored
+            guard let f = finding, sameAs == nil || f.kind == sameAs else { return nil }
             d = f.differences.isEmpty ? [T8nDifference(field: "tool", expected: "a result", actual: f.message)] : f.differences
         case .oracle:
             guard let oracle, let run = try? oracle.apply(alone) else { return nil }
@@ -518,8 +518,16 @@ public struct DifferentialRunner {
             }
         }
         stats.seconds += (ContinuousClock.now - t0).secondsValue
+        stats.toolCalls += meter.runs; stats.toolSeconds += meter.seconds
+        meter.runs = 0; meter.seconds = 0
         return found
     }
+}
+
+/// Counts tool runs made where no `FuzzStats` is at hand (one runner, one thread).
+final class ToolMeter {
+    var runs = 0
+    var seconds = 0.0
 }
 
 extension Duration {

@@ -109,7 +109,7 @@ public struct ExternalTransitionTool: Sendable {
         }
     }
 
-    static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    public static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     static func tail(_ s: String) -> String {
         let lines = s.split(separator: "\n").suffix(3)

@@ -143,7 +143,13 @@ public enum TraceDiff {
             let prev = i > 0 ? " after \(x[i - 1].opName) at pc \(x[i - 1].pc)" : ""
             return "step \(i) (\(a.opName) at pc \(a.pc), depth \(a.depth)\(prev)): \(what.joined(separator: "; "))"
         }
-        if x.count != y.count { return "expected \(x.count) steps, actual \(y.count) (identical for the first \(min(x.count, y.count)))" }
+        if x.count != y.count {
+            // Name the first step only one side has (an opcode the other does not execute).
+            let n = min(x.count, y.count)
+            let next = x.count > y.count ? x[n] : y[n]
+            let at = "step \(n) is \(next.opName.isEmpty ? "op 0x" + String(next.op, radix: 16) : next.opName) at pc \(next.pc), depth \(next.depth) in the \(x.count > y.count ? "expected" : "actual") trace only"
+            return "expected \(x.count) steps, actual \(y.count) (identical for the first \(n)); \(at)"
+        }
         return nil
     }
 }
