@@ -249,6 +249,8 @@ public struct DifferentialRunner {
         var seen = Set<Int>()
         let kindIndex: [Divergence.Kind: Int] = [.oracle: 0, .parallel: 1, .executor: 2]
         for (c, kind) in suspects where !seen.contains(c.slot * 3 + kindIndex[kind]!) {
+            // Non-determinism is the tool's as a whole: one confirmed case tells it.
+            if kind == .executor, found.contains(where: { $0.external?.kind == .nondeterminism }) { continue }
             seen.insert(c.slot * 3 + kindIndex[kind]!)
             if kind == .oracle { stats.oracleCalls += 1 }
             if let d = confirm(c, seed: seed, kind: kind, stats: &stats) { found.append(d) }
