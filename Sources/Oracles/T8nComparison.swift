@@ -147,8 +147,10 @@ public enum TraceDiff {
             // Name the first step only one side has (an opcode the other does not execute).
             let n = min(x.count, y.count)
             let next = x.count > y.count ? x[n] : y[n]
-            let at = "step \(n) is \(next.opName.isEmpty ? "op 0x" + String(next.op, radix: 16) : next.opName) at pc \(next.pc), depth \(next.depth) in the \(x.count > y.count ? "expected" : "actual") trace only"
-            return "expected \(x.count) steps, actual \(y.count) (identical for the first \(n)); \(at)"
+            func name(_ s: Step) -> String { s.opName.isEmpty ? "op 0x" + String(s.op, radix: 16) : s.opName }
+            let shorter = x.count > y.count ? "actual" : "expected", longer = x.count > y.count ? "expected" : "actual"
+            let ends = n > 0 ? "; the \(shorter) trace ends after \(name(x[n - 1])) at pc \(x[n - 1].pc), depth \(x[n - 1].depth)" : ""
+            return "expected \(x.count) steps, actual \(y.count) (identical for the first \(n)\(ends)); step \(n) is \(name(next)) at pc \(next.pc), depth \(next.depth) in the \(longer) trace only"
         }
         return nil
     }

@@ -21,7 +21,7 @@ struct FuzzExecutorTests {
         }
         let (status, output) = try runSubprocess(URL(fileURLWithPath: bin),
                                                  ["fuzz", "--executor", "t8n:" + ExternalTools.quoted(bin) + " t8n", "--cases", "8", "--batch", "8",
-                                                  "--repeat", "2", "--seed", "0x5eed", "--out", Self.scratch("plain")])
+                                                  "--repeat", "2", "--seed", "0x11", "--out", Self.scratch("plain")])
         let text = String(decoding: output, as: UTF8.self)
         #expect(status == 0, "\(text)")
         #expect(text.contains("all 24 cases agree"), "\(text)")
@@ -39,14 +39,14 @@ struct FuzzExecutorTests {
         let exe = URL(fileURLWithPath: bin)
         let command = ExternalTools.quoted(ExternalTools.corrupt) + " --field gasUsed " + ExternalTools.quoted(bin) + " t8n"
         let (status, output) = try runSubprocess(exe, ["fuzz", "--executor", "t8n:" + command, "--fork", "Prague", "--cases", "6", "--batch", "6",
-                                                       "--seed", "0x5eed", "--shrink-budget", "6", "--out", dir])
+                                                       "--seed", "0x11", "--shrink-budget", "6", "--out", dir])
         let text = String(decoding: output, as: UTF8.self)
         #expect(status == 1, "\(text)")
         #expect(text.contains("disagrees with the reference on Prague fuzz case"), "\(text)")
         #expect(text.contains("receipts[0].gasUsed: expected"), "\(text)")
         #expect(text.contains("trace: traces agree step by step"), "the corruption is outside execution: \(text)")
         #expect(text.contains("Replay: lockstep replay "), "\(text)")
-        #expect(text.contains("Re-run: lockstep fuzz --seed 0x5eed --fork Prague"), "\(text)")
+        #expect(text.contains("Re-run: lockstep fuzz --seed 0x11 --fork Prague"), "\(text)")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/external_executor").filter { $0.hasSuffix(".json") }
         #expect(files.count == 1, "the wrapper corrupts the first receipt only: one case, got \(files)")
@@ -54,7 +54,7 @@ struct FuzzExecutorTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
         #expect(json["executor"] as? String == command)
         #expect(json["kind"] as? String == "mismatch")
-        #expect((json["origin"] as? String)?.contains("lockstep fuzz --seed 0x5eed --fork Prague") == true, "\(json["origin"] ?? "")")
+        #expect((json["origin"] as? String)?.contains("lockstep fuzz --seed 0x11 --fork Prague") == true, "\(json["origin"] ?? "")")
         #expect(try runSubprocess(exe, ["replay", file]).status == 1, "reproduced")
         #expect(try runSubprocess(exe, ["replay", file, "--executor", ExternalTools.quoted(bin) + " t8n"]).status == 0, "fixed")
 
@@ -128,7 +128,7 @@ struct FuzzExecutorTests {
         }
         let (status, output) = try runSubprocess(URL(fileURLWithPath: bin),
                                                  ["fuzz", "--executor", "t8n:" + ExternalTools.quoted(bin) + " t8n", "--three-way", "--fork", "Osaka",
-                                                  "--cases", "8", "--batch", "8", "--seed", "0x5eed", "--out", Self.scratch("3way")],
+                                                  "--cases", "8", "--batch", "8", "--seed", "0x11", "--out", Self.scratch("3way")],
                                                  environment: ProcessInfo.processInfo.environment.merging(["LOCKSTEP_SPEC_EVM": spec]) { $1 })
         let text = String(decoding: output, as: UTF8.self)
         #expect(status == 0, "\(text)")
