@@ -414,7 +414,7 @@ public struct DifferentialRunner {
         stats.toolSeconds += seconds
         var f = finding ?? found
         f.origin = "fuzz case \(shrunk.feature) (case seed 0x\(String(shrunk.seed, radix: 16)), slot \(shrunk.slot)\(steps > 0 ? ", shrunk \(steps) steps from \(codeBytes) bytes" : "")) of `\(campaignLabel)`"
-        f.verdict = verdict(f.input, finding: f, stats: &stats)
+        f.verdict = verdict(f.input, finding: f, stats: &stats) ?? KnownSpecDeviation.explainExecutor(shrunk, f)
         var d = Divergence(kind: .executor, fork: fork, fuzzCase: shrunk, differences: f.differences, traceDifference: f.traceDifference,
                            unshrunkCodeBytes: codeBytes, shrinkSteps: steps, external: f)
         if let outDir { d.file = try? ExternalCounterexample.write(f, repeatCount: executor.repeatCount, to: outDir) }
@@ -546,6 +546,16 @@ public enum KnownSpecDeviation {
     /// signs over it for replay protection, as EIP-155 does for legacy transactions (geth's
     /// signer rejects such a transaction: "invalid chain id for signer"); Lockstep rejects it.
     public static let typedChainId = "typed transaction with a foreign chainId: the execution spec executes it (it never checks a typed tx's chain_id), Lockstep rejects it as EIP-2930/1559/4844/7702 bind the signed payload to the chain"
+
+    /// The same deviation seen from `--executor` (expected = Lockstep, actual = the tool): the
+    /// tool executes the foreign-chainId typed transaction Lockstep rejects. Still a failure
+    /// (the EIPs reject it); the text says so and that the execution spec behaves the same.
+    public static func explainExecutor(_ c: FuzzCase, _ f: ExternalFinding) -> String? {
+        let tx = c.transaction
+        guard f.kind == .mismatch, tx.type != .legacy, let id = tx.chainId, id != FuzzLayout.chainId,
+              f.differences.contains(where: { $0.field == "rejected" && $0.actual == "[]" && $0.expected != "[]" }) else { return nil }
+        return "the tool is wrong by the EIPs: it executes a type-\(tx.type.rawValue) transaction signed for chain \(id.decimalString) on chain \(FuzzLayout.chainId.decimalString), which Lockstep rejects (EIP-2930/1559/4844/7702 bind the signed payload to the chain); the execution spec has the same known deviation"
+    }
 
     public static func explain(_ c: FuzzCase, _ diffs: [T8nDifference]) -> String? {
         let tx = c.transaction
