@@ -149,6 +149,7 @@ enum ExternalCheck {
         print("External executor counterexample: `\(command)`\(override == nil ? "" : " (stored: `\(loaded.command)`)"), "
               + "\(loaded.input.fork.fixtureName) \(loaded.origin ?? "block"), seed 0x\(String(loaded.seed, radix: 16)), \(loaded.input.transactions.count) transactions, "
               + "\(loaded.repeatCount) run\(loaded.repeatCount == 1 ? "" : "s")")
+        if let v = loaded.verdict { print("  stored verdict (three-way, when it was written): \(v)") }
         for (i, tx) in loaded.input.transactions.enumerated() {
             print("  tx \(i): type \(tx.type.rawValue) nonce \(tx.nonce) gas \(tx.gasLimit) to \(tx.to.map { "\($0)" } ?? "create") "
                   + "value \(tx.value.decimalString) data \(tx.data.count) bytes")
