@@ -92,6 +92,11 @@ public struct DifferentialRunner {
     public var executor: ExternalGate?
     /// Where an executor counterexample came from, appended to its `origin` (the fuzz command line).
     public var campaignLabel = "lockstep fuzz"
+    /// `--executor`: at most this many of one batch's suspects become findings (each costs up
+    /// to `shrinkBudget` tool runs); the rest are counted in the log, not re-run. A campaign
+    /// also stops after the first batch with an executor finding, as `check --executor` stops
+    /// at its first: a tool's bug tends to repeat, and the next run after a fix finds the next.
+    public var maxExecutorFindingsPerBatch = 4
     /// Tool runs and their time while shrinking (`differences` cannot take `stats`); `campaign`
     /// moves them into `FuzzStats.toolCalls` / `toolSeconds`.
     let meter = ToolMeter()
@@ -247,10 +252,16 @@ public struct DifferentialRunner {
         }
         var found: [Divergence] = []
         var seen = Set<Int>()
+        var skipped = 0
+        defer { if skipped > 0 { log("\(skipped) more suspect cases of this batch not re-run (at most \(maxExecutorFindingsPerBatch) findings per batch)") } }
         let kindIndex: [Divergence.Kind: Int] = [.oracle: 0, .parallel: 1, .executor: 2]
         for (c, kind) in suspects where !seen.contains(c.slot * 3 + kindIndex[kind]!) {
             // Non-determinism is the tool's as a whole: one confirmed case tells it.
             if kind == .executor, found.contains(where: { $0.external?.kind == .nondeterminism }) { continue }
+            if kind == .executor, found.filter({ $0.kind == .executor }).count >= maxExecutorFindingsPerBatch {
+                skipped += 1
+                continue
+            }
             seen.insert(c.slot * 3 + kindIndex[kind]!)
             if kind == .oracle { stats.oracleCalls += 1 }
             if let d = confirm(c, seed: seed, kind: kind, stats: &stats) { found.append(d) }
@@ -517,6 +528,13 @@ public struct DifferentialRunner {
                 stats.explained += ds.filter { $0.explanation != nil }.count
                 found += ds
                 next += batch.count
+                if ds.contains(where: { $0.kind == .executor }) {
+                    log("stopping at the first batch the tool fails (\(next - start) of \(count == .max / 4 ? "unbounded" : String(count)) cases run)")
+                    stats.seconds += (ContinuousClock.now - t0).secondsValue
+                    stats.toolCalls += meter.runs; stats.toolSeconds += meter.seconds
+                    meter.runs = 0; meter.seconds = 0
+                    return found
+                }
             }
         }
         stats.seconds += (ContinuousClock.now - t0).secondsValue
