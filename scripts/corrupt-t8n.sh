@@ -18,14 +18,34 @@
 #   rejected   the first rejection dropped
 # A field with nothing to corrupt (no receipts, no rejections) is left alone, so the output
 # stays identical on such a block. The tool's exit code is passed through.
-field=gasUsed; every=1
+#
+# --behind instead runs the tool one fork behind the one asked for (--state.fork=Osaka runs
+# Prague, Prague runs Cancun, Cancun runs Shanghai) and leaves its output alone: an executor
+# that lacks the newest fork's rules, so execution itself differs (CLZ undefined before
+# Osaka, other gas costs) and the traces show the first differing step.
+#   lockstep fuzz --fork Osaka --opcode CLZ --executor t8n:'scripts/corrupt-t8n.sh --behind lockstep t8n'
+field=gasUsed; every=1; behind=
 while :; do
   case "$1" in
     --field) field=$2; shift 2;;
     --every) every=$2; shift 2;;
+    --behind) behind=1; shift;;
     *) break;;
   esac
 done
+if [ -n "$behind" ]; then
+  n=$#
+  for a in "$@"; do
+    case "$a" in
+      --state.fork=Osaka) a=--state.fork=Prague;;
+      --state.fork=Prague) a=--state.fork=Cancun;;
+      --state.fork=Cancun) a=--state.fork=Shanghai;;
+    esac
+    set -- "$@" "$a"
+  done
+  shift "$n"
+  exec "$@"
+fi
 case "$field" in gasUsed|status|stateRoot|balance|rejected) ;; *)
   echo "corrupt-t8n.sh: unknown --field $field (gasUsed, status, stateRoot, balance, rejected)" >&2; exit 3;;
 esac

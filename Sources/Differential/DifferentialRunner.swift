@@ -9,9 +9,11 @@ import ParallelExecutor
 import T8n
 
 /// One confirmed divergence: a case that, run alone, gives a different result in the oracle
-/// (the execution spec) and in Lockstep, or in Lockstep's serial and parallel executors.
+/// (the execution spec) and in Lockstep, in Lockstep's serial and parallel executors, or (kind
+/// `executor`, `lockstep fuzz --executor t8n:CMD`) in the external tool under test and
+/// Lockstep's reference.
 public struct Divergence {
-    public enum Kind: String, Sendable { case oracle, parallel }
+    public enum Kind: String, Sendable { case oracle, parallel, executor }
     public var kind: Kind
     public var fork: Hardfork
     public var fuzzCase: FuzzCase
@@ -25,8 +27,14 @@ public struct Divergence {
     /// Set when the divergence is a known deviation of the execution spec (`KnownSpecDeviation`):
     /// counted, not shrunk, never hidden.
     public var explanation: String?
+    /// Kind `executor`: the finding as the external gate reports and stores it (the shrunk
+    /// one-case block, the command, differences, traces, verdict); `file` is its
+    /// `external_executor` counterexample, replayed by `lockstep replay FILE`.
+    public var external: ExternalFinding?
 
     public var report: String {
+        // The finding's origin names the case, its seed and the fuzz command line.
+        if kind == .executor, let f = external { return f.report(replayPath: file) }
         var lines = ["\(kind == .oracle ? "Lockstep disagrees with the execution spec (expected = spec, actual = Lockstep)" : "parallel executor disagrees with serial (expected = serial)") on \(fork.fixtureName) case \(fuzzCase.feature) (case seed 0x\(String(fuzzCase.seed, radix: 16)), slot \(fuzzCase.slot), shrunk \(shrinkSteps) steps):"]
         for d in differences.prefix(10) { lines.append("  \(d)") }
         if differences.count > 10 { lines.append("  … \(differences.count - 10) more") }
@@ -42,6 +50,9 @@ public struct FuzzStats: Sendable {
     public var cases = 0
     public var batches = 0
     public var oracleCalls = 0
+    /// `--executor`: runs of the external tool (every `--repeat` run counted) and their wall time.
+    public var toolCalls = 0
+    public var toolSeconds = 0.0
     public var perFeature: [String: Int] = [:]
     /// Transactions the oracle rejected (invalid by the fork's rules) — they are compared too.
     public var rejected = 0
@@ -59,12 +70,38 @@ public struct FuzzStats: Sendable {
 /// Batches independent cases into one block (one oracle process per batch), compares the
 /// oracle's result with Lockstep's serial transition (and the parallel executor's), and on a
 /// difference re-runs each suspect case alone to confirm it, traces it, shrinks it and writes it.
+///
+/// With an `executor` (`lockstep fuzz --executor t8n:CMD`) the roles change: the external tool
+/// is the side under test and Lockstep's serial transition is the oracle (in process, no
+/// Python). Each batch block goes through `ExternalGate.evaluate` (`repeatCount` runs: the
+/// first against the reference, the others against the first); a difference is attributed to
+/// its cases (per transaction hash and owned account), each suspect is confirmed alone, shrunk
+/// (code, calldata, lists, value) while the tool still fails the same way, re-checked with
+/// traces, and written as an `external_executor` counterexample (`ExternalCounterexample`).
+/// A batch difference that no case shows alone (an interaction, or non-determinism that does
+/// not recur) is kept as the batch block itself, shrunk by transactions (`ExternalGate.shrink`).
+/// With the spec as well (`oracle` non-nil: `--three-way`), every batch also goes through the
+/// spec as without an executor, and every executor divergence gets a verdict: the spec's
+/// result on the same one-case block says which of the tool and Lockstep is wrong.
 public struct DifferentialRunner {
     public var fork: Hardfork
     public var generator: FuzzGenerator
-    public var oracle: ExternalTransitionTool
+    /// The execution spec; nil in `--executor` mode without `--three-way`.
+    public var oracle: ExternalTransitionTool?
     /// The oracle in state-test mode (one transaction, no system calls) for filling counterexamples.
-    public var stateTestOracle: ExternalTransitionTool
+    public var stateTestOracle: ExternalTransitionTool?
+    /// The external tool under test and its `--repeat` count (`--executor`).
+    public var executor: ExternalGate?
+    /// Where an executor counterexample came from, appended to its `origin` (the fuzz command line).
+    public var campaignLabel = "lockstep fuzz"
+    /// `--executor`: at most this many of one batch's suspects become findings (each costs up
+    /// to `shrinkBudget` tool runs); the rest are counted in the log, not re-run. A campaign
+    /// also stops after the first batch with an executor finding, as `check --executor` stops
+    /// at its first: a tool's bug tends to repeat, and the next run after a fix finds the next.
+    public var maxExecutorFindingsPerBatch = 4
+    /// Tool runs and their time while shrinking (`differences` cannot take `stats`); `campaign`
+    /// moves them into `FuzzStats.toolCalls` / `toolSeconds`.
+    let meter = ToolMeter()
     public var parallelModes: [ExecutionMode]
     public var batchSize: Int
     public var shrinkBudget = 25
@@ -75,6 +112,16 @@ public struct DifferentialRunner {
         self.fork = fork; self.generator = generator
         self.oracle = ExternalTransitionTool(command: oracleCommand)
         self.stateTestOracle = ExternalTransitionTool(command: oracleCommand + " --state-test")
+        self.parallelModes = parallelModes; self.batchSize = max(1, batchSize); self.outDir = outDir
+    }
+
+    /// The `--executor` runner: `executor` under test against Lockstep's reference, and the
+    /// spec too when `specCommand` is given (three-way).
+    public init(fork: Hardfork, generator: FuzzGenerator, executor: ExternalGate, specCommand: String? = nil,
+                parallelModes: [ExecutionMode] = [], batchSize: Int = 48, outDir: String? = nil) {
+        self.fork = fork; self.generator = generator; self.executor = executor
+        self.oracle = specCommand.map { ExternalTransitionTool(command: $0) }
+        self.stateTestOracle = specCommand.map { ExternalTransitionTool(command: $0 + " --state-test") }
         self.parallelModes = parallelModes; self.batchSize = max(1, batchSize); self.outDir = outDir
     }
 
@@ -160,36 +207,74 @@ public struct DifferentialRunner {
         let serial: T8nOutput
         do { serial = try block.reference() } catch {
             log("batch seed 0x\(String(seed, radix: 16)): Lockstep rejects the block: \(error)")
-            return cases.compactMap { confirm($0, seed: seed, kind: .oracle) }
+            let kind: Divergence.Kind = oracle == nil ? .executor : .oracle
+            return cases.compactMap { confirm($0, seed: seed, kind: kind, stats: &stats) }
         }
         for mode in parallelModes {
             guard let out = try? block.reference(executor: mode.executor()) else { suspects += cases.map { ($0, .parallel) }; break }
             let d = T8nComparison.differences(expected: serial.result, expectedAlloc: serial.postState, actual: out.result, actualAlloc: out.postState)
             if !d.isEmpty { suspects += attribute(d, cases: cases, reference: serial).map { ($0, .parallel) } }
         }
+        var batchFinding: ExternalFinding? = nil
+        if let executor {
+            var seconds = 0.0
+            let (first, finding) = executor.evaluate(block, seed: seed, reference: serial, toolSeconds: &seconds, traces: false)
+            stats.toolCalls += finding == nil ? executor.repeatCount : 1
+            stats.toolSeconds += seconds
+            if let finding {
+                stats.batchDifferences += 1
+                batchFinding = finding
+                log("batch seed 0x\(String(seed, radix: 16)) (\(cases.count) cases): the tool \(finding.kind.rawValue): \(finding.message)"
+                    + (finding.differences.first.map { ", first \($0)" } ?? "") + "; re-running suspects alone")
+                var cs: [FuzzCase]
+                switch finding.kind {
+                case .toolError: cs = cases
+                case .mismatch:
+                    cs = first.flatMap { Self.perCaseSuspects(cases, oracle: $0, lockstep: serial) } ?? attribute(finding.differences, cases: cases, reference: serial)
+                case .nondeterminism: cs = attribute(finding.differences, cases: cases, reference: serial)
+                }
+                suspects += cs.map { ($0, .executor) }
+            }
+        }
         var found: [Divergence] = []
-        let oracleRun = oracleSuspects(cases, serial: serial, seed: seed, stats: &stats, log: log)
-        suspects += oracleRun.suspects.map { ($0, .oracle) }
-        for (c, error) in oracleRun.crashes { found.append(oracleFailure(c, error: error, seed: seed)) }
-        for (c, reason) in oracleRun.explained {
-            // Recognised from the batch itself (no lone re-run, no file: the deviation is on record
-            // as Counterexamples/differential/460491da37f37f96.json).
-            var d = Divergence(kind: .oracle, fork: fork, fuzzCase: c,
-                               differences: [T8nDifference(field: "rejected", expected: "executed (in the batch)", actual: "rejected: " + reason)],
-                               traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)
-            d.explanation = KnownSpecDeviation.typedChainId
-            found.append(d)
+        if oracle != nil {
+            let oracleRun = oracleSuspects(cases, serial: serial, seed: seed, stats: &stats, log: log)
+            suspects += oracleRun.suspects.map { ($0, .oracle) }
+            for (c, error) in oracleRun.crashes { found.append(oracleFailure(c, error: error, seed: seed)) }
+            for (c, reason) in oracleRun.explained {
+                // Recognised from the batch itself (no lone re-run, no file: the deviation is on record
+                // as Counterexamples/differential/460491da37f37f96.json).
+                var d = Divergence(kind: .oracle, fork: fork, fuzzCase: c,
+                                   differences: [T8nDifference(field: "rejected", expected: "executed (in the batch)", actual: "rejected: " + reason)],
+                                   traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)
+                d.explanation = KnownSpecDeviation.typedChainId
+                found.append(d)
+            }
+        } else {
+            stats.rejected += serial.result.rejected.count
         }
+        let preFound = found.count
         var seen = Set<Int>()
-        var confirmed = 0
-        for (c, kind) in suspects where !seen.contains(c.slot * 2 + (kind == .oracle ? 0 : 1)) {
-            seen.insert(c.slot * 2 + (kind == .oracle ? 0 : 1))
+        var skipped = 0
+        defer { if skipped > 0 { log("\(skipped) more suspect cases of this batch not re-run (at most \(maxExecutorFindingsPerBatch) findings per batch)") } }
+        let kindIndex: [Divergence.Kind: Int] = [.oracle: 0, .parallel: 1, .executor: 2]
+        for (c, kind) in suspects where !seen.contains(c.slot * 3 + kindIndex[kind]!) {
+            // Non-determinism is the tool's as a whole: one confirmed case tells it.
+            if kind == .executor, found.contains(where: { $0.external?.kind == .nondeterminism }) { continue }
+            if kind == .executor, found.filter({ $0.kind == .executor }).count >= maxExecutorFindingsPerBatch {
+                skipped += 1
+                continue
+            }
+            seen.insert(c.slot * 3 + kindIndex[kind]!)
             if kind == .oracle { stats.oracleCalls += 1 }
-            if let d = confirm(c, seed: seed, kind: kind) { found.append(d); confirmed += 1 }
+            if let d = confirm(c, seed: seed, kind: kind, stats: &stats) { found.append(d) }
         }
-        // Suspects re-run alone of which none differs: an interaction of cases (the cases the
-        // batch itself explained or the spec failed on do not hide it).
-        if !suspects.isEmpty && confirmed == 0 { stats.unconfirmed += 1 }
+        // The tool failed on the batch but on no case alone: the batch block is the counterexample.
+        if let f = batchFinding, !found.contains(where: { $0.kind == .executor }), let d = keepBatch(f, cases: cases, seed: seed, stats: &stats) {
+            found.append(d)
+        } else if !suspects.isEmpty && found.count == preFound {
+            stats.unconfirmed += 1
+        }
         return found
     }
 
@@ -200,7 +285,7 @@ public struct DifferentialRunner {
     /// failing cases in n, instead of n lone re-runs, and the other cases are still compared.
     public func oracleSuspects(_ cases: [FuzzCase], serial: T8nOutput? = nil, seed: UInt64, stats: inout FuzzStats,
                                log: (String) -> Void) -> (suspects: [FuzzCase], crashes: [(FuzzCase, String)], explained: [(FuzzCase, String)]) {
-        guard !cases.isEmpty else { return ([], [], []) }
+        guard let oracle, !cases.isEmpty else { return ([], [], []) }
         let block = self.block(cases, seed: seed)
         guard let serial = serial ?? (try? block.reference()) else { return (cases, [], []) }
         stats.oracleCalls += 1
@@ -250,6 +335,55 @@ public struct DifferentialRunner {
                            traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)
         d.explanation = KnownSpecDeviation.explainFailure(c, fork: fork, error: error)
         return d
+    }
+
+    /// A batch the tool fails on while no case fails alone: shrunk by transactions
+    /// (`ExternalGate.shrink`, within `shrinkBudget` tool runs), traced, given a verdict, and
+    /// written. Reported, never hidden: an interaction of cases in one block, or a
+    /// non-determinism that recurs only now and then, is still the tool's.
+    func keepBatch(_ f: ExternalFinding, cases: [FuzzCase], seed: UInt64, stats: inout FuzzStats) -> Divergence? {
+        guard let executor else { return nil }
+        var finding = f
+        if finding.kind != .nondeterminism {
+            let r = executor.shrink(f, budget: shrinkBudget)
+            stats.toolCalls += r.runs
+            finding = r.finding
+            if r.steps == 0, finding.kind == .mismatch {
+                (finding.traceDifference, finding.traces) = executor.traceDifference(finding.input)
+            }
+        }
+        let kept = Set(finding.input.transactions.map(\.hash))
+        let first = cases.first { kept.contains($0.transaction.hash) } ?? cases[0]
+        finding.origin = "batch of \(cases.count) fuzz cases (batch seed 0x\(String(seed, radix: 16)), \(finding.input.transactions.count) kept), no case failing alone, of `\(campaignLabel)`"
+        finding.verdict = verdict(finding.input, finding: finding, stats: &stats)
+        var d = Divergence(kind: .executor, fork: fork, fuzzCase: first, differences: finding.differences, traceDifference: finding.traceDifference,
+                           unshrunkCodeBytes: 0, external: finding)
+        if let outDir { d.file = try? ExternalCounterexample.write(finding, repeatCount: executor.repeatCount, to: outDir) }
+        return d
+    }
+
+    /// Three-way: the spec's result on `input` compared with Lockstep's and with the tool's,
+    /// said in words (which side is wrong). Nil without the spec.
+    func verdict(_ input: T8nCase, finding: ExternalFinding, stats: inout FuzzStats) -> String? {
+        guard let oracle, let executor else { return nil }
+        guard finding.kind == .mismatch else {
+            return finding.kind == .nondeterminism ? "the tool is wrong: it gives two results for one input" : nil
+        }
+        stats.oracleCalls += 1
+        stats.toolCalls += 1
+        let spec: ExternalRun
+        do { spec = try oracle.apply(input) } catch { return "no verdict: the execution spec failed on the block (\(error))" }
+        guard let lockstep = try? input.reference() else { return "no verdict: Lockstep's reference rejects the block" }
+        let tool: ExternalRun
+        do { tool = try executor.tool.apply(input) } catch { return "no verdict: the tool failed on a further run (\(error))" }
+        let specVsLockstep = Self.compare(oracle: spec, lockstep: lockstep)
+        let specVsTool = T8nComparison.differences(expected: spec.result, expectedAlloc: spec.alloc, actual: tool.result, actualAlloc: tool.alloc)
+        switch (specVsLockstep.isEmpty, specVsTool.isEmpty) {
+        case (true, false): return "the tool is wrong: the execution spec agrees with Lockstep (the spec and the tool differ on \(specVsTool.map(\.field).prefix(3).joined(separator: ", ")))"
+        case (false, true): return "Lockstep is wrong: the execution spec agrees with the tool (the spec and Lockstep differ on \(specVsLockstep.map(\.field).prefix(3).joined(separator: ", "))); a Lockstep bug, unless it is a known spec deviation"
+        case (false, false): return "all three differ: the spec differs from Lockstep on \(specVsLockstep.map(\.field).prefix(3).joined(separator: ", ")) and from the tool on \(specVsTool.map(\.field).prefix(3).joined(separator: ", "))"
+        case (true, true): return "inconclusive: the spec agrees with both on a further run (the tool's result changed between runs)"
+        }
     }
 
     /// Oracle differences read "expected (the execution spec) …, actual (Lockstep) …".
@@ -304,35 +438,79 @@ public struct DifferentialRunner {
     }
 
     /// Re-runs `c` alone; a divergence when it still differs (then traced, shrunk and written).
-    func confirm(_ c: FuzzCase, seed: UInt64, kind: Divergence.Kind) -> Divergence? {
+    func confirm(_ c: FuzzCase, seed: UInt64, kind: Divergence.Kind, stats: inout FuzzStats) -> Divergence? {
+        if kind == .executor { return confirmExecutor(c, seed: seed, stats: &stats) }
         guard let diffs = differences(c, seed: seed, kind: kind) else { return nil }
         let codeBytes = c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count
         var d = Divergence(kind: kind, fork: fork, fuzzCase: c, differences: diffs, traceDifference: nil, unshrunkCodeBytes: codeBytes)
         if kind == .oracle, let why = KnownSpecDeviation.explain(c, diffs) {
             // Not shrunk (it is recognised exactly); written so the file documents the deviation.
             d.explanation = why
-            if let outDir { d.file = try? DifferentialCounterexample.write(d, block: block([c], seed: seed, systemContracts: false), oracle: stateTestOracle, to: outDir) }
+            if let outDir, let stateTestOracle {
+                d.file = try? DifferentialCounterexample.write(d, block: block([c], seed: seed, systemContracts: false), oracle: stateTestOracle, to: outDir)
+            }
             return d
         }
-        let (shrunk, steps) = shrink(c, seed: seed, kind: kind)
+        let (shrunk, steps, _) = shrink(c, seed: seed, kind: kind)
         d.fuzzCase = shrunk; d.shrinkSteps = steps
         d.differences = differences(shrunk, seed: seed, kind: kind) ?? diffs
-        if kind == .oracle {
+        if kind == .oracle, let oracle {
             let gate = ExternalGate(tool: oracle, forks: [fork])
             d.traceDifference = gate.check(block([shrunk], seed: seed), seed: seed)?.traceDifference
         }
-        if let outDir { d.file = try? DifferentialCounterexample.write(d, block: block([shrunk], seed: seed, systemContracts: false), oracle: stateTestOracle, to: outDir) }
+        if let outDir, let stateTestOracle {
+            d.file = try? DifferentialCounterexample.write(d, block: block([shrunk], seed: seed, systemContracts: false), oracle: stateTestOracle, to: outDir)
+        }
         return d
     }
 
-    /// The differences of one case run alone (nil when it agrees).
-    func differences(_ c: FuzzCase, seed: UInt64, kind: Divergence.Kind) -> [T8nDifference]? {
+    /// `confirm` for the tool under test: the case alone through `ExternalGate.evaluate` with
+    /// every `--repeat` run; a finding is shrunk (one run per try, same kind of finding;
+    /// non-determinism is not shrunk), re-checked with traces, given a verdict (three-way) and
+    /// written as an `external_executor` counterexample.
+    func confirmExecutor(_ c: FuzzCase, seed: UInt64, stats: inout FuzzStats) -> Divergence? {
+        guard let executor else { return nil }
+        var seconds = 0.0
+        guard let found = executor.evaluate(block([c], seed: seed), seed: c.seed, toolSeconds: &seconds, traces: false).finding else {
+            stats.toolCalls += executor.repeatCount
+            return nil
+        }
+        stats.toolCalls += executor.repeatCount
+        let codeBytes = c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count
+        var shrunk = c, steps = 0
+        if found.kind != .nondeterminism {
+            (shrunk, steps, _) = shrink(c, seed: seed, kind: .executor, sameAs: found.kind)
+        }
+        var finding = executor.evaluate(block([shrunk], seed: seed), seed: c.seed, toolSeconds: &seconds, traces: true).finding
+        if finding == nil { shrunk = c; steps = 0; finding = executor.evaluate(block([c], seed: seed), seed: c.seed, toolSeconds: &seconds, traces: true).finding }
+        stats.toolCalls += 2 * executor.repeatCount
+        stats.toolSeconds += seconds
+        var f = finding ?? found
+        f.origin = "fuzz case \(shrunk.feature) (case seed 0x\(String(shrunk.seed, radix: 16)), slot \(shrunk.slot)\(steps > 0 ? ", shrunk \(steps) steps from \(codeBytes) bytes" : "")) of `\(campaignLabel)`"
+        f.verdict = verdict(f.input, finding: f, stats: &stats) ?? KnownSpecDeviation.explainExecutor(shrunk, f)
+        var d = Divergence(kind: .executor, fork: fork, fuzzCase: shrunk, differences: f.differences, traceDifference: f.traceDifference,
+                           unshrunkCodeBytes: codeBytes, shrinkSteps: steps, external: f)
+        if let outDir { d.file = try? ExternalCounterexample.write(f, repeatCount: executor.repeatCount, to: outDir) }
+        return d
+    }
+
+    /// The differences of one case run alone (nil when it agrees). For `executor`, one run of
+    /// the tool; with `sameAs`, only a finding of that kind counts (so shrinking keeps the bug).
+    func differences(_ c: FuzzCase, seed: UInt64, kind: Divergence.Kind, sameAs: ExternalFinding.Kind? = nil) -> [T8nDifference]? {
         let alone = block([c], seed: seed)
         guard let serial = try? alone.reference() else { return [T8nDifference(field: "block", expected: "valid", actual: "Lockstep rejects the block")] }
         let d: [T8nDifference]
         switch kind {
+        case .executor:
+            guard let executor else { return nil }
+            let once = ExternalGate(tool: executor.tool, forks: [fork], repeatCount: 1)
+            var ignored = 0.0
+            let finding = once.evaluate(alone, seed: c.seed, reference: serial, toolSeconds: &ignored, traces: false).finding
+            meter.runs += 1; meter.seconds += ignored
+            guard let f = finding, sameAs == nil || f.kind == sameAs else { return nil }
+            d = f.differences.isEmpty ? [T8nDifference(field: "tool", expected: "a result", actual: f.message)] : f.differences
         case .oracle:
-            guard let run = try? oracle.apply(alone) else { return nil }
+            guard let oracle, let run = try? oracle.apply(alone) else { return nil }
             var x = Self.compare(oracle: run, lockstep: serial)
             if serial.result.rejected.map(\.index) != run.result.rejected.map(\.index) {
                 // The reasons, for the report (each tool words them its own way).
@@ -355,14 +533,14 @@ public struct DifferentialRunner {
 
     /// Delta debugging while the case still diverges (same kind): code bytes of each account,
     /// calldata, the access and authorisation lists, then the value; at most `shrinkBudget` runs.
-    func shrink(_ c: FuzzCase, seed: UInt64, kind: Divergence.Kind) -> (FuzzCase, Int) {
+    func shrink(_ c: FuzzCase, seed: UInt64, kind: Divergence.Kind, sameAs: ExternalFinding.Kind? = nil) -> (FuzzCase, Int, runs: Int) {
         var runs = 0
         var current = c
         var steps = 0
         func failing(_ x: FuzzCase) -> Bool {
             guard runs < shrinkBudget else { return false }
             runs += 1
-            return differences(x, seed: seed, kind: kind) != nil
+            return differences(x, seed: seed, kind: kind, sameAs: sameAs) != nil
         }
         func resigned(_ x: FuzzCase) -> FuzzCase {
             var y = x
@@ -393,7 +571,7 @@ public struct DifferentialRunner {
             var x = current; x.transaction.value = .zero; x = resigned(x)
             if failing(x) { current = x; steps += 1 }
         }
-        return (current, steps)
+        return (current, steps, runs)
     }
 
     /// Runs cases `start..<start+count` (or until `deadline`), batch by batch.
@@ -412,11 +590,26 @@ public struct DifferentialRunner {
                 stats.explained += ds.filter { $0.explanation != nil }.count
                 found += ds
                 next += batch.count
+                if ds.contains(where: { $0.kind == .executor }) {
+                    log("stopping at the first batch the tool fails (\(next - start) of \(count == .max / 4 ? "unbounded" : String(count)) cases run)")
+                    stats.seconds += (ContinuousClock.now - t0).secondsValue
+                    stats.toolCalls += meter.runs; stats.toolSeconds += meter.seconds
+                    meter.runs = 0; meter.seconds = 0
+                    return found
+                }
             }
         }
         stats.seconds += (ContinuousClock.now - t0).secondsValue
+        stats.toolCalls += meter.runs; stats.toolSeconds += meter.seconds
+        meter.runs = 0; meter.seconds = 0
         return found
     }
+}
+
+/// Counts tool runs made where no `FuzzStats` is at hand (one runner, one thread).
+final class ToolMeter {
+    var runs = 0
+    var seconds = 0.0
 }
 
 extension Duration {
@@ -470,6 +663,16 @@ public enum KnownSpecDeviation {
         let tx = c.transaction
         guard tx.type != .legacy, let id = tx.chainId, id != FuzzLayout.chainId else { return false }
         return specExecuted && lockstepRejection.contains("chain id")
+    }
+
+    /// The same deviation seen from `--executor` (expected = Lockstep, actual = the tool): the
+    /// tool executes the foreign-chainId typed transaction Lockstep rejects. Still a failure
+    /// (the EIPs reject it); the text says so and that the execution spec behaves the same.
+    public static func explainExecutor(_ c: FuzzCase, _ f: ExternalFinding) -> String? {
+        let tx = c.transaction
+        guard f.kind == .mismatch, tx.type != .legacy, let id = tx.chainId, id != FuzzLayout.chainId,
+              f.differences.contains(where: { $0.field == "rejected" && $0.actual == "[]" && $0.expected != "[]" }) else { return nil }
+        return "the tool is wrong by the EIPs: it executes a type-\(tx.type.rawValue) transaction signed for chain \(id.decimalString) on chain \(FuzzLayout.chainId.decimalString), which Lockstep rejects (EIP-2930/1559/4844/7702 bind the signed payload to the chain); the execution spec has the same known deviation"
     }
 
     public static func explain(_ c: FuzzCase, _ diffs: [T8nDifference]) -> String? {

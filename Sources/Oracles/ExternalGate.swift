@@ -21,8 +21,15 @@ public struct ExternalFinding {
     /// Set by `ExternalGate.shrink`: the transaction count before shrinking.
     public var unshrunkTransactions: Int? = nil
     /// Where the block came from when it was not generated, e.g. `block 2 (number 3) of test X in
-    /// file F` (`lockstep blocktest --executor`); nil for a generated block.
+    /// file F` (`lockstep blocktest --executor`), or the fuzz case (`lockstep fuzz --executor`);
+    /// nil for a block of `lockstep check`.
     public var origin: String? = nil
+    /// The EIP-3155 traces of both sides for the first transaction whose traces differ (nil when
+    /// they agree, or the tool wrote none); written beside the counterexample.
+    public var traces: TracePair? = nil
+    /// Which side is wrong, when a third implementation was asked (`lockstep fuzz --three-way`:
+    /// the execution spec on the same input); nil when only the tool and the reference ran.
+    public var verdict: String? = nil
 
     /// The readable report: what differs, where, and how to replay.
     public func report(replayPath: String?) -> String {
@@ -32,9 +39,24 @@ public struct ExternalFinding {
         for d in differences.prefix(12) { lines.append("  \(d)") }
         if differences.count > 12 { lines.append("  … \(differences.count - 12) more differences") }
         if let t = traceDifference { lines.append("  trace: \(t)") }
+        if let v = verdict { lines.append("  verdict: \(v)") }
+        if let t = traces, let replayPath {
+            let name = ((replayPath as NSString).lastPathComponent as NSString).deletingPathExtension
+            let dir = ((replayPath as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+            let base = (dir.isEmpty ? "" : dir + "/") + "\(ExternalCounterexample.tracesFolder)/\(name)/tx\(t.index)"
+            lines.append("  traces of tx \(t.index): \(base).reference.jsonl (Lockstep), \(base).tool.jsonl (the tool)")
+        }
         if let replayPath { lines.append("Replay: lockstep replay \(replayPath)") }
         return lines.joined(separator: "\n")
     }
+}
+
+/// Both sides' EIP-3155 trace lines of one transaction (its index in the block).
+public struct TracePair: Sendable, Equatable {
+    public var index: Int
+    public var expected: [String]
+    public var actual: [String]
+    public init(index: Int, expected: [String], actual: [String]) { self.index = index; self.expected = expected; self.actual = actual }
 }
 
 /// The gate for an external executor: Lockstep generates blocks (`T8nCaseGenerator`, cycling
@@ -83,36 +105,49 @@ public struct ExternalGate: Sendable {
     /// `check`, adding the wall time spent inside the tool's processes to `toolSeconds`;
     /// without `traces` a mismatch is not re-run with traces (while shrinking).
     public func check(_ input: T8nCase, seed: UInt64, toolSeconds: inout Double, traces: Bool = true) -> ExternalFinding? {
+        evaluate(input, seed: seed, toolSeconds: &toolSeconds, traces: traces).finding
+    }
+
+    /// `check`, also returning the tool's first run (nil when it failed), so a caller that
+    /// packs many cases into one block (`lockstep fuzz --executor`) can attribute a difference
+    /// to its cases. `reference`, when given, is the reference's output for `input` (computed
+    /// otherwise). Runs the tool `repeatCount` times: the first run is compared with the
+    /// reference (a mismatch stops there), each later run with the first (non-determinism).
+    public func evaluate(_ input: T8nCase, seed: UInt64, reference given: T8nOutput? = nil, toolSeconds: inout Double,
+                         traces: Bool = true) -> (first: ExternalRun?, finding: ExternalFinding?) {
         let reference: T8nOutput
-        do { reference = try input.reference() } catch {
-            return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
-                                   traceDifference: nil, message: "the reference rejects the block: \(error)")
+        if let given { reference = given } else {
+            do { reference = try input.reference() } catch {
+                return (nil, ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
+                                             traceDifference: nil, message: "the reference rejects the block: \(error)"))
+            }
         }
         var first: ExternalRun? = nil
         for k in 0..<repeatCount {
             let run: ExternalRun
             do { run = try tool.apply(input); toolSeconds += run.seconds } catch {
-                return ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
-                                       traceDifference: nil, message: "run \(k + 1): \(error)")
+                return (first, ExternalFinding(kind: .toolError, command: tool.command, seed: seed, input: input, differences: [],
+                                               traceDifference: nil, message: "run \(k + 1): \(error)"))
             }
             if let f = first {
                 // Any two runs that differ: non-determinism, whether or not either matches the reference.
                 let nd = T8nComparison.differences(expected: f.result, expectedAlloc: f.alloc, actual: run.result, actualAlloc: run.alloc)
                 if !nd.isEmpty {
-                    return ExternalFinding(kind: .nondeterminism, command: tool.command, seed: seed, input: input, differences: nd,
-                                           traceDifference: nil, message: "run 1 (which agreed with the reference) and run \(k + 1) of \(repeatCount) differ")
+                    return (first, ExternalFinding(kind: .nondeterminism, command: tool.command, seed: seed, input: input, differences: nd,
+                                                   traceDifference: nil, message: "run 1 (which agreed with the reference) and run \(k + 1) of \(repeatCount) differ"))
                 }
                 continue
             }
             let diffs = ExternalGate.compare(reference: reference, run: run)
             if !diffs.isEmpty {
-                return ExternalFinding(kind: .mismatch, command: tool.command, seed: seed, input: input, differences: diffs,
-                                       traceDifference: traces ? traceDifference(input, differences: diffs) : nil,
-                                       message: "\(diffs.count) difference\(diffs.count == 1 ? "" : "s")")
+                var f = ExternalFinding(kind: .mismatch, command: tool.command, seed: seed, input: input, differences: diffs,
+                                        traceDifference: nil, message: "\(diffs.count) difference\(diffs.count == 1 ? "" : "s")")
+                if traces { (f.traceDifference, f.traces) = traceDifference(input) }
+                return (run, f)
             }
             first = run
         }
-        return nil
+        return (first, nil)
     }
 
     /// Shrinks a mismatch or tool-error finding by delta debugging (`Shrinker.removingChunks`):
@@ -144,16 +179,27 @@ public struct ExternalGate: Sendable {
         return (shrunk, txSteps + wSteps, runs + 1)
     }
 
-    /// Re-runs both sides with traces and compares the transactions' traces in block order.
-    func traceDifference(_ input: T8nCase, differences: [T8nDifference]) -> String? {
+    /// Re-runs both sides with traces and compares the transactions' traces in block order:
+    /// the verdict (first differing step, or where the difference is not) and both traces of
+    /// the first transaction that differs. A tool that fails with `--trace` or writes no trace
+    /// files at all is said to give none (`--trace` is optional in the protocol).
+    public func traceDifference(_ input: T8nCase) -> (String?, TracePair?) {
         guard let (_, refTraces) = try? Transition(fork: input.fork, chainId: input.chainId, reward: .zero)
-                .applyTraced(alloc: input.alloc, env: input.env, txs: .rlp(input.transactions.map { .success($0) })),
-              let ext = try? tool.apply(input, trace: true) else { return nil }
-        for index in refTraces.keys.sorted() {
-            guard let theirs = ext.traces[index] else { return "tx \(index): the tool wrote no trace file" }
-            if let d = TraceDiff.firstDifference(expected: refTraces[index] ?? [], actual: theirs) { return "tx \(index): \(d)" }
+                .applyTraced(alloc: input.alloc, env: input.env, txs: .rlp(input.transactions.map { .success($0) })) else {
+            return ("no trace: the reference's traced run failed", nil)
         }
-        return "traces agree step by step (the difference is outside execution: block-level operations or result encoding)"
+        let ext: ExternalRun
+        do { ext = try tool.apply(input, trace: true) } catch {
+            return ("no trace: the tool failed with --trace (\(error))", nil)
+        }
+        if ext.traces.isEmpty && !refTraces.isEmpty { return ("no trace: the tool wrote no trace-<index>-<hash>.jsonl files with --trace", nil) }
+        for index in refTraces.keys.sorted() {
+            guard let theirs = ext.traces[index] else { return ("tx \(index): the tool wrote no trace file", nil) }
+            if let d = TraceDiff.firstDifference(expected: refTraces[index] ?? [], actual: theirs) {
+                return ("tx \(index): \(d)", TracePair(index: index, expected: refTraces[index] ?? [], actual: theirs))
+            }
+        }
+        return ("traces agree step by step (the difference is outside execution: block-level operations or result encoding)", nil)
     }
 
     /// Runs `cases` cases (or until `deadline`); stops at the first finding. `seconds` is the
@@ -183,12 +229,22 @@ extension Duration {
 /// The counterexample file of an external-executor finding (`property: "external_executor"`):
 /// the executor command, the kind of finding, fork, chain id, seed, the repeat count, the
 /// complete input as geth's combined stdin object `{alloc, env, txsRlp}` (the signed
-/// transactions), the unshrunk transaction count, and
-/// the differences observed. `lockstep replay FILE` re-runs the stored input through the stored
-/// command; `lockstep t8n --input.alloc stdin --input.env stdin --input.txs stdin` reads the
-/// `input` object as is.
+/// transactions), the unshrunk transaction count, where the block came from (`origin`), the
+/// three-way `verdict` when one was asked for, and the differences observed.
+/// `lockstep replay FILE` re-runs the stored input through the stored command;
+/// `lockstep t8n --input.alloc stdin --input.env stdin --input.txs stdin` reads the `input`
+/// object as is.
+///
+/// Tamper-evident like the other counterexamples: the file is named by the first 16 hex digits
+/// of the Keccak-256 of its canonical encoding (sorted keys, `T8nJSON.data`), and `load` refuses
+/// a file whose name is not that digest of what it holds (an edited input, command or repeat
+/// count); whitespace and key order are not content. When the finding carries both sides'
+/// traces (`ExternalFinding.traces`), they are written beside it as
+/// `DIR/external_executor_traces/<name>/tx<i>.{reference,tool}.jsonl` (derived data: not part
+/// of the digest; a replay recomputes them).
 public enum ExternalCounterexample {
     public static let property = "external_executor"
+    public static let tracesFolder = "external_executor_traces"
 
     public static func json(_ f: ExternalFinding, repeatCount: Int) -> [String: Any] {
         var input = f.input
@@ -198,18 +254,42 @@ public enum ExternalCounterexample {
                 "repeat": repeatCount, "input": input.combinedJSON,
                 "differences": f.differences.map { ["field": $0.field, "expected": $0.expected, "actual": $0.actual] },
                 "trace": f.traceDifference ?? NSNull(), "message": f.message,
-                "unshrunkTransactions": f.unshrunkTransactions ?? f.input.transactions.count, "origin": f.origin ?? NSNull()]
+                "unshrunkTransactions": f.unshrunkTransactions ?? f.input.transactions.count, "origin": f.origin ?? NSNull(),
+                "verdict": f.verdict ?? NSNull()]
     }
 
-    /// Writes `dir/external_executor/<hash>.json`; returns the path.
+    /// The file name (without `.json`) of a counterexample's bytes: the first 16 hex digits of
+    /// the Keccak-256 of its canonical re-encoding. Nil when `data` is not a JSON object.
+    public static func digest(_ data: Data) -> String? {
+        guard let obj = try? JSONSerialization.jsonObject(with: data), obj is [String: Any] else { return nil }
+        return String(Keccak256.hash(Array(T8nJSON.data(obj))).hexString.dropFirst(2).prefix(16))
+    }
+
+    /// Writes `dir/external_executor/<digest>.json` (and the traces, when the finding has
+    /// them); returns the path.
     public static func write(_ f: ExternalFinding, repeatCount: Int, to dir: String) throws -> String {
         let data = T8nJSON.data(json(f, repeatCount: repeatCount))
-        let name = Keccak256.hash(Array(data)).hexString.dropFirst(2).prefix(16)
+        let name = digest(data) ?? String(Keccak256.hash(Array(data)).hexString.dropFirst(2).prefix(16))
         let folder = (dir as NSString).appendingPathComponent(property)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = (folder as NSString).appendingPathComponent("\(name).json")
         try data.write(to: URL(fileURLWithPath: path))
+        if let t = f.traces {
+            let traceDir = ((dir as NSString).appendingPathComponent(tracesFolder) as NSString).appendingPathComponent(name)
+            try FileManager.default.createDirectory(atPath: traceDir, withIntermediateDirectories: true)
+            for (side, lines) in [("reference", t.expected), ("tool", t.actual)] {
+                try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: "\(traceDir)/tx\(t.index).\(side).jsonl"))
+            }
+        }
         return path
+    }
+
+    /// Where `write` put the traces of the counterexample at `path` (nil when it wrote none).
+    public static func tracePaths(of path: String) -> [String] {
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let dir = (((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent(tracesFolder) + "/" + name
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { dir + "/" + $0 }
     }
 
     /// True when `data` is an external-executor counterexample (so `replay` dispatches here).
@@ -224,10 +304,19 @@ public enum ExternalCounterexample {
         public var input: T8nCase
         /// `ExternalFinding.origin` of the stored finding (nil for a generated block).
         public var origin: String? = nil
+        /// `ExternalFinding.verdict` of the stored finding.
+        public var verdict: String? = nil
     }
 
+    /// Reads a stored file. `file`'s name must be the digest of the content (`digest`): an
+    /// edited file is refused (`T8nParseError` naming the file name), never replayed.
     public static func load(_ data: Data, file: String) throws(T8nParseError) -> Loaded {
         let root = try T8nInput.parseJSON(data, file: file)
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        if let d = digest(data), d != name {
+            throw T8nParseError(FixtureError(file: file, field: "file name",
+                                             problem: .inconsistent("\((file as NSString).lastPathComponent) is not named by the digest of its content (\(d).json): the file was edited")))
+        }
         do throws(FixtureError) {
             let forkNode = try root.field("fork")
             guard let fork = T8nTool.fork(named: try forkNode.string()) else {
@@ -243,7 +332,8 @@ public enum ExternalCounterexample {
                 throw error.underlying
             }
             let origin = try root.optionalField("origin").flatMap { n in try? n.string() }
-            return Loaded(command: command, seed: seed, repeatCount: max(1, min(rep, 100)), input: input, origin: origin)
+            let verdict = try root.optionalField("verdict").flatMap { n in try? n.string() }
+            return Loaded(command: command, seed: seed, repeatCount: max(1, min(rep, 100)), input: input, origin: origin, verdict: verdict)
         } catch {
             throw T8nParseError(error)
         }

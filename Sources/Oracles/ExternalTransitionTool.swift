@@ -88,7 +88,28 @@ public struct ExternalTransitionTool: Sendable {
         return ExternalRun(result: result, alloc: alloc, traces: traces, seconds: seconds, stderr: stderr)
     }
 
-    static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// Checks, before any run, that the command's program exists: the command line is split
+    /// into words by `/bin/sh` itself (`eval set --`), leading `NAME=value` assignments are
+    /// skipped, and the first word must be found by `command -v` (a path that is executable,
+    /// a program on PATH, or a shell builtin or function). Nil when it is found, else why not,
+    /// for a usage error (exit 2) instead of a tool failure on every case.
+    public func missingProgram() -> String? {
+        let probe = #"eval "set -- $1" || exit 3; while [ $# -gt 0 ]; do case "$1" in [A-Za-z_]*=*) shift;; *) break;; esac; done; "#
+            + #"[ $# -gt 0 ] || exit 4; command -v -- "$1" >/dev/null 2>&1 || { printf '%s' "$1" >&2; exit 5; }; "#
+            + #"case "$1" in */*) [ -x "$1" ] && [ ! -d "$1" ] || { printf '%s' "$1" >&2; exit 6; };; esac"#
+        let (status, stderr) = ExternalTransitionTool.shell("set -- " + ExternalTransitionTool.shellQuoted(command) + "; " + probe,
+                                                            in: FileManager.default.currentDirectoryPath, timeout: 10)
+        switch status {
+        case 0: return nil
+        case 2, 3: return "`\(command)` is not a valid shell command line (\(ExternalTransitionTool.tail(stderr)))"
+        case 4: return "`\(command)` names no program"
+        case 5: return "`\(command)`: program `\(stderr)` not found (not on PATH, not an existing file)"
+        case 6: return "`\(command)`: `\(stderr)` is not an executable file"
+        default: return "`\(command)`: cannot check the program (status \(status): \(ExternalTransitionTool.tail(stderr)))"
+        }
+    }
+
+    public static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     static func tail(_ s: String) -> String {
         let lines = s.split(separator: "\n").suffix(3)

@@ -143,7 +143,15 @@ public enum TraceDiff {
             let prev = i > 0 ? " after \(x[i - 1].opName) at pc \(x[i - 1].pc)" : ""
             return "step \(i) (\(a.opName) at pc \(a.pc), depth \(a.depth)\(prev)): \(what.joined(separator: "; "))"
         }
-        if x.count != y.count { return "expected \(x.count) steps, actual \(y.count) (identical for the first \(min(x.count, y.count)))" }
+        if x.count != y.count {
+            // Name the first step only one side has (an opcode the other does not execute).
+            let n = min(x.count, y.count)
+            let next = x.count > y.count ? x[n] : y[n]
+            func name(_ s: Step) -> String { s.opName.isEmpty ? "op 0x" + String(s.op, radix: 16) : s.opName }
+            let shorter = x.count > y.count ? "actual" : "expected", longer = x.count > y.count ? "expected" : "actual"
+            let ends = n > 0 ? "; the \(shorter) trace ends after \(name(x[n - 1])) at pc \(x[n - 1].pc), depth \(x[n - 1].depth)" : ""
+            return "expected \(x.count) steps, actual \(y.count) (identical for the first \(n)\(ends)); step \(n) is \(name(next)) at pc \(next.pc), depth \(next.depth) in the \(longer) trace only"
+        }
         return nil
     }
 }

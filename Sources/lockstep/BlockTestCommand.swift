@@ -59,7 +59,8 @@ struct BlockTestCommand: ParsableCommand {
         do { filter = try CaseFilter(run: runPattern) } catch { throw failure(error.description, code: 2) }
         let modes = try executor.modes()
         let externalCommand: String?
-        do { externalCommand = try external.command() } catch { throw failure(error.message, code: 2) }
+        do { externalCommand = try external.validated() } catch { throw failure(error.message, code: 2) }
+        if external.forks != nil { throw failure("--forks does not apply: each block runs on its test's fork", code: 2) }
         guard external.repeat >= 1 else { throw failure("--repeat must be at least 1", code: 2) }
         guard external.toolTimeout > 0 else { throw failure("--tool-timeout must be positive", code: 2) }
         guard external.shrinkBudget >= 0 else { throw failure("--shrink-budget must be ≥ 0", code: 2) }

@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let externalCommand: String?
-        do { externalCommand = try external.command() } catch { throw usage(error.message) }
+        do { externalCommand = try external.validated() } catch { throw usage(error.message) }
         if let externalCommand {
             guard property.isEmpty, variant == "reference", contractFault.isEmpty, shard == "1/1" else {
                 throw usage("--executor checks the external tool on generated t8n blocks; --property, --variant, --contract-fault and --shard do not apply")

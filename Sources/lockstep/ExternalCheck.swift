@@ -15,8 +15,8 @@ struct ExternalExecutorOptions: ParsableArguments {
                                             valueName: "K"))
     var `repeat`: Int = 1
 
-    @Option(name: .long, help: ArgumentHelp("With --executor: forks the generated blocks cycle through (comma-separated).", valueName: "list"))
-    var forks: String = "Cancun,Prague,Osaka"
+    @Option(name: .long, help: ArgumentHelp("With --executor (check): forks the generated blocks cycle through (comma-separated; default Cancun,Prague,Osaka).", valueName: "list"))
+    var forks: String?
 
     @Option(name: .long, help: ArgumentHelp("With --executor: kill a tool run after this many seconds (a hang is a failure).", valueName: "s"))
     var toolTimeout: Double = 120
@@ -36,9 +36,24 @@ struct ExternalExecutorOptions: ParsableArguments {
         return cmd
     }
 
+    /// The checks every verb makes on these flags before any tool runs (usage errors, exit 2):
+    /// the `t8n:CMD` spelling, the ranges of --repeat, --tool-timeout and --shrink-budget, and
+    /// that the command's program exists (`ExternalTransitionTool.missingProgram`). Returns the
+    /// command, nil without --executor.
+    func validated() throws(ExternalExecutorSpecError) -> String? {
+        guard let cmd = try command() else { return nil }
+        guard (1...100).contains(self.repeat) else { throw ExternalExecutorSpecError(message: "--repeat must be in 1…100") }
+        guard toolTimeout > 0, toolTimeout.isFinite, toolTimeout <= 1e6 else {
+            throw ExternalExecutorSpecError(message: "--tool-timeout must be a positive number of seconds up to 1e6")
+        }
+        guard (0...100_000).contains(shrinkBudget) else { throw ExternalExecutorSpecError(message: "--shrink-budget must be in 0…100000") }
+        if let why = ExternalTransitionTool(command: cmd).missingProgram() { throw ExternalExecutorSpecError(message: "--executor: \(why)") }
+        return cmd
+    }
+
     func parsedForks() throws(ExternalExecutorSpecError) -> [Hardfork] {
         var out: [Hardfork] = []
-        for name in forks.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in (forks ?? "Cancun,Prague,Osaka").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             guard let f = T8nTool.fork(named: name) else { throw ExternalExecutorSpecError(message: "--forks: unknown fork \(name)") }
             guard f >= .cancun else {
                 throw ExternalExecutorSpecError(message: "--forks: \(name) is before Cancun; the generated t8n blocks start at Cancun")
@@ -134,6 +149,7 @@ enum ExternalCheck {
         print("External executor counterexample: `\(command)`\(override == nil ? "" : " (stored: `\(loaded.command)`)"), "
               + "\(loaded.input.fork.fixtureName) \(loaded.origin ?? "block"), seed 0x\(String(loaded.seed, radix: 16)), \(loaded.input.transactions.count) transactions, "
               + "\(loaded.repeatCount) run\(loaded.repeatCount == 1 ? "" : "s")")
+        if let v = loaded.verdict { print("  stored verdict (three-way, when it was written): \(v)") }
         for (i, tx) in loaded.input.transactions.enumerated() {
             print("  tx \(i): type \(tx.type.rawValue) nonce \(tx.nonce) gas \(tx.gasLimit) to \(tx.to.map { "\($0)" } ?? "create") "
                   + "value \(tx.value.decimalString) data \(tx.data.count) bytes")

@@ -2,10 +2,12 @@ import ArgumentParser
 import Differential
 import EVMCore
 import Foundation
+import Oracles
 import ParallelExecutor
 
 /// `lockstep fuzz [--fork F] [--cases N | --seconds S] [--seed S] [--opcode NAME | --precompile ADDR | --feature NAME]
-/// [--parallel N] [--schedule-seed S] [--out DIR] [--batch B]`, and the oracle-free crash campaign
+/// [--parallel N] [--schedule-seed S] [--out DIR] [--batch B] [--executor t8n:CMD [--repeat K] [--three-way]]`,
+/// and the oracle-free crash campaign
 /// `lockstep fuzz --crash [--programs N] [--seed S] [--deep-rate P]` (`CrashCampaign`).
 struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +23,15 @@ struct FuzzCommand: ParsableCommand {
             Exits 0 when everything agrees, 1 on a divergence, 2 on a usage error or when the spec is not \
             installed (`bash scripts/setup.sh` installs it; LOCKSTEP_SPEC_EVM overrides its path). \
             With --crash: the crash campaign instead (generated and deep programs, serial vs parallel, no \
-            oracle); a trap prints the replay command of the case that trapped.
+            oracle); a trap prints the replay command of the case that trapped. \
+            With --executor t8n:CMD the same cases (every fork, feature and focus mode, batched) go to the \
+            external transition tool CMD instead, and Lockstep's reference is the oracle (in process; the spec \
+            is not needed): state root, receipts and logs, gas per transaction, rejected transactions and the \
+            post-state must match. A difference is isolated per case, shrunk, traced (both EIP-3155 traces and \
+            the first differing step, when the tool supports --trace) and written as an external_executor \
+            counterexample under DIR (default lockstep-cx) that `lockstep replay FILE` replays (1 reproduced, \
+            0 fixed). --repeat K runs every block K times and reports any non-determinism. --three-way also runs \
+            every batch through the execution spec and says, for each difference, which side is wrong.
             """)
 
     @Flag(name: .long, help: "Run the crash campaign (generated and deep programs through both executors; no oracle).")
@@ -47,10 +57,16 @@ struct FuzzCommand: ParsableCommand {
     var feature: String?
     /// `--parallel N` / `--schedule-seed S --schedules K`: also run through the parallel executor.
     @OptionGroup var executor: ExecutorOptions
-    @Option(name: .long, help: "Where counterexamples go (default Counterexamples/differential).")
-    var out: String = "Counterexamples/differential"
+    @Option(name: .long, help: "Where counterexamples go (default Counterexamples/differential; with --executor lockstep-cx).")
+    var out: String?
     @Option(name: .long, help: "Cases per oracle call.")
     var batch: Int = 48
+
+    @OptionGroup(title: "External executor (t8n protocol)")
+    var external: ExternalExecutorOptions
+
+    @Flag(name: .long, help: "With --executor: also run every batch through the execution spec (ethereum-spec-evm), and give each difference a verdict (which of the tool and Lockstep is wrong).")
+    var threeWay = false
 
     func run() throws {
         if crash { return try CrashCampaign(programs: programs, seed: seed ?? "0x16", deepRate: deepRate).run() }
@@ -86,15 +102,28 @@ struct FuzzCommand: ParsableCommand {
         // Serial always runs (it is the side compared with the spec); these are the extra parallel modes.
         let modes: [ExecutionMode]
         do { modes = try executor.modes().filter { !$0.isSerial } } catch { throw usage("\(error)") }
+        let executorCommand: String?
+        do { executorCommand = try external.validated() } catch { throw usage(error.message) }
+        if executorCommand == nil, threeWay || external.repeat != 1 || external.forks != nil {
+            throw usage("--three-way and --repeat apply with --executor t8n:CMD only")
+        }
+        if external.forks != nil { throw usage("--forks does not apply to fuzz; use --fork Cancun|Prague|Osaka|all") }
 
-        // The oracle is looked for only once the arguments are known to be good.
-        guard let command = DifferentialRunner.specCommand() else {
+        // The oracle is looked for only once the arguments are known to be good (and, with
+        // --executor, only for --three-way: Lockstep's reference is the oracle then).
+        let spec = DifferentialRunner.specCommand()
+        if executorCommand != nil, !threeWay || spec != nil {
+            return try runExecutor(command: executorCommand!, spec: threeWay ? spec : nil, forks: forks, focus: focus,
+                                   seed: seedValue, modes: modes)
+        }
+        guard let command = spec else {
             FileHandle.standardError.write(Data("""
                 lockstep fuzz: error: the execution spec (ethereum-spec-evm) is not installed.
-                Install it with `bash scripts/setup.sh` (PyPI ethereum-execution into .build-tools/venv), or set LOCKSTEP_SPEC_EVM.\n
+                Install it with `bash scripts/setup.sh` (PyPI ethereum-execution into .build-tools/venv), or set LOCKSTEP_SPEC_EVM.\(threeWay ? " (--three-way needs it; without --three-way, --executor needs no spec.)" : "")\n
                 """.utf8))
             throw ExitCode(2)
         }
+        let out = self.out ?? "Counterexamples/differential"
         let vectors = FuzzGenerator.loadVectors()
         let perFork = cases ?? (seconds == nil ? 200 : Int.max / 4)
         let deadline = seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
@@ -127,6 +156,69 @@ struct FuzzCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print("all \(total.cases) cases agree")
+    }
+
+    /// The fuzz command line that regenerates this run (for reports and counterexample origins).
+    func replayLine(seed: UInt64) -> String {
+        var line = "lockstep fuzz --seed 0x\(String(seed, radix: 16)) --fork \(fork)"
+        if let opcode { line += " --opcode \(opcode)" }
+        if let precompile { line += " --precompile \(precompile)" }
+        if let feature { line += " --feature \(feature)" }
+        if let cases { line += " --cases \(cases)" }
+        if batch != 48 { line += " --batch \(batch)" }
+        if let command = external.executor { line += " --executor \(ExternalTransitionTool.shellQuoted(command))" }
+        if external.repeat != 1 { line += " --repeat \(external.repeat)" }
+        if threeWay { line += " --three-way" }
+        return line
+    }
+
+    /// `--executor t8n:CMD`: the fuzz cases through the external tool, Lockstep's reference the
+    /// oracle (and the spec too with `spec`, three-way). Exit 0 all agree, 1 a difference.
+    func runExecutor(command: String, spec: String?, forks: [Hardfork], focus: FuzzFocus, seed seedValue: UInt64,
+                     modes: [ExecutionMode]) throws {
+        let out = self.out ?? "lockstep-cx"
+        let vectors = FuzzGenerator.loadVectors()
+        let perFork = cases ?? (seconds == nil ? 200 : Int.max / 4)
+        let deadline = seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+        let gate = ExternalGate(tool: ExternalTransitionTool(command: command, timeout: external.toolTimeout), repeatCount: external.repeat)
+        print("lockstep fuzz: seed 0x\(String(seedValue, radix: 16)), \(focus), forks \(forks.map(\.fixtureName).joined(separator: ", ")), batch \(batch), "
+              + "executor `\(command)` (\(external.repeat) run\(external.repeat == 1 ? "" : "s") per block) against Lockstep's reference"
+              + (spec.map { " and the execution spec `\($0)` (three-way)" } ?? ""))
+        var found: [Divergence] = []
+        var totalCases = 0, totalUnconfirmed = 0
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        for f in forks {
+            var runner = DifferentialRunner(fork: f, generator: FuzzGenerator(fork: f, focus: focus, vectors: vectors), executor: gate,
+                                            specCommand: spec, parallelModes: modes, batchSize: batch, outDir: out)
+            runner.shrinkBudget = external.shrinkBudget
+            runner.campaignLabel = replayLine(seed: seedValue)
+            var stats = FuzzStats()
+            let forkDeadline = deadline.map { d in ContinuousClock.now + (d - ContinuousClock.now) / max(1, forks.count - (forks.firstIndex(of: f) ?? 0)) }
+            var divergences = runner.campaign(seed: seedValue ^ UInt64(f.rawValue), count: perFork, deadline: forkDeadline, stats: &stats) { line in
+                print("  \(f.fixtureName): \(line)")
+            }
+            for i in divergences.indices {
+                if let file = divergences[i].file, file.hasPrefix(cwd) { divergences[i].file = String(file.dropFirst(cwd.count)) }
+            }
+            let unexplained = divergences.filter { $0.explanation == nil }
+            found += unexplained
+            for d in unexplained { print(d.report) }
+            var explained: [String: Int] = [:]
+            for d in divergences { if let e = d.explanation { explained[e, default: 0] += 1 } }
+            for (e, n) in explained.sorted(by: { $0.key < $1.key }) { print("  \(n) explained spec divergences: \(e)") }
+            let features = stats.perFeature.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print(String(format: "%@: %d cases in %d batches, %d tool runs (%.2f s in the tool, %.1f ms per case), %.1f s in all (%.1f cases/s), %d rejected txs compared%@, %d differences, %d unconfirmed batch differences",
+                         f.fixtureName, stats.cases, stats.batches, stats.toolCalls, stats.toolSeconds,
+                         1000 * stats.toolSeconds / Double(max(stats.cases, 1)), stats.seconds, Double(stats.cases) / max(stats.seconds, 0.001),
+                         stats.rejected, spec == nil ? "" : ", \(stats.oracleCalls) spec calls", unexplained.count, stats.unconfirmed))
+            print("  per feature: \(features)")
+            totalCases += stats.cases; totalUnconfirmed += stats.unconfirmed
+        }
+        if !found.isEmpty || totalUnconfirmed > 0 {
+            print("\(found.count) differences, \(totalUnconfirmed) unconfirmed batch differences. Re-run: \(replayLine(seed: seedValue))")
+            throw ExitCode(1)
+        }
+        print("all \(totalCases) cases agree: `\(command)` = Lockstep's reference\(spec == nil ? "" : " = the execution spec")")
     }
 
     private func usage(_ message: String) -> ExitCode {

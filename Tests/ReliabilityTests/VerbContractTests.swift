@@ -34,6 +34,25 @@ import _TestSupport
         try CLI.expectInputError(["statetest", "--jobs", "0"], mentions: ["--jobs"])
     }
 
+    /// `--executor t8n:CMD` (fuzz, check, blocktest): a malformed spec, a program that does not
+    /// exist and out-of-range companions are usage errors, found before any case runs.
+    @Test(.enabled(if: CLI.binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
+    func badExecutorSpecsExit2() throws {
+        let lockstep = CLI.binary!.path
+        try CLI.expectInputError(["fuzz", "--executor", "evm t8n"], mentions: ["t8n:CMD"])
+        try CLI.expectInputError(["fuzz", "--executor", "t8n:"], mentions: ["--executor"])
+        try CLI.expectInputError(["fuzz", "--executor", "t8n:no-such-t8n-tool-xyz t8n"], mentions: ["no-such-t8n-tool-xyz", "not found"])
+        try CLI.expectInputError(["fuzz", "--executor", "t8n:/no/such/dir/evm t8n"], mentions: ["/no/such/dir/evm"])
+        try CLI.expectInputError(["fuzz", "--executor", "t8n:'unterminated t8n"], mentions: ["not a valid shell command line"])
+        try CLI.expectInputError(["fuzz", "--executor", "t8n:\(lockstep) t8n", "--repeat", "0"], mentions: ["--repeat"])
+        try CLI.expectInputError(["fuzz", "--executor", "t8n:\(lockstep) t8n", "--tool-timeout", "0"], mentions: ["--tool-timeout"])
+        try CLI.expectInputError(["fuzz", "--executor", "t8n:\(lockstep) t8n", "--forks", "Osaka"], mentions: ["--fork"])
+        try CLI.expectInputError(["fuzz", "--repeat", "2"], mentions: ["--executor"])
+        try CLI.expectInputError(["fuzz", "--three-way"], mentions: ["--executor"])
+        try CLI.expectInputError(["check", "--executor", "t8n:no-such-t8n-tool-xyz t8n"], mentions: ["no-such-t8n-tool-xyz"])
+        try CLI.expectInputError(["blocktest", "--executor", "t8n:no-such-t8n-tool-xyz t8n"], mentions: ["no-such-t8n-tool-xyz"])
+    }
+
     @Test(.enabled(if: CLI.binary != nil, "lockstep not built next to the test bundle (swift build --build-tests)"))
     func everyFileVerbExits2OnAMalformedFileNamingIt() throws {
         let bad = try CLI.file("truncated-input.json", Data("{\"a\": [1, 2".utf8))
