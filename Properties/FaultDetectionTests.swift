@@ -52,6 +52,9 @@ import PropertyKit
         Case(label: "compiled Vyper token skipBalanceCheck") {
             TokenConservationProperty(generator: .defi(DeFiWorld.Faults(vyperToken: .skipBalanceCheck)))
         },
+        Case(label: "compiled Vyper pool swappedReserves (ConstantProductPool_swappedReserves.vy)") {
+            AMMInvariantsProperty(generator: .defi(DeFiWorld.Faults(compiled: [.pool: "swappedReserves"])))
+        },
         Case(label: "amm swappedReserves") { AMMInvariantsProperty(generator: .defi(DeFiWorld.Faults(pool: .swappedReserves))) },
         Case(label: "lending repayKeepsTotalDebt") {
             LendingSolvencyProperty(generator: .defi(DeFiWorld.Faults(lending: .repayKeepsTotalDebt)))
@@ -70,6 +73,7 @@ import PropertyKit
         if c.label.contains("compiled") {
             // Issue 14: the planted bug in the compiled contract shrinks to at most 3 transactions.
             #expect(f.input.transactions.count <= 3, "shrunk to \(f.input.transactions.count) transactions")
+            print("FaultDetectionTests: \(c.label): block seed \(f.blockSeed), \(f.originalSize) transactions shrunk to \(f.input.transactions.count): \(f.violation.difference)")
         }
         if p.name == ParallelMatchesSerial.name { #expect(f.violation.trace != nil) }
         if c.label.contains("generated programs") {

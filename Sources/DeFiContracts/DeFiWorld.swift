@@ -178,8 +178,9 @@ public struct DeFiWorld: Sendable {
     /// is shared). `hot` concentrates on the shared state everyone touches (the pool's reserves,
     /// the oracle, the market's totals); cold calls mostly touch the sender's own balances.
     /// Amounts are drawn so that most calls succeed and some revert (too large, unhealthy,
-    /// unauthorised, zero).
-    public func randomCall(sender: Address, hot: Bool, rng: inout SplitMix64) -> Call {
+    /// unauthorised, zero). `suite` forces the suite (the draw is still made, so the same
+    /// `rng` gives the same calldata for either suite: the calldata names only users).
+    public func randomCall(sender: Address, hot: Bool, rng: inout SplitMix64, suite forced: DeFiSuite? = nil) -> Call {
         func amount(_ scale: UInt64) -> UInt256 {
             switch rng.next() % 16 {
             case 0: return .zero                                         // reverts (zero amount)
@@ -188,7 +189,8 @@ public struct DeFiWorld: Sendable {
             }
         }
         let other = users.isEmpty ? sender : users[Int(rng.next() % UInt64(users.count))]
-        let suite = rng.next() % 2 == 0 ? Self.assembled : Self.compiled
+        let drawn = rng.next() % 2 == 0 ? Self.assembled : Self.compiled
+        let suite = forced ?? drawn
         let token = rng.next() % 2 == 0 ? suite.tokenA : suite.tokenB
         let pick = hot ? rng.next() % 10 : 10 + rng.next() % 4
         switch pick {
@@ -214,7 +216,15 @@ public struct DeFiWorld: Sendable {
                                 ? ERC20Token.transferFrom(from: other, to: sender, amount: amount(1_000))
                                 : ERC20Token.approve(spender: other, amount: amount(5_000)))
         case 12: return Call(to: suite.staking, data: StakingRewards.claim())
-        default: return Call(to: suite.lending, data: rng.next() % 2 == 0 ? LendingMarket.deposit(amount(10_000)) : LendingMarket.borrow(amount(5_000)))
+        default:
+            // The sender's own position: deposit, borrow, repay, or withdraw a little (most
+            // positions start close to the limit, so large withdrawals revert).
+            switch rng.next() % 4 {
+            case 0: return Call(to: suite.lending, data: LendingMarket.deposit(amount(10_000)))
+            case 1: return Call(to: suite.lending, data: LendingMarket.borrow(amount(5_000)))
+            case 2: return Call(to: suite.lending, data: LendingMarket.repay(amount(5_000)))
+            default: return Call(to: suite.lending, data: LendingMarket.withdraw(amount(3_000)))
+            }
         }
     }
 }
