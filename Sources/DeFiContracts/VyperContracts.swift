@@ -34,11 +34,14 @@ public enum VyperContract: String, Sendable, CaseIterable {
     /// Runtime bytecode of the contract (`fault` nil) or of its faulty variant `fault`; nil for
     /// a fault that has no source.
     public func code(fault: String? = nil) -> [UInt8]? {
-        let name = fault.map { "\(rawValue)_\($0)" } ?? rawValue
-        guard let hex = VyperBytecode.runtimeHex[name] else { return nil }
-        // The table is generated and checked by VyperContractTests: a decoding failure is a
-        // corrupted source file, not an input error.
-        guard let code = try? Hex.decode(hex) else { preconditionFailure("VyperBytecode.runtimeHex[\(name)] is not hex: run scripts/vyper-contracts.sh") }
+        Self.decoded[fault.map { "\(rawValue)_\($0)" } ?? rawValue]
+    }
+
+    /// `VyperBytecode.runtimeHex` decoded once (every generated block installs the contracts).
+    /// The table is generated and checked by VyperContractTests: a decoding failure is a
+    /// corrupted source file, not an input error.
+    static let decoded: [String: [UInt8]] = VyperBytecode.runtimeHex.mapValues { hex in
+        guard let code = try? Hex.decode(hex) else { preconditionFailure("VyperBytecode.runtimeHex has a non-hex entry: run scripts/vyper-contracts.sh") }
         return code
     }
 
