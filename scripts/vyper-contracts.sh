@@ -15,7 +15,8 @@ version=$("$vyper" --version | head -1)
 # given, a line of runtime bytecode and a line of layout JSON.
 files=$(ls Contracts/vyper/*.vy | sort)
 compiled=$("$vyper" -f bytecode_runtime,layout $files)
-python3 - "$version" $files > "$out" <<'PY' 3<<<"$compiled"
+py="$(dirname "$vyper")/python"; [ -x "$py" ] || py=python3
+"$py" - "$version" $files > "$out" <<'PY' 3<<<"$compiled"
 import json, os, sys
 version, files = sys.argv[1], sys.argv[2:]
 lines = [l for l in os.fdopen(3).read().splitlines() if l.strip()]
