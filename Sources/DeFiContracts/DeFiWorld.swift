@@ -40,9 +40,9 @@ public struct DeFiWorld: Sendable {
     public static let compiled = DeFiSuite(name: "compiled", tokenA: vyperToken, tokenB: vyperTokenB, pool: vyperPool, lending: vyperLending,
                                            staking: vyperStaking, token: VyperContract.tokenLayout, poolLayout: VyperContract.poolLayout,
                                            lendingLayout: VyperContract.lendingLayout, stakingLayout: VyperContract.stakingLayout)
-    public static var suites: [DeFiSuite] { [assembled, compiled] }
-    public static var tokens: [Address] { suites.flatMap(\.tokens) }
-    public static var contracts: [Address] { suites.flatMap(\.contracts) + [oracle] }
+    public static let suites: [DeFiSuite] = [assembled, compiled]
+    public static let tokens: [Address] = suites.flatMap(\.tokens)
+    public static let contracts: [Address] = suites.flatMap(\.contracts) + [oracle]
     /// The suite that deployed `contract` (nil for an address of neither).
     public static func suite(of contract: Address) -> DeFiSuite? { suites.first { $0.contracts.contains(contract) } }
 

@@ -17,15 +17,16 @@ import Generators
 /// generated calls credit (they send only to their senders and the contracts).
 public struct DeFiLedger {
     public let state: InMemoryState
-    public init(_ state: InMemoryState) { self.state = state }
+    /// Every address a hashed mapping is probed for.
+    let holders: [Address]
+    public init(_ state: InMemoryState) {
+        self.state = state
+        holders = Set(state.accounts.keys).union(DeFiWorld.contracts).union([DeFiWorld.liquidityProvider]).sorted()
+    }
 
     func present(_ a: Address) -> Bool { state.account(a)?.hasCode == true }
     func slot(_ a: Address, _ k: UInt256) -> UInt256 { state.storage(a, k) }
     func address(_ a: Address, _ k: UInt256) -> Address { Address(truncating: slot(a, k)) }
-    /// Every address a hashed mapping is probed for.
-    var holders: [Address] {
-        Set(state.accounts.keys).union(DeFiWorld.contracts).union([DeFiWorld.liquidityProvider]).sorted()
-    }
     /// The non-zero entries of `a`'s per-account mapping `m`, by account. For a ranged mapping
     /// k = 0 of the pool, the market and staking, slots 0–15 are configuration (token addresses,
     /// totals), not accounts (`configSlots`): their k = 0 entries are keyed by `CALLER`, never a
