@@ -7,6 +7,7 @@ import Testing
 import Counterexamples
 import DeFiContracts
 import Proofs
+import PlantedFaults
 
 /// Z3 conservation proofs on executed blocks, and the parallel double spend as a replayable
 /// counterexample file. Serialized: Z3 queries share the machine with the rest of the gate.
@@ -70,7 +71,7 @@ import Proofs
         // post-state agrees), but the coverage the proof assumes is false on the real
         // pre-state, and the report says so instead of claiming a proof.
         let input = TransferBlockGenerator(transactions: 30, senders: 5, tokenRate: 1).generate(seed: Self.seed)
-        input.pre.setAccount(TransferBlockGenerator.token, nonce: 1, balance: .zero, code: ERC20Token.code(fault: .skipBalanceCheck),
+        input.pre.setAccount(TransferBlockGenerator.token, nonce: 1, balance: .zero, code: ERC20Token.code(faults: PlantedFault.tokenSkipBalanceCheck),
                              storage: input.pre.storage[TransferBlockGenerator.token] ?? [:])
         let honest = try ConservationProof.prove(TransferBlockGenerator(transactions: 30, senders: 5, tokenRate: 1).generate(seed: Self.seed),
                                                  tokens: [TransferBlockGenerator.token])

@@ -7,11 +7,12 @@ import Counterexamples
 import EVMAssembly
 import Generators
 import PropertyKit
+import PlantedFaults
 
 @Suite struct CounterexampleFileTests {
     static func failure() throws -> PropertyFailure {
         let p = ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 10, maxTransactions: 30, conflictRate: 0.8),
-                                              variant: .parallelFaults(.skipValidation))
+                                              variant: .parallelFaults([.skipValidation]))
         return try #require(PropertyRunner.run(p, cases: 20, seed: 0xfa17).failure)
     }
 

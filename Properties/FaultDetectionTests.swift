@@ -6,6 +6,7 @@ import Counterexamples
 import DeFiContracts
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// Each property must be able to fail: run against a test-only faulty executor or contract, it
 /// finds a counterexample, shrinks it, and the file it writes replays to the same difference.
@@ -18,27 +19,27 @@ import PropertyKit
 
     static var faultyToken: BlockGenerator {
         var g = BlockGenerator(minTransactions: 4, maxTransactions: 30, conflictRate: 0.6)
-        g.tokenCode = SampleContracts.faultyToken
+        g.faults = PlantedFault.sampleTokenInvertedBalanceCheck
         return g
     }
 
     static let cases: [Case] = [
         Case(label: "parallel skipValidation") {
             ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 10, maxTransactions: 30, conflictRate: 0.8),
-                                          variant: .parallelFaults(.skipValidation))
+                                          variant: .parallelFaults([.skipValidation]))
         },
         Case(label: "parallel skipValidation, generated programs only") {
             var g = BlockGenerator(minTransactions: 6, maxTransactions: 20, senders: 64, conflictRate: 0)
             g.defiRate = 0
             g.programRate = 1
             g.edgeRate = 0   // programs only: the shrunk counterexample must be a program's
-            return ParallelMatchesSerialProperty(generator: g, variant: .parallelFaults(.skipValidation))
+            return ParallelMatchesSerialProperty(generator: g, variant: .parallelFaults([.skipValidation]))
         },
         Case(label: "parallel skipValidation, DeFi calls") {
-            ParallelMatchesSerialProperty(generator: .defi(), variant: .parallelFaults(.skipValidation))
+            ParallelMatchesSerialProperty(generator: .defi(), variant: .parallelFaults([.skipValidation]))
         },
         Case(label: "parallel dropBeneficiaryFees") {
-            ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 4, maxTransactions: 20), variant: .parallelFaults(.dropBeneficiaryFees))
+            ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 4, maxTransactions: 20), variant: .parallelFaults([.dropBeneficiaryFees]))
         },
         Case(label: "ether dropRefund") { EtherConservationProperty(variant: .dropRefund) },
         Case(label: "ether mintEther") { EtherConservationProperty(variant: .mintEther) },
@@ -47,20 +48,20 @@ import PropertyKit
         Case(label: "receipts perTransactionCumulativeGas") { ReceiptsConsistentProperty(variant: .perTransactionCumulativeGas) },
         Case(label: "journal leakRevertedWrites") { JournalRevertProperty(variant: .leakRevertedWrites) },
         Case(label: "token DeFi skipBalanceCheck") {
-            TokenConservationProperty(generator: .defi(DeFiWorld.Faults(token: .skipBalanceCheck)))
+            TokenConservationProperty(generator: .defi(PlantedFault.tokenSkipBalanceCheck))
         },
         Case(label: "compiled Vyper token skipBalanceCheck") {
-            TokenConservationProperty(generator: .defi(DeFiWorld.Faults(vyperToken: .skipBalanceCheck)))
+            TokenConservationProperty(generator: .defi(PlantedFault.vyperTokenSkipBalanceCheck))
         },
         Case(label: "compiled Vyper pool swappedReserves (ConstantProductPool_swappedReserves.vy)") {
-            AMMInvariantsProperty(generator: .defi(DeFiWorld.Faults(compiled: [.pool: "swappedReserves"])))
+            AMMInvariantsProperty(generator: .defi(PlantedFault.vyperPoolSwappedReserves))
         },
-        Case(label: "amm swappedReserves") { AMMInvariantsProperty(generator: .defi(DeFiWorld.Faults(pool: .swappedReserves))) },
+        Case(label: "amm swappedReserves") { AMMInvariantsProperty(generator: .defi(PlantedFault.poolSwappedReserves)) },
         Case(label: "lending repayKeepsTotalDebt") {
-            LendingSolvencyProperty(generator: .defi(DeFiWorld.Faults(lending: .repayKeepsTotalDebt)))
+            LendingSolvencyProperty(generator: .defi(PlantedFault.lendingRepayKeepsTotalDebt))
         },
         Case(label: "staking claimKeepsPending") {
-            StakingSolvencyProperty(generator: .defi(DeFiWorld.Faults(staking: .claimKeepsPending)))
+            StakingSolvencyProperty(generator: .defi(PlantedFault.stakingClaimKeepsPending))
         },
     ]
 
@@ -107,7 +108,7 @@ import PropertyKit
     /// The real token, unlike the faulty one, conserves supply on the same blocks.
     @Test func realTokenConservesWhereFaultyOneDoesNot() {
         var real = Self.faultyToken
-        real.tokenCode = SampleContracts.token
+        real.faults = nil
         #expect(PropertyRunner.run(TokenConservationProperty(generator: real), cases: 20, seed: 0xfa17).failure == nil)
     }
 }

@@ -6,6 +6,7 @@ import ParallelExecutor
 import Counterexamples
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// The auditor's page for a parallel counterexample from a faulty executor: it shows the first
 /// difference highlighted, both sides, the schedule timeline and the disassembled input; when a
@@ -13,7 +14,7 @@ import PropertyKit
 @Suite struct ReportTests {
     static func page() throws -> (CounterexampleFile, String) {
         let p = ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 10, maxTransactions: 30, conflictRate: 0.8),
-                                              variant: .parallelFaults(.skipValidation))
+                                              variant: .parallelFaults([.skipValidation]))
         let f = try #require(PropertyRunner.run(p, cases: 20, seed: 0xfa17).failure)
         let file = try CounterexampleFile.decode(CounterexampleFile(failure: f, toolVersion: "test").encoded())
         let html = CounterexampleRendering.html(file, input: try file.blockInput(), trace: try file.scheduleTrace(),

@@ -7,6 +7,7 @@ import DeFiContracts
 import EVMAssembly
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// The compiled Vyper contracts (issue 14): the committed bytecode is what the pinned compiler
 /// makes of the sources, and the storage layout `DeFiLedger` reads is the one the code uses.
@@ -64,11 +65,16 @@ import PropertyKit
             if let c { #expect(c.faults.contains(String(name.dropFirst(base.count + 1)))) }
         }
         #expect(VyperContract.pool.faults == ["swappedReserves"])
-        #expect(DeFiWorld.Faults.names.contains("vyper-pool:swappedReserves"))
-        var f = DeFiWorld.Faults()
-        let known = f.insert(named: "vyper-pool:swappedReserves"), unknown = f.insert(named: "vyper-pool:noSuchFault")
-        #expect(known && f.compiled[.pool] == "swappedReserves")
-        #expect(!unknown)
+        // Every compiled faulty variant is reachable from the planted-fault catalogue under
+        // `<faultPrefix>:<fault>`, and that fault deploys exactly this variant.
+        for c in VyperContract.allCases {
+            #expect(c.code() == c.code(fault: nil))
+            for fault in c.faults {
+                let planted = PlantedFault(rawValue: "\(c.faultPrefix):\(fault)")
+                #expect(planted != nil, "no PlantedFault \(c.faultPrefix):\(fault) for \(c.rawValue)_\(fault).vy")
+                if let planted { #expect(c.code(faults: planted) == c.code(fault: fault)) }
+            }
+        }
     }
 
     func run(_ code: [UInt8], _ calls: [(Address, [UInt8])], balances: [Address: UInt256]) -> (InMemoryState, [Bool]) {
@@ -106,7 +112,7 @@ import PropertyKit
         #expect(post.storage(DeFiWorld.vyperToken, VyperERC20.balanceSlot(b)) == UInt256(350))
         #expect(DeFiLedger(post).tokenSupplyMismatch(DeFiWorld.vyperToken) == nil)
 
-        let (bad, badOK) = run(VyperERC20.code(fault: .skipBalanceCheck), calls, balances: [a: UInt256(1000), b: UInt256(50)])
+        let (bad, badOK) = run(VyperERC20.code(faults: PlantedFault.vyperTokenSkipBalanceCheck), calls, balances: [a: UInt256(1000), b: UInt256(50)])
         #expect(badOK == [true, true])
         #expect(DeFiLedger(bad).tokenSupplyMismatch(DeFiWorld.vyperToken) != nil)
     }

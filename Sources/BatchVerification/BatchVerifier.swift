@@ -52,12 +52,12 @@ public enum BatchVerifier {
 
     /// Checks `output` against `input` (R1–R18) and, given `rerun` — a second run's output on
     /// the same input and seed (`checkRerunPremise` checks that claim) — R19: the two outputs
-    /// are identical. `parallelFaults` is for tests only: it makes the parallel executor wrong,
-    /// to show the parallel-versus-serial half of R14 can fail.
+    /// are identical. `faults` is for tests only (`PlantedFaults`): it is handed to the parallel
+    /// executor to make it wrong, to show the parallel-versus-serial half of R14 can fail.
     public static func verify(input: SequencerInput, output: SequencerOutput, rerun: SequencerOutput? = nil, workers: Int = 2,
-                              parallelFaults: ParallelExecutor.Faults = []) throws(BatchVerifierError) -> BatchVerdict {
+                              faults: (any FaultHook)? = nil) throws(BatchVerifierError) -> BatchVerdict {
         var c = Checker(input: input, output: output, workers: workers)
-        c.faults = parallelFaults
+        c.faults = faults
         c.structure()
         c.lanes()
         c.replacement()
@@ -188,7 +188,7 @@ struct Checker {
     var groupOf: [Int: [Int]] = [:]
     var actualReads: [Int: Set<AccessKey>] = [:]
     var actualWrites: [Int: Set<AccessKey>] = [:]
-    var faults: ParallelExecutor.Faults = []
+    var faults: (any FaultHook)?
 
     init(input: SequencerInput, output: SequencerOutput, workers: Int) {
         self.input = input; self.output = output; self.workers = workers; policy = input.policy

@@ -7,6 +7,7 @@ import ParallelExecutor
 import SequencerModel
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// Why a counterexample file could not be read. Every case names the field (as a JSON path).
 public enum CounterexampleError: Error, Equatable, CustomStringConvertible {
@@ -472,9 +473,7 @@ public struct CounterexampleFile: Codable, Equatable, Sendable {
     /// with the stored action, transaction, incarnation and abort flag, the block done when the
     /// steps end — not before (extra steps), not after (a truncated or emptied schedule).
     func checkSchedule(_ trace: ScheduleTrace, input: BlockInput, variant: ExecutorVariant) throws(CounterexampleError) {
-        let faults: ParallelExecutor.Faults
-        if case .parallelFaults(let f) = variant { faults = f } else { faults = [] }
-        let (_, report) = ParallelExecutor(driver: .replay(trace), faults: faults)
+        let (_, report) = ParallelExecutor(driver: .replay(trace), faults: variant.hook)
             .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
         let taken = report.trace?.steps ?? []
         for (i, step) in trace.steps.enumerated() {

@@ -7,6 +7,7 @@ import SequencerModel
 import BatchVerification
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// The sequencer part of a counterexample file: the (shrunk) stream and the batches that
 /// break a rule (for R19, the two runs' batches that differ), the rule, and what the verifier
@@ -38,9 +39,8 @@ public struct SequencerCase: Codable, Equatable, Sendable {
     }
 
     /// The executor faults a variant name carries (none unless `parallel:…`).
-    public static func faults(_ variant: String) -> ParallelExecutor.Faults {
-        if case .parallelFaults(let f)? = ExecutorVariant(name: variant) { return f }
-        return []
+    public static func faults(_ variant: String) -> (any FaultHook)? {
+        ExecutorVariant(name: variant)?.hook
     }
 
     static func lines(_ vs: [RuleViolation], rule: String) -> [String] { vs.filter { $0.rule == rule }.map(\.description).sorted() }
@@ -72,7 +72,7 @@ public struct SequencerCase: Codable, Equatable, Sendable {
             }
         }
         let verdict: BatchVerdict
-        do { verdict = try BatchVerifier.verify(input: input, output: output, rerun: second, parallelFaults: Self.faults(variant)) } catch {
+        do { verdict = try BatchVerifier.verify(input: input, output: output, rerun: second, faults: Self.faults(variant)) } catch {
             throw .invalidValue(field: "sequencer", value: "", reason: "verifier: \(error)")
         }
         let now = Self.lines(verdict.violations, rule: rule)
@@ -158,7 +158,7 @@ extension BatchVerifier {
     public static func shrink(input: SequencerInput, output: SequencerOutput, rule: String, variant: String, seed: UInt64 = 0,
                               rerun: SequencerOutput? = nil, budget: Int = 400) throws(BatchVerifierError) -> Shrunk? {
         let faults = SequencerCase.faults(variant)
-        var verdict = try verify(input: input, output: output, rerun: rerun, parallelFaults: faults)
+        var verdict = try verify(input: input, output: output, rerun: rerun, faults: faults)
         guard verdict.violates(rule) else { return nil }
         var cur = (input, output, rerun)
         var steps = 0, runs = 0
@@ -177,7 +177,7 @@ extension BatchVerifier {
                     var still = false, candVerdict: BatchVerdict? = nil
                     if rule == "R19", let cr {
                         still = firstRerunDifference(co, cr) != nil
-                    } else if let v = try? verify(input: ci, output: co, rerun: cr, parallelFaults: faults), v.violates(rule) {
+                    } else if let v = try? verify(input: ci, output: co, rerun: cr, faults: faults), v.violates(rule) {
                         // A solver failure on a candidate only means that candidate is not kept.
                         still = true; candVerdict = v
                     }
@@ -192,7 +192,7 @@ extension BatchVerifier {
                 chunk /= 2
             }
         }
-        if rule == "R19" { verdict = try verify(input: cur.0, output: cur.1, rerun: cur.2, parallelFaults: faults) }
+        if rule == "R19" { verdict = try verify(input: cur.0, output: cur.1, rerun: cur.2, faults: faults) }
         let run = cur.2 == nil ? nil : SequencerRun(sequencer: variant, seed: seed, input: cur.0)
         let c = SequencerCase(input: cur.0, output: cur.1, rule: rule, violations: verdict.violations, rerun: cur.2, run: run)
         let file = CounterexampleFile(sequencer: c, input: cur.0, variant: variant, seed: seed, unshrunk: input.stream.count, shrinkSteps: steps)

@@ -19,14 +19,6 @@ import EVMAssembly
 /// Invariants (without donations): reserve_i = token_i.balanceOf(pool); Σ shares = total;
 /// a swap never decreases r0·r1; adding or removing liquidity never decreases r_i/S.
 public enum ConstantProductPool {
-    /// Test-only faulty variants.
-    public enum Fault: String, Sendable, CaseIterable {
-        case none
-        /// Prices with the reserves swapped (rIn where rOut belongs and vice versa): swaps
-        /// toward the scarcer side pay out too much and k decreases.
-        case swappedReserves
-    }
-
     public static let token0Slot = UInt256(0), token1Slot = UInt256(1)
     public static let reserve0Slot = UInt256(2), reserve1Slot = UInt256(3), totalSharesSlot = UInt256(4)
 
@@ -73,9 +65,9 @@ public enum ConstantProductPool {
         layout.storage(token0: token0, token1: token1, reserve0: reserve0, reserve1: reserve1, shares: shares)
     }
 
-    public static let code: [UInt8] = code(fault: .none)
+    public static let code: [UInt8] = code()
 
-    public static func code(fault: Fault) -> [UInt8] {
+    public static func code(faults: (any FaultHook)? = nil) -> [UInt8] {
         var a = Assembly()
         a.dispatch([(ABI.selector(swapSig), "swap"), (ABI.selector(addLiquiditySig), "add"),
                     (ABI.selector(removeLiquiditySig), "remove"), (ABI.selector(getReservesSig), "reserves"),
@@ -96,7 +88,8 @@ public enum ConstantProductPool {
         a += Asm.push(2); a.setLocal(6)
         a.label("priced")
         a.local(2); a.require()                                           // rIn > 0
-        let (rIn, rOut) = fault == .swappedReserves ? (3, 2) : (2, 3)
+        let locals = faults.value(at: .poolReserveLocals, real: [2, 3])
+        let (rIn, rOut) = (locals[0], locals[1])
         a.local(rIn); a += Asm.push(1000) + .mul
         a.local(1); a += Asm.push(997) + .mul + .add                         // den
         a.local(1); a += Asm.push(997) + .mul; a.local(rOut); a += Asm.mul   // num

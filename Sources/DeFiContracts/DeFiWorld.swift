@@ -46,64 +46,15 @@ public struct DeFiWorld: Sendable {
     /// The suite that deployed `contract` (nil for an address of neither).
     public static func suite(of contract: Address) -> DeFiSuite? { suites.first { $0.contracts.contains(contract) } }
 
-    /// Test-only faults of the contracts (all `.none` for the real ones).
-    public struct Faults: Sendable, Equatable {
-        public var token: ERC20Token.Fault = .none
-        public var pool: ConstantProductPool.Fault = .none
-        public var lending: LendingMarket.Fault = .none
-        public var staking: StakingRewards.Fault = .none
-        /// Faulty compiled variants: contract → fault, the source `<contract>_<fault>.vy`.
-        public var compiled: [VyperContract: String] = [:]
-        public init(token: ERC20Token.Fault = .none, pool: ConstantProductPool.Fault = .none,
-                    lending: LendingMarket.Fault = .none, staking: StakingRewards.Fault = .none,
-                    vyperToken: VyperERC20.Fault = .none, compiled: [VyperContract: String] = [:]) {
-            self.token = token; self.pool = pool; self.lending = lending; self.staking = staking; self.compiled = compiled
-            if vyperToken != .none { self.compiled[.erc20] = vyperToken.rawValue }
-        }
-        /// The Vyper token's fault (`compiled[.erc20]`).
-        public var vyperToken: VyperERC20.Fault {
-            get { compiled[.erc20].flatMap(VyperERC20.Fault.init(rawValue:)) ?? .none }
-            set { compiled[.erc20] = newValue == .none ? nil : newValue.rawValue }
-        }
-        /// Runtime code of compiled contract `c` with its planted fault, if any.
-        public func code(_ c: VyperContract) -> [UInt8] {
-            guard let code = c.code(fault: compiled[c]) else { preconditionFailure("no compiled variant \(c.rawValue)_\(compiled[c] ?? "")") }
-            return code
-        }
-
-        /// Every fault by its CLI name `contract:fault`.
-        public static var names: [String] {
-            ERC20Token.Fault.allCases.dropFirst().map { "token:\($0.rawValue)" }
-                + ConstantProductPool.Fault.allCases.dropFirst().map { "pool:\($0.rawValue)" }
-                + LendingMarket.Fault.allCases.dropFirst().map { "lending:\($0.rawValue)" }
-                + StakingRewards.Fault.allCases.dropFirst().map { "staking:\($0.rawValue)" }
-                + VyperContract.allCases.flatMap { c in c.faults.map { "\(c.faultPrefix):\($0)" } }
-        }
-
-        /// Adds the fault named `contract:fault` (see `names`); false for an unknown name.
-        public mutating func insert(named name: String) -> Bool {
-            let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { return false }
-            switch parts[0] {
-            case "token": guard let f = ERC20Token.Fault(rawValue: parts[1]) else { return false }; token = f
-            case "pool": guard let f = ConstantProductPool.Fault(rawValue: parts[1]) else { return false }; pool = f
-            case "lending": guard let f = LendingMarket.Fault(rawValue: parts[1]) else { return false }; lending = f
-            case "staking": guard let f = StakingRewards.Fault(rawValue: parts[1]) else { return false }; staking = f
-            default:
-                guard let c = VyperContract.allCases.first(where: { $0.faultPrefix == parts[0] }), c.faults.contains(parts[1]) else { return false }
-                compiled[c] = parts[1]
-            }
-            return true
-        }
-    }
-
     public var users: [Address]
     public var updater: Address
-    public var faults: Faults
+    /// Test-only planted contract faults (`PlantedFaults`), passed to every contract's code
+    /// builder; nil (the default) deploys the real contracts.
+    public var faults: (any FaultHook)?
     /// `updatedAt` of the genesis price (the block timestamp keeps it fresh).
     public var priceTime: UInt64
 
-    public init(users: [Address], updater: Address, faults: Faults = Faults(), priceTime: UInt64 = 1000) {
+    public init(users: [Address], updater: Address, faults: (any FaultHook)? = nil, priceTime: UInt64 = 1000) {
         self.users = users; self.updater = updater; self.faults = faults; self.priceTime = priceTime
     }
 
@@ -146,21 +97,21 @@ public struct DeFiWorld: Sendable {
             }
             let approvals = users.flatMap { u in [suite.pool, suite.lending, suite.staking].map { (owner: u, spender: $0, amount: UInt256.max) } }
             let isCompiled = suite == Self.compiled
-            let tokenCode = isCompiled ? faults.code(.erc20) : ERC20Token.code(fault: faults.token)
+            let tokenCode = isCompiled ? VyperContract.erc20.code(faults: faults) : ERC20Token.code(faults: faults)
             state.setAccount(suite.tokenA, nonce: 1, balance: .zero, code: tokenCode,
                              storage: suite.token.storage(balances: moved(balA), allowances: approvals))
             state.setAccount(suite.tokenB, nonce: 1, balance: .zero, code: tokenCode,
                              storage: suite.token.storage(balances: moved(balB), allowances: approvals))
             state.setAccount(suite.pool, nonce: 1, balance: .zero,
-                             code: isCompiled ? faults.code(.pool) : ConstantProductPool.code(fault: faults.pool),
+                             code: isCompiled ? VyperContract.pool.code(faults: faults) : ConstantProductPool.code(faults: faults),
                              storage: suite.poolLayout.storage(token0: suite.tokenA, token1: suite.tokenB, reserve0: reserveA,
                                                                reserve1: reserveB, shares: lpShares))
             state.setAccount(suite.lending, nonce: 1, balance: .zero,
-                             code: isCompiled ? faults.code(.lending) : LendingMarket.code(fault: faults.lending),
+                             code: isCompiled ? VyperContract.lending.code(faults: faults) : LendingMarket.code(faults: faults),
                              storage: suite.lendingLayout.storage(collateralToken: suite.tokenA, debtToken: suite.tokenB, oracle: Self.oracle,
                                                                   positions: positions))
             state.setAccount(suite.staking, nonce: 1, balance: .zero,
-                             code: isCompiled ? faults.code(.staking) : StakingRewards.code(fault: faults.staking),
+                             code: isCompiled ? VyperContract.staking.code(faults: faults) : StakingRewards.code(faults: faults),
                              storage: suite.stakingLayout.storage(stakeToken: suite.tokenA, rewardToken: suite.tokenB, stakes: stakes))
         }
         state.setAccount(Self.oracle, nonce: 1, balance: .zero, code: PriceOracle.code,

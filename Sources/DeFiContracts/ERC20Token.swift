@@ -47,13 +47,6 @@ public func accountSlot(_ a: Address, _ k: Int = 0) -> UInt256 { a.word &+ UInt2
 /// (`storage(balances:allowances:)`) sets balances and the matching supply. Invariant: the
 /// supply equals the sum of the slots below 2^160.
 public enum ERC20Token {
-    /// Test-only faulty variants that exist to show the properties can fail.
-    public enum Fault: String, Sendable, CaseIterable {
-        case none
-        /// `transfer`/`transferFrom` skip the balance check (the sender's balance wraps).
-        case skipBalanceCheck
-    }
-
     public static let totalSupplySlot = UInt256.one.shiftedLeft(160) &+ UInt256(5)
     public static func balanceSlot(_ a: Address) -> UInt256 { a.word }
     public static func allowanceSlot(owner: Address, spender: Address) -> UInt256 {
@@ -90,10 +83,10 @@ public enum ERC20Token {
         layout.storage(balances: balances, allowances: allowances)
     }
 
-    public static let code: [UInt8] = code(fault: .none)
+    public static let code: [UInt8] = code()
 
     /// The runtime bytecode.
-    public static func code(fault: Fault) -> [UInt8] {
+    public static func code(faults: (any FaultHook)? = nil) -> [UInt8] {
         // Locals: 0 from, 1 to, 2 amount, 3 allowance slot, 4 allowance, 5 balance of from.
         var a = Assembly()
         a.dispatch([(ABI.selector(transferSig), "transfer"), (ABI.selector(approveSig), "approve"),
@@ -104,7 +97,7 @@ public enum ERC20Token {
         a += Asm.caller; a.setLocal(0)
         a.addressArg(0); a.setLocal(1)
         a.arg(1); a.setLocal(2)
-        move(&a, fault: fault)
+        move(&a, faults: faults)
         a.returnTrue()
 
         a.label("transferFrom")
@@ -120,7 +113,7 @@ public enum ERC20Token {
         a.local(2); a.local(4); a += Asm.sub                            // allowance − amount
         a.local(3); a += Asm.sstore
         a.label("infinite")
-        move(&a, fault: fault)
+        move(&a, faults: faults)
         a.returnTrue()
 
         a.label("approve")
@@ -152,9 +145,9 @@ public enum ERC20Token {
     /// balance[from] −= amount (checked), balance[to] += amount, `Transfer` event; locals 0–2
     /// hold from, to, amount. The recipient's balance is read after the sender's is written, so
     /// a self-transfer is a no-op.
-    static func move(_ a: inout Assembly, fault: Fault) {
+    static func move(_ a: inout Assembly, faults: (any FaultHook)?) {
         a.local(0); a += Asm.sload; a.setLocal(5)
-        if fault != .skipBalanceCheck {
+        if faults.value(at: .erc20BalanceCheck, real: true) {
             a.local(5); a.local(2); a.greaterOrEqual(); a.require()
         }
         a.local(2); a.local(5); a += Asm.sub
@@ -163,4 +156,23 @@ public enum ERC20Token {
         a.local(1); a += Asm.sstore
         a.emit(transferTopic, topics: [{ $0.local(0) }, { $0.local(1) }], data: [{ $0.local(2) }])
     }
+}
+
+extension FaultPoint where Value == Bool {
+    /// `ERC20Token`: whether `transfer`/`transferFrom` check the sender's balance.
+    public static var erc20BalanceCheck: FaultPoint<Bool> { FaultPoint("ERC20Token.balanceCheck") }
+    /// `LendingMarket`: whether `repay` lowers the total debt.
+    public static var lendingRepayLowersTotalDebt: FaultPoint<Bool> { FaultPoint("LendingMarket.repayLowersTotalDebt") }
+    /// `StakingRewards`: whether `claim` clears the pending reward.
+    public static var stakingClaimClearsPending: FaultPoint<Bool> { FaultPoint("StakingRewards.claimClearsPending") }
+}
+
+extension FaultPoint where Value == [Int] {
+    /// `ConstantProductPool`: the locals holding (reserve in, reserve out) in `swap`.
+    public static var poolReserveLocals: FaultPoint<[Int]> { FaultPoint("ConstantProductPool.reserveLocals") }
+}
+
+extension FaultPoint where Value == String {
+    /// `VyperERC20`: the `VyperBytecode` entry deployed as the Vyper token.
+    public static var vyperTokenContract: FaultPoint<String> { FaultPoint("VyperERC20.contract") }
 }

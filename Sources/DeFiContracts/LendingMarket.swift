@@ -20,12 +20,6 @@ import EVMAssembly
 /// collateralToken.balanceOf(market); Σ debt = total debt; debtToken.balanceOf(market) + total
 /// debt is constant (borrow, repay and liquidation move equal amounts between the two).
 public enum LendingMarket {
-    public enum Fault: String, Sendable, CaseIterable {
-        case none
-        /// `repay` clears the user's debt but forgets to lower the total debt.
-        case repayKeepsTotalDebt
-    }
-
     public static let maxPriceAge: UInt64 = 3600
     public static let ltvPercent = UInt256(75), liquidationBonusPercent = UInt256(110)
     public static let collateralTokenSlot = UInt256(0), debtTokenSlot = UInt256(1), oracleSlot = UInt256(2)
@@ -59,9 +53,9 @@ public enum LendingMarket {
         !(collateral &* price &* ltvPercent < debt &* PriceOracle.priceScale &* UInt256(100))
     }
 
-    public static let code: [UInt8] = code(fault: .none)
+    public static let code: [UInt8] = code()
 
-    public static func code(fault: Fault) -> [UInt8] {
+    public static func code(faults: (any FaultHook)? = nil) -> [UInt8] {
         // Locals: 0 amount, 1 collateral, 2 debt, 3 price, 4 user, 5 seized
         var a = Assembly()
         a.dispatch([(ABI.selector(depositSig), "deposit"), (ABI.selector(withdrawSig), "withdraw"),
@@ -122,7 +116,7 @@ public enum LendingMarket {
         a.callToken({ $0.sload(1) }, selector: ABI.selector(ERC20Token.transferFromSig),
                     [{ $0 += Asm.caller }, { $0 += Asm.address }, { $0.local(0) }])
         a.local(0); a.local(2); a += Asm.sub; a.callerSlot(1); a += Asm.sstore
-        if fault != .repayKeepsTotalDebt {
+        if faults.value(at: .lendingRepayLowersTotalDebt, real: true) {
             a.local(0); a.sload(4); a += Asm.sub; a.sstore(4)
         }
         emitPosition(&a) { $0 += Asm.caller }

@@ -18,12 +18,6 @@ import EVMAssembly
 /// stakeToken.balanceOf(staking); Σ earned ≤ rewardToken.balanceOf(staking) (flooring only
 /// ever leaves dust in the contract).
 public enum StakingRewards {
-    public enum Fault: String, Sendable, CaseIterable {
-        case none
-        /// `claim` pays but does not clear the pending reward (pays it again next time).
-        case claimKeepsPending
-    }
-
     public static let accScale = UInt256(1_000_000_000_000)
     public static let stakeTokenSlot = UInt256(0), rewardTokenSlot = UInt256(1), totalStakedSlot = UInt256(2), accSlot = UInt256(3)
 
@@ -47,9 +41,9 @@ public enum StakingRewards {
         layout.storage(stakeToken: stakeToken, rewardToken: rewardToken, stakes: stakes)
     }
 
-    public static let code: [UInt8] = code(fault: .none)
+    public static let code: [UInt8] = code()
 
-    public static func code(fault: Fault) -> [UInt8] {
+    public static func code(faults: (any FaultHook)? = nil) -> [UInt8] {
         // Locals: 0 amount, 1 stake, 2 acc, 3 accrued (stake·acc/scale), 4 paid
         var a = Assembly()
         a.dispatch([(ABI.selector(stakeSig), "stake"), (ABI.selector(unstakeSig), "unstake"), (ABI.selector(claimSig), "claim"),
@@ -102,7 +96,7 @@ public enum StakingRewards {
         a.label("claim")
         settle(&a)
         a.callerSlot(2); a += Asm.sload; a.setLocal(4)
-        if fault != .claimKeepsPending {
+        if faults.value(at: .stakingClaimClearsPending, real: true) {
             a += Asm.push(0); a.callerSlot(2); a += Asm.sstore
         }
         a.callToken({ $0.sload(1) }, selector: ABI.selector(ERC20Token.transferSig), [{ $0 += Asm.caller }, { $0.local(4) }])

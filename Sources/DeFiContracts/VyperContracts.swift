@@ -7,8 +7,9 @@ import EVMCore
 /// holds the runtime bytecode and the compiler's storage layout of each source.
 ///
 /// Test-only faulty variants are data: a source `<rawValue>_<fault>.vy` beside the contract,
-/// compiled with it and selected by its name (`faults`, `code(fault:)`); adding one needs no
-/// Swift change. Vyper reserves slot 0 (the reentrancy lock before Cancun), so variables start
+/// compiled with it and selected by its name (`faults`, `code(fault:)`). A planted fault
+/// (`PlantedFaults`) picks one through the contract's `faultPoint`, whose value is the
+/// `VyperBytecode` entry to deploy (`code(faults:)`). Vyper reserves slot 0 (the reentrancy lock before Cancun), so variables start
 /// at slot 1; a `HashMap` entry sits at keccak256(slot ‖ key) (`AccountMapping.hashed`).
 public enum VyperContract: String, Sendable, CaseIterable {
     case erc20 = "ERC20"
@@ -16,7 +17,7 @@ public enum VyperContract: String, Sendable, CaseIterable {
     case lending = "LendingMarket"
     case staking = "StakingRewards"
 
-    /// The contract's name in `contract:fault` fault names (`DeFiWorld.Faults.names`).
+    /// The contract's name in `contract:fault` planted-fault names (`PlantedFault`).
     public var faultPrefix: String {
         switch self {
         case .erc20: return "vyper-token"
@@ -29,6 +30,24 @@ public enum VyperContract: String, Sendable, CaseIterable {
     /// The faulty variants compiled beside the contract: `<rawValue>_<fault>.vy`, by fault name.
     public var faults: [String] {
         VyperBytecode.runtimeHex.keys.filter { $0.hasPrefix(rawValue + "_") }.map { String($0.dropFirst(rawValue.count + 1)) }.sorted()
+    }
+
+    /// The point whose value names the `VyperBytecode` entry deployed for this contract.
+    public var faultPoint: FaultPoint<String> {
+        switch self {
+        case .erc20: return .vyperTokenContract
+        case .pool: return .vyperPoolContract
+        case .lending: return .vyperLendingContract
+        case .staking: return .vyperStakingContract
+        }
+    }
+
+    /// Runtime bytecode of the contract, or of the faulty variant a planted fault names at
+    /// `faultPoint`.
+    public func code(faults: (any FaultHook)? = nil) -> [UInt8] {
+        let name = faults.value(at: faultPoint, real: rawValue)
+        guard let code = Self.decoded[name] else { preconditionFailure("VyperBytecode.runtimeHex has no \(name): run scripts/vyper-contracts.sh") }
+        return code
     }
 
     /// Runtime bytecode of the contract (`fault` nil) or of its faulty variant `fault`; nil for
@@ -78,22 +97,12 @@ public enum VyperContract: String, Sendable, CaseIterable {
 
 /// The compiled Vyper ERC-20 of `Contracts/vyper/ERC20.vy`, with the ABI of the hand-assembled
 /// `ERC20Token` (`transfer`, `approve`, `transferFrom`, `balanceOf`, `allowance`,
-/// `totalSupply`); layout `VyperContract.tokenLayout`.
+/// `totalSupply`); layout `VyperContract.tokenLayout`. Its faulty variant
+/// `ERC20_skipBalanceCheck.vy` has no balance check in `_move` and subtracts with `unsafe_sub`.
 public enum VyperERC20 {
-    /// Test-only faulty variant: `Contracts/vyper/ERC20_skipBalanceCheck.vy`, whose `_move`
-    /// has no balance check and subtracts with `unsafe_sub` (the sender's balance wraps).
-    public enum Fault: String, Sendable, CaseIterable {
-        case none
-        case skipBalanceCheck
-    }
-
-    /// Runtime bytecode of the real contract or the faulty variant.
-    public static func code(fault: Fault = .none) -> [UInt8] {
-        guard let code = VyperContract.erc20.code(fault: fault == .none ? nil : fault.rawValue) else {
-            preconditionFailure("VyperBytecode.runtimeHex has no ERC20_\(fault.rawValue): run scripts/vyper-contracts.sh")
-        }
-        return code
-    }
+    /// Runtime bytecode of `Contracts/vyper/ERC20.vy` (a planted fault may name another entry
+    /// of `VyperBytecode` at `vyperTokenContract`, e.g. `ERC20_skipBalanceCheck`).
+    public static func code(faults: (any FaultHook)? = nil) -> [UInt8] { VyperContract.erc20.code(faults: faults) }
 
     public static var totalSupplySlot: UInt256 { VyperContract.tokenLayout.totalSupply }
     public static func balanceSlot(_ a: Address) -> UInt256 { VyperContract.tokenLayout.balances.slot(a) }
@@ -106,4 +115,13 @@ public enum VyperERC20 {
                                allowances: [(owner: Address, spender: Address, amount: UInt256)] = []) -> [UInt256: UInt256] {
         VyperContract.tokenLayout.storage(balances: balances, allowances: allowances)
     }
+}
+
+extension FaultPoint where Value == String {
+    /// `VyperContract.pool`: the `VyperBytecode` entry deployed as the compiled pool.
+    public static var vyperPoolContract: FaultPoint<String> { FaultPoint("VyperPool.contract") }
+    /// `VyperContract.lending`: the `VyperBytecode` entry deployed as the compiled market.
+    public static var vyperLendingContract: FaultPoint<String> { FaultPoint("VyperLending.contract") }
+    /// `VyperContract.staking`: the `VyperBytecode` entry deployed as the compiled staking.
+    public static var vyperStakingContract: FaultPoint<String> { FaultPoint("VyperStaking.contract") }
 }

@@ -1,5 +1,6 @@
 /// Edge-biased random values, shared by the unit tests (through `_TestSupport`'s seeded RNG) and
-/// by the `Verification` generators (SplitMix64): one definition of "interesting" 256-bit values.
+/// by the generators of `Generators` and `Differential` (SplitMix64): one definition of
+/// "interesting" 256-bit values. Production code: `lockstep check` and `lockstep fuzz` draw from it.
 extension UInt256 {
     /// Random value biased toward edges: small, near powers of two, near max, signed extremes.
     public static func edgeBiased<R: RandomNumberGenerator>(using rng: inout R) -> UInt256 {

@@ -43,14 +43,6 @@ public enum SampleContracts {
         0x5b, 0x60, 0x00, 0x80, 0xfd,
     ]
 
-    /// Test-only faulty token: the balance check is inverted (`LT` for `GT`), so a transfer of
-    /// more than the caller holds goes through and its balance wraps below zero.
-    public static let faultyToken: [UInt8] = {
-        var t = token
-        t[7] = 0x10
-        return t
-    }()
-
     /// Increments slot 0, then reverts (the increment must leave no trace).
     public static let reverter: [UInt8] = [0x60, 0x00, 0x54, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x60, 0x00, 0x80, 0xfd]
 
@@ -128,14 +120,13 @@ public struct BlockGenerator: Sendable {
     public var maxTransactions = 200
     public var senders = 16
     public var conflictRate = 0.3
-    /// Code deployed at the token address (a faulty variant in fault-detection tests).
-    public var tokenCode: [UInt8] = SampleContracts.token
     /// Probability that a transaction is a call into the DeFi world (`DeFiWorld`: two tokens,
     /// an AMM pool, an oracle, a lending market, staking), installed in the pre-state when > 0.
     /// 0 reproduces the blocks of earlier versions exactly (the benchmarks rely on that).
     public var defiRate = 0.3
-    /// Test-only faults of the DeFi contracts.
-    public var defiFaults = DeFiWorld.Faults()
+    /// Test-only planted faults (`PlantedFaults`): asked for the sample token's code
+    /// (`sampleTokenCode`) and passed to the DeFi world's contracts; nil deploys the real code.
+    public var faults: (any FaultHook)?
     /// When the size range reaches past `smallBlockMax`, only this fraction of blocks is drawn
     /// from the whole range [min, max]; the rest from [min, smallBlockMax]. Big blocks are
     /// sampled less often so a budget of cases costs about the same.
@@ -208,7 +199,7 @@ public struct BlockGenerator: Sendable {
         }
         pre.setAccount(BlockGenerator.counterAddr, nonce: 1, balance: .zero, code: SampleContracts.counter, storage: [.zero: UInt256(7)])
         pre.setAccount(BlockGenerator.chainAddr, nonce: 1, balance: .zero, code: SampleContracts.chain, storage: [:])
-        pre.setAccount(BlockGenerator.tokenAddr, nonce: 1, balance: .zero, code: tokenCode, storage: tokenStorage)
+        pre.setAccount(BlockGenerator.tokenAddr, nonce: 1, balance: .zero, code: faults.value(at: .sampleTokenCode, real: SampleContracts.token), storage: tokenStorage)
         pre.setAccount(BlockGenerator.reverterAddr, nonce: 1, balance: .zero, code: SampleContracts.reverter, storage: [:])
         pre.setAccount(BlockGenerator.readerAddr, nonce: 1, balance: .zero, code: SampleContracts.balanceReader, storage: [:])
         pre.setAccount(BlockGenerator.creatorAddr, nonce: 1, balance: .zero, code: SampleContracts.creator, storage: [:])
@@ -217,7 +208,7 @@ public struct BlockGenerator: Sendable {
         }
 
         let world = DeFiWorld(users: (0..<senders).map { senderAt($0) }, updater: senderAt(0),
-                              faults: defiFaults, priceTime: 1000)
+                              faults: faults, priceTime: 1000)
         if defiRate > 0 { world.install(in: pre, seed: seed) }
         var programRNG = SplitMix64(seed: seed ^ 0x9e0_9a11)   // separate stream: the main one stays as before
         if programRate > 0 { programs.install(in: pre, rng: &programRNG) }
@@ -340,4 +331,9 @@ public struct BlockGenerator: Sendable {
                            prevRandao: UInt256(seed), baseFee: baseFee, excessBlobGas: 0, chainId: 1)
         return BlockInput(fork: blockFork, block: env, pre: pre, transactions: txs)
     }
+}
+
+extension FaultPoint where Value == [UInt8] {
+    /// `BlockGenerator`: the code deployed at `tokenAddr` (`SampleContracts.token`).
+    public static var sampleTokenCode: FaultPoint<[UInt8]> { FaultPoint("SampleContracts.token") }
 }

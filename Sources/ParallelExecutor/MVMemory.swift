@@ -119,14 +119,15 @@ public final class MVMemory: @unchecked Sendable {
     let shards: [Shard]
     let lastWritten: [Locked<[Location]>]
     let lastRead: [Locked<[(Location, ReadOrigin)]>]
-    /// Test-only fault: readers ignore ESTIMATE markers (treat them as values).
+    /// False but under a planted fault that answers `estimateBlocksReader` with false (readers
+    /// then take ESTIMATE markers for values); asked once here, not on every read.
     let ignoreEstimates: Bool
 
-    public init(transactionCount: Int, ignoreEstimates: Bool = false) {
+    public init(transactionCount: Int, faults: (any FaultHook)? = nil) {
         shards = (0..<MVMemory.shardCount).map { _ in Shard() }
         lastWritten = (0..<transactionCount).map { _ in Locked([]) }
         lastRead = (0..<transactionCount).map { _ in Locked([]) }
-        self.ignoreEstimates = ignoreEstimates
+        self.ignoreEstimates = !faults.value(at: .estimateBlocksReader, real: true)
     }
 
     @inline(__always)

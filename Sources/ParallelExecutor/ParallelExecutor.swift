@@ -42,20 +42,11 @@ public struct ParallelExecutor: BlockExecutor {
         case replay(ScheduleTrace)
     }
 
-    /// Test-only faults that make the executor wrong, to prove the properties can fail.
-    public struct Faults: OptionSet, Sendable {
-        public let rawValue: Int
-        public init(rawValue: Int) { self.rawValue = rawValue }
-        /// Every validation passes.
-        public static let skipValidation = Faults(rawValue: 1)
-        /// Readers look through ESTIMATE markers.
-        public static let ignoreEstimates = Faults(rawValue: 2)
-        /// The beneficiary's fee is never credited when payment is lazy.
-        public static let dropBeneficiaryFees = Faults(rawValue: 4)
-    }
-
     public var driver: Driver
-    public var faults: Faults
+    /// Test-only planted faults (`PlantedFaults`); nil — the default, and every real run — keeps
+    /// the executor as it is. Asked at `readSetValidation`, `estimateBlocksReader` and
+    /// `deferredBeneficiaryFee`.
+    public var faults: (any FaultHook)?
     /// When set, a block whose speculation is mostly wasted (a dependency chain) is finished
     /// in order on the calling thread — see `DependencyGuard`. The result is the serial one
     /// either way; this only bounds how much slower than serial a chain can get.
@@ -64,7 +55,7 @@ public struct ParallelExecutor: BlockExecutor {
     /// every committed read and write after the run).
     public var recordAccessSets = false
 
-    public init(driver: Driver = .threaded(workers: ProcessInfo.processInfo.activeProcessorCount), faults: Faults = [],
+    public init(driver: Driver = .threaded(workers: ProcessInfo.processInfo.activeProcessorCount), faults: (any FaultHook)? = nil,
                 dependencyGuard: DependencyGuard? = DependencyGuard()) {
         self.driver = driver; self.faults = faults; self.dependencyGuard = dependencyGuard
     }
@@ -152,7 +143,7 @@ final class BlockSTM: @unchecked Sendable {
     let block: BlockEnv
     let txs: [RecoveredTransaction]
     let fork: Hardfork
-    let faults: ParallelExecutor.Faults
+    let faults: (any FaultHook)?
     let scheduler: Scheduler
     let mv: MVMemory
     let codes = CodeStore()
@@ -167,12 +158,12 @@ final class BlockSTM: @unchecked Sendable {
     /// Threads the block may use (also for the final state root).
     let workers: Int
 
-    init(pre: InMemoryState, block: BlockEnv, txs: [RecoveredTransaction], fork: Hardfork, faults: ParallelExecutor.Faults,
+    init(pre: InMemoryState, block: BlockEnv, txs: [RecoveredTransaction], fork: Hardfork, faults: (any FaultHook)?,
          workers: Int = 1, dependencyGuard: DependencyGuard? = nil) {
         self.pre = pre; self.block = block; self.txs = txs; self.fork = fork; self.faults = faults
         self.workers = max(1, workers)
         scheduler = Scheduler(transactionCount: txs.count, workers: workers, dependencyGuard: dependencyGuard)
-        mv = MVMemory(transactionCount: txs.count, ignoreEstimates: faults.contains(.ignoreEstimates))
+        mv = MVMemory(transactionCount: txs.count, faults: faults)
         processor = TransactionProcessor(fork: fork, block: block)
         let cb = pre.account(block.coinbase)
         lazyBeneficiary = fork >= .spuriousDragon && !(cb?.isEmpty ?? false)
@@ -231,7 +222,7 @@ final class BlockSTM: @unchecked Sendable {
                 reader.restoreCreditOnlyRead()
             }
         }
-        var fee = faults.contains(.dropBeneficiaryFees) ? .zero : applied.deferredCoinbaseFee
+        var fee = faults.value(at: .deferredBeneficiaryFee, real: applied.deferredCoinbaseFee)
         let cb = block.coinbase
         if !fee.isZero, var d = diff.accounts[cb] {
             // The tx wrote the beneficiary itself: fold its own fee into that write.
@@ -268,9 +259,10 @@ final class BlockSTM: @unchecked Sendable {
         }
     }
 
-    /// The read-set check, with the test-only fault applied.
+    /// The read-set check (passed through the planted-fault hook when there is one).
     func readSetValid(_ tx: Int) -> Bool {
-        faults.contains(.skipValidation) || mv.validateReadSet(tx, base: { MVStateReader.baseValue($0, pre: self.pre) })
+        let valid = mv.validateReadSet(tx, base: { MVStateReader.baseValue($0, pre: self.pre) })
+        return faults.value(at: .readSetValidation, real: valid)
     }
 
     func validate(_ v: Version) -> SchedulerTask? {
@@ -404,4 +396,16 @@ final class BlockSTM: @unchecked Sendable {
         }
         return TrieBuilder.root(Array(leaves.slots), concurrently: forEach)
     }
+}
+
+extension FaultPoint where Value == Bool {
+    /// `ParallelExecutor`: whether a transaction's read set still holds at validation.
+    public static var readSetValidation: FaultPoint<Bool> { FaultPoint("ParallelExecutor.readSetValidation") }
+    /// `MVMemory`: whether an ESTIMATE marker blocks a reader (asked once per block).
+    public static var estimateBlocksReader: FaultPoint<Bool> { FaultPoint("MVMemory.estimateBlocksReader") }
+}
+
+extension FaultPoint where Value == UInt256 {
+    /// `ParallelExecutor`: the deferred beneficiary fee a transaction publishes.
+    public static var deferredBeneficiaryFee: FaultPoint<UInt256> { FaultPoint("ParallelExecutor.deferredBeneficiaryFee") }
 }

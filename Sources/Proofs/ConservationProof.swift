@@ -7,6 +7,7 @@ import DeFiContracts
 import EVMAssembly
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// Seeded blocks of ether transfers and calls to the library ERC-20 (`ERC20Token.code`,
 /// `transfer(address,uint256)` only), the input of `lockstep prove conservation`. Some senders

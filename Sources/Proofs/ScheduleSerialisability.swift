@@ -228,7 +228,7 @@ public enum ScheduleSerialisability {
     }
 
     /// Runs `input` through the parallel executor with access sets recorded and checks them.
-    public static func run(_ input: BlockInput, driver: ParallelExecutor.Driver, faults: ParallelExecutor.Faults = [],
+    public static func run(_ input: BlockInput, driver: ParallelExecutor.Driver, faults: (any FaultHook)? = nil,
                            timeoutMilliseconds: UInt32 = 60_000, resourceLimit: UInt32? = nil) throws -> (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult) {
         try run(input, executor: ParallelExecutor(driver: driver, faults: faults), timeoutMilliseconds: timeoutMilliseconds,
                 resourceLimit: resourceLimit)

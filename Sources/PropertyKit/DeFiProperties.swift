@@ -5,6 +5,7 @@ import EVMExecution
 import DeFiContracts
 import EVMAssembly
 import Generators
+import PlantedFaults
 
 /// Reads the DeFi contracts' bookkeeping out of a state (storage layouts documented on each
 /// contract, `DeFiSuite` gives the layout of each deployment) so the properties can state their
@@ -140,10 +141,10 @@ extension WideSum: Comparable {
 extension BlockGenerator {
     /// The generator the DeFi properties use by default: mostly DeFi calls (80%), eight senders,
     /// half of the transactions hot; `faults` plants test-only contract bugs.
-    public static func defi(_ faults: DeFiWorld.Faults = DeFiWorld.Faults()) -> BlockGenerator {
+    public static func defi(_ faults: (any FaultHook)? = nil) -> BlockGenerator {
         var g = BlockGenerator(minTransactions: 2, maxTransactions: 40, senders: 8, conflictRate: 0.5)
         g.defiRate = 0.8
-        g.defiFaults = faults
+        g.faults = faults
         return g
     }
 }

@@ -31,7 +31,7 @@ public enum ParallelMatchesSerial {
 
     /// Compares one input under one driver. Returns the first difference (nil = equal).
     public static func check(_ input: BlockInput, driver: ParallelExecutor.Driver,
-                             faults: ParallelExecutor.Faults = []) -> (difference: ResultDifference?, report: ParallelReport) {
+                             faults: (any FaultHook)? = nil) -> (difference: ResultDifference?, report: ParallelReport) {
         let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
         let (parallel, report) = ParallelExecutor(driver: driver, faults: faults)
             .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
@@ -41,7 +41,7 @@ public enum ParallelMatchesSerial {
     /// Runs `cases` generated blocks, each under `schedulesPerBlock` deterministic schedules
     /// (alternating abort bias) and once threaded. Returns the first failure, shrunk.
     public static func run(cases: Int, seed: UInt64, generator: BlockGenerator, schedulesPerBlock: Int = 4,
-                           workers: Int = 4, threaded: Bool = true, faults: ParallelExecutor.Faults = [],
+                           workers: Int = 4, threaded: Bool = true, faults: (any FaultHook)? = nil,
                            progress: ((Int) -> Void)? = nil) -> ParallelFailure? {
         var seeds = SplitMix64(seed: seed)
         for c in 0..<cases {
@@ -71,7 +71,7 @@ public enum ParallelMatchesSerial {
     }
 
     static func shrinkFailure(input: BlockInput, blockSeed: UInt64, scheduleSeed: UInt64, workers: Int, bias: Double,
-                              faults: ParallelExecutor.Faults, casesRun: Int) -> ParallelFailure {
+                              faults: (any FaultHook)?, casesRun: Int) -> ParallelFailure {
         // A candidate still fails if some schedule seed near the original makes it fail with a
         // difference of the original kind.
         let kind = check(input, driver: .deterministic(seed: scheduleSeed, workers: workers, abortBias: bias), faults: faults).difference?.kind

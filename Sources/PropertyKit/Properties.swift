@@ -6,6 +6,7 @@ import ParallelExecutor
 import DeFiContracts
 import EVMAssembly
 import Generators
+import PlantedFaults
 
 /// One side of a comparison as a counterexample stores it: the post-state root, one line per
 /// transaction outcome, and property-specific values (sums, nonces) by name.
@@ -43,154 +44,6 @@ public struct Violation: Sendable, Equatable {
 
     public init(difference: ResultDifference, expected: ResultSide, actual: ResultSide, trace: ScheduleTrace? = nil) {
         self.difference = difference; self.expected = expected; self.actual = actual; self.trace = trace
-    }
-}
-
-/// The executor a property checks. `reference` is the real code; the other cases are
-/// deliberately wrong, test-only variants that exist to prove each property can fail. They live
-/// here (not in a test target) so that `lockstep replay` can reproduce counterexamples the
-/// fault-detection tests write.
-public enum ExecutorVariant: Sendable, Equatable {
-    case reference
-    /// The parallel executor with injected faults (`parallel_matches_serial`).
-    case parallelFaults(ParallelExecutor.Faults)
-    /// Never returns unused gas to the sender (the ether simply disappears).
-    case dropRefund
-    /// Credits the beneficiary one extra wei per executed transaction.
-    case mintEther
-    /// Forgets to bump the sender's nonce of every executed transaction after the first.
-    case skipNonceBump
-    /// Writes each receipt's own gas as its cumulative gas.
-    case perTransactionCumulativeGas
-    /// Reports reverts but keeps the reverted frame's writes, like a journal whose revert is a
-    /// no-op.
-    case leakRevertedWrites
-
-    /// Stable name stored in counterexample files.
-    public var name: String {
-        switch self {
-        case .reference: return "reference"
-        case .parallelFaults(let f):
-            var parts: [String] = []
-            if f.contains(.skipValidation) { parts.append("skipValidation") }
-            if f.contains(.ignoreEstimates) { parts.append("ignoreEstimates") }
-            if f.contains(.dropBeneficiaryFees) { parts.append("dropBeneficiaryFees") }
-            return "parallel:" + parts.joined(separator: "+")
-        case .dropRefund: return "dropRefund"
-        case .mintEther: return "mintEther"
-        case .skipNonceBump: return "skipNonceBump"
-        case .perTransactionCumulativeGas: return "perTransactionCumulativeGas"
-        case .leakRevertedWrites: return "leakRevertedWrites"
-        }
-    }
-
-    /// Parses `name`; nil for names this version does not know.
-    public init?(name: String) {
-        switch name {
-        case "reference": self = .reference
-        case "dropRefund": self = .dropRefund
-        case "mintEther": self = .mintEther
-        case "skipNonceBump": self = .skipNonceBump
-        case "perTransactionCumulativeGas": self = .perTransactionCumulativeGas
-        case "leakRevertedWrites": self = .leakRevertedWrites
-        default:
-            guard name.hasPrefix("parallel:") else { return nil }
-            var f: ParallelExecutor.Faults = []
-            for part in name.dropFirst("parallel:".count).split(separator: "+") {
-                switch part {
-                case "skipValidation": f.insert(.skipValidation)
-                case "ignoreEstimates": f.insert(.ignoreEstimates)
-                case "dropBeneficiaryFees": f.insert(.dropBeneficiaryFees)
-                default: return nil
-                }
-            }
-            self = .parallelFaults(f)
-        }
-    }
-
-    /// Executes `input` with this variant (serially for all but `parallelFaults`).
-    public func execute(_ input: BlockInput) -> BlockResult {
-        let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
-        switch self {
-        case .reference, .parallelFaults:
-            return serial
-        case .dropRefund:
-            return rewrite(serial, input) { diff, state in
-                for (tx, o) in zip(input.transactions, serial.outcomes) {
-                    guard let r = o.receipt else { continue }
-                    let price = tx.transaction.effectiveGasPrice(baseFee: input.block.baseFee)
-                    let kept = UInt256(tx.transaction.gasLimit - r.gasUsed) &* price
-                    Self.adjust(&diff, state, tx.sender) { $0.balance = $0.balance &- kept }
-                }
-            }
-        case .mintEther:
-            return rewrite(serial, input) { diff, state in
-                let n = serial.receipts.count
-                if n > 0 { Self.adjust(&diff, state, input.block.coinbase) { $0.balance = $0.balance &+ UInt256(n) } }
-            }
-        case .skipNonceBump:
-            return rewrite(serial, input) { diff, state in
-                var seen: Set<Address> = []
-                for (tx, o) in zip(input.transactions, serial.outcomes) where o.receipt != nil {
-                    if !seen.insert(tx.sender).inserted { Self.adjust(&diff, state, tx.sender) { $0.nonce -= 1 } }
-                }
-            }
-        case .perTransactionCumulativeGas:
-            var r = serial
-            r.outcomes = serial.outcomes.map {
-                guard case .executed(var rec) = $0 else { return $0 }
-                rec.cumulativeGasUsed = rec.gasUsed
-                return .executed(rec)
-            }
-            return r
-        case .leakRevertedWrites:
-            // Run the block again with REVERT turned into STOP in every contract: its diff is
-            // what a journal that never rolls back would leave; the receipts stay the real ones.
-            let leaky = input.pre.copy()
-            for (a, acct) in input.pre.accounts where acct.hasCode {
-                let code = input.pre.code(hash: acct.codeHash).bytes
-                let patched = Disassembler.instructions(code).reduce(into: code) { c, ins in if ins.opcode == 0xfd { c[ins.offset] = 0x00 } }
-                leaky.setAccount(a, nonce: acct.nonce, balance: acct.balance, code: patched,
-                                 storage: input.pre.storage[a] ?? [:])
-            }
-            let leaked = SerialExecutor().execute(preState: leaky, block: input.block, transactions: input.transactions, fork: input.fork)
-            var r = serial
-            // Keep only the storage writes of the leaked run on top of the real one.
-            var diff = serial.diff
-            for (a, d) in leaked.diff.accounts where !d.storage.isEmpty {
-                var cur = diff.accounts[a] ?? AccountDiff(account: input.pre.account(a), storage: [:], storageCleared: false,
-                                                          code: input.pre.account(a).map { input.pre.code(hash: $0.codeHash) })
-                for (k, v) in d.storage { cur.storage[k] = v }
-                diff.accounts[a] = cur
-            }
-            let post = input.pre.copy()
-            post.apply(diff)
-            r.diff = diff
-            r.stateRoot = post.stateRoot()
-            return r
-        }
-    }
-
-    private func rewrite(_ result: BlockResult, _ input: BlockInput, _ body: (inout StateDiff, InMemoryState) -> Void) -> BlockResult {
-        let post = input.pre.copy()
-        post.apply(result.diff)
-        var diff = result.diff
-        body(&diff, post)
-        let fixed = input.pre.copy()
-        fixed.apply(diff)
-        var r = result
-        r.diff = diff
-        r.stateRoot = fixed.stateRoot()
-        return r
-    }
-
-    private static func adjust(_ diff: inout StateDiff, _ post: InMemoryState, _ a: Address, _ change: (inout Account) -> Void) {
-        var d = diff.accounts[a] ?? AccountDiff(account: post.account(a), storage: [:], storageCleared: false,
-                                                code: post.account(a).flatMap { $0.hasCode ? post.code(hash: $0.codeHash) : nil })
-        var acct = d.account ?? Account()
-        change(&acct)
-        d.account = acct
-        diff.accounts[a] = d
     }
 }
 
@@ -244,7 +97,6 @@ public struct ParallelMatchesSerialProperty: BlockProperty {
         self.generator = generator; self.variant = variant; self.schedules = schedules; self.workers = workers
     }
 
-    var faults: ParallelExecutor.Faults { if case .parallelFaults(let f) = variant { return f } else { return [] } }
 
     public func check(_ input: BlockInput, seed: UInt64) -> Violation? {
         for s in 0..<schedules {
@@ -261,7 +113,7 @@ public struct ParallelMatchesSerialProperty: BlockProperty {
 
     func run(_ input: BlockInput, driver: ParallelExecutor.Driver) -> Violation? {
         let serial = SerialExecutor().execute(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
-        let (parallel, report) = ParallelExecutor(driver: driver, faults: faults)
+        let (parallel, report) = ParallelExecutor(driver: driver, faults: variant.hook)
             .executeWithReport(preState: input.pre, block: input.block, transactions: input.transactions, fork: input.fork)
         guard let d = ResultComparison.firstDifference(expected: serial, actual: parallel) else { return nil }
         return Violation(difference: d, expected: ResultSide(serial), actual: ResultSide(parallel), trace: report.trace)

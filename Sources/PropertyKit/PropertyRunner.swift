@@ -4,6 +4,7 @@ import EVMState
 import EVMExecution
 import ParallelExecutor
 import Generators
+import PlantedFaults
 
 /// A property that failed, shrunk, with everything a counterexample file records.
 public struct PropertyFailure {

@@ -449,15 +449,16 @@ public final class LedgerEncoding {
     /// `zext(a −w b) = zext(a) − zext(b) + 2^256·[a <u b]` and
     /// `zext(a +w b) = zext(a) + zext(b) − 2^256·[a +w b <u a]`. Returns the solver's verdict
     /// for each (both `unsat` when they hold).
-    /// `droppingWrapTerms` plants the classic mistake (the identities without their 2^256
-    /// correction): both must then come out `sat`, with a borrow or carry in the model.
+    /// `faults` is for tests only (`PlantedFault.droppedWrapTerms` answers `wrapCorrection`
+    /// with false: the classic mistake, the identities without their 2^256 correction); both
+    /// must then come out `sat`, with a borrow or carry in the model.
     public static func proveWrapIdentities(wideWidth: Int = 272, timeoutMilliseconds: UInt32 = 60_000,
-                                           droppingWrapTerms: Bool = false) throws -> [(name: String, result: SolverResult)] {
+                                           faults: (any FaultHook)? = nil) throws -> [(name: String, result: SolverResult)] {
         let c = try Z3Context()
         let a = try c.bitVector("a", width: 256), b = try c.bitVector("b", width: 256)
         let z = { (t: Term) throws -> Term in try t.zeroExtend(by: wideWidth - 256) }
         let zero = try c.numeral(0, width: wideWidth)
-        let two = droppingWrapTerms ? zero : try c.numeral(decimal: twoTo256Decimal, width: wideWidth)
+        let two = faults.value(at: .wrapCorrection, real: true) ? try c.numeral(decimal: twoTo256Decimal, width: wideWidth) : zero
         let sub = try z(a.sub(b)).ne(z(a).sub(z(b)).add(c.ite(a.ult(b), two, zero)))
         let add = try z(a.add(b)).ne(z(a).add(z(b)).sub(c.ite(a.add(b).ult(a), two, zero)))
         return try [("wrapping subtraction", sub), ("wrapping addition", add)].map { name, negated in
@@ -466,6 +467,11 @@ public final class LedgerEncoding {
             return (name: name, result: try s.check())
         }
     }
+}
+
+extension FaultPoint where Value == Bool {
+    /// `LedgerEncoding.proveWrapIdentities`: whether the identities carry their 2^256 term.
+    public static var wrapCorrection: FaultPoint<Bool> { FaultPoint("LedgerEncoding.wrapCorrection") }
 }
 
 /// 2^256 in decimal.

@@ -26,22 +26,15 @@ public enum SequencerError: Error, Equatable, CustomStringConvertible {
 /// The refining sequencer: intake → nonce lanes and replacement → access prediction →
 /// conflict-aware grouping under the ordering rules → batches of parallel groups.
 public enum Sequencer {
-    /// Which sequencer runs. Only `reference` is the sequencer; the other cases are test-only
-    /// variants that break a rule on purpose so the verifier can be shown to catch it.
-    public enum Variant: String, Sendable, Hashable, CaseIterable {
-        case reference
-        /// Breaks R19: ties (candidates equal in every policy key) are ordered by a hash whose
-        /// salt is drawn from the system RNG on every run, so two runs on the same input and
-        /// seed order tied transactions differently. Each run on its own keeps R1–R18.
-        case plantedR19 = "planted:R19"
-    }
-
     /// Orders `input` into batches. `seed` only orders ties — ordinary (not forced, not
     /// express-lane) candidates equal in fairness bucket, kind rank, tip (fee ordering) and
     /// ready time, which no rule orders: seed 0 orders them by id, any other seed by a keyed
     /// hash of the id. For `reference` the output is a function of (input, seed) alone (R19):
-    /// nothing else — time, hash-table iteration order, the process — reaches it.
-    public static func sequence(_ input: SequencerInput, seed: UInt64 = 0, variant: Variant = .reference) throws(SequencerError) -> SequencerOutput {
+    /// nothing else — time, hash-table iteration order, the process — reaches it. `faults` is
+    /// for tests only (`PlantedFaults`, e.g. `planted:R19`): the tie salt passes through it;
+    /// nil keeps the sequencer as it is.
+    public static func sequence(_ input: SequencerInput, seed: UInt64 = 0,
+                                faults: (any FaultHook)? = nil) throws(SequencerError) -> SequencerOutput {
         let p = input.policy
         if p.batchInterval == 0 { throw .invalidPolicy("batchInterval must be positive") }
         if p.fairnessWindow == 0 { throw .invalidPolicy("fairnessWindow must be positive") }
@@ -55,11 +48,7 @@ public enum Sequencer {
         for t in input.stream where !p.withinTimeHorizon(t.arrival) {
             throw .arrivalBeyondHorizon(id: t.id, arrival: t.arrival)
         }
-        var salt = seed
-        if variant == .plantedR19 {
-            var rng = SystemRandomNumberGenerator()
-            salt ^= rng.next() | 1
-        }
+        let salt = faults.value(at: .tieSalt, real: seed)
         let run = BuildRun(input, tieSalt: salt)
         return run.execute()
     }

@@ -277,3 +277,9 @@ public struct SequencerOutput: Sendable, Hashable {
     /// Every included id in output (execution) order.
     public var order: [Int] { batches.flatMap(\.ids) }
 }
+
+extension FaultPoint where Value == UInt64 {
+    /// `Sequencer`: the salt that orders ties, given the run's seed (declared here, beside the
+    /// data the sequencer and its verifier share, so `PlantedFaults` needs no `Sequencer`).
+    public static var tieSalt: FaultPoint<UInt64> { FaultPoint("Sequencer.tieSalt") }
+}

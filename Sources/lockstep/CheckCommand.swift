@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlantedFaults
 import Counterexamples
 import DeFiContracts
 import PropertyKit
@@ -41,10 +42,10 @@ struct CheckCommand: ParsableCommand {
 
     var out: String { outOption ?? "Counterexamples" }
 
-    @Option(name: .long, help: ArgumentHelp("Check a deliberately faulty executor variant instead of the real one (to see the gate fail): dropRefund, mintEther, skipNonceBump, perTransactionCumulativeGas, leakRevertedWrites, parallel:skipValidation, parallel:dropBeneficiaryFees.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Check a deliberately faulty executor variant instead of the real one (to see the gate fail): \(ExecutorVariant.names.dropFirst().joined(separator: ", ")) (parallel faults combine with +).", valueName: "name"))
     var variant: String = "reference"
 
-    @Option(name: .long, help: ArgumentHelp("Deploy a deliberately faulty DeFi contract in the generated blocks (repeatable): \(DeFiWorld.Faults.names.joined(separator: ", ")).", valueName: "contract:fault"))
+    @Option(name: .long, help: ArgumentHelp("Deploy a deliberately faulty DeFi contract in the generated blocks (repeatable): \(PlantedFault.of(.contract).map(\.name).joined(separator: ", ")).", valueName: "contract:fault"))
     var contractFault: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Rate of the block generator's executor edge cases (default 0.1: incarnations with changing write sets, re-created contracts, Shanghai blocks, gas-pool overflow, …); 0 gives the distribution before them, to measure what they reach.", valueName: "r"))
@@ -67,10 +68,13 @@ struct CheckCommand: ParsableCommand {
                                   seedText: seed, out: outOption ?? "lockstep-cx", junit: junit)
             return
         }
-        guard let executor = ExecutorVariant(name: variant) else { throw usage("unknown --variant \(variant)") }
-        var faults = DeFiWorld.Faults()
-        for name in contractFault where !faults.insert(named: name) {
-            throw usage("unknown --contract-fault \(name); known: \(DeFiWorld.Faults.names.joined(separator: ", "))")
+        guard let executor = ExecutorVariant(name: variant) else {
+            throw usage("unknown --variant \(variant); known: \(ExecutorVariant.names.joined(separator: ", ")) (parallel faults combine with +)")
+        }
+        let faults: PlantedFaultSet
+        switch PlantedFaultSet.parse(contractFault, area: .contract) {
+        case .success(let f): faults = f
+        case .failure(let e): throw usage("unknown --contract-fault \(e.name); known: \(e.known.joined(separator: ", "))")
         }
         guard let runSeed = parseSeed(seed) else { throw usage("--seed \(seed) is not a decimal or 0x-hex 64-bit number") }
         guard let shard = Shard(parsing: shard) else { throw usage("--shard \(self.shard) must be K/N with 1 ≤ K ≤ N") }
@@ -84,9 +88,9 @@ struct CheckCommand: ParsableCommand {
             properties.append(p)
         }
         if properties.isEmpty { properties = PropertyCatalog.names.compactMap { PropertyCatalog.property(named: $0, variant: executor) } }
-        if faults != DeFiWorld.Faults() {
+        if !faults.isEmpty {
             for i in properties.indices {
-                properties[i].generator.defiFaults = faults
+                properties[i].generator.faults = faults
                 if properties[i].generator.defiRate == 0 { properties[i].generator.defiRate = 0.3 }
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EVMCore
 import Foundation
+import PlantedFaults
 import SMT
 import Counterexamples
 import Proofs

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlantedFaults
 import EVMExecution
 import ParallelExecutor
 import SMT
@@ -37,7 +38,7 @@ struct ProveScheduleCommand: ParsableCommand {
     /// (deterministic), as for `run` and `statetest`; with neither, threads on every core.
     @OptionGroup var executor: ExecutorOptions
 
-    @Option(name: .long, help: ArgumentHelp("Plant an executor fault: skip-validation or ignore-estimates.", valueName: "fault"))
+    @Option(name: .long, help: ArgumentHelp("Plant an executor fault (repeatable): \(PlantedFault.of(.parallelExecutor).map(\.kebabName).joined(separator: ", ")).", valueName: "fault"))
     var fault: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Z3 timeout per query, milliseconds (a timeout is a failure).", valueName: "ms"))
@@ -58,13 +59,11 @@ struct ProveScheduleCommand: ParsableCommand {
             }
         } catch { throw usage("\(error)") }
         guard timeout >= 1 else { throw usage("--timeout must be at least 1 ms") }
-        var faults: ParallelExecutor.Faults = []
-        for f in fault {
-            switch f {
-            case "skip-validation": faults.insert(.skipValidation)
-            case "ignore-estimates": faults.insert(.ignoreEstimates)
-            default: throw usage("unknown --fault \(f) (known: skip-validation, ignore-estimates)")
-            }
+        let faults: PlantedFaultSet
+        switch PlantedFaultSet.parse(fault, area: .parallelExecutor) {
+        case .success(let f): faults = f
+        case .failure(let e):
+            throw usage("unknown --fault \(e.name) (known: \(PlantedFault.of(.parallelExecutor).map(\.kebabName).joined(separator: ", ")))")
         }
         let generator = BlockGenerator(minTransactions: txs, maxTransactions: txs, conflictRate: conflictRate)
         let input = generator.generate(seed: seed)
@@ -87,7 +86,7 @@ struct ProveScheduleCommand: ParsableCommand {
             print("block: \(input.transactions.count) txs, conflict rate \(conflictRate), block seed \(seed); \(driverName)\(faults.isEmpty ? "" : "; planted fault \(fault.joined(separator: ", "))")")
             let outcome: (verdict: ScheduleVerdict, report: ParallelReport, result: BlockResult)
             do {
-                let r = try ScheduleSerialisability.run(input, driver: driver, faults: faults, timeoutMilliseconds: timeout,
+                let r = try ScheduleSerialisability.run(input, driver: driver, faults: faults.hook, timeoutMilliseconds: timeout,
                                                         resourceLimit: rlimit == 0 ? nil : rlimit)
                 outcome = (r.verdict, r.report, r.result)
             } catch {

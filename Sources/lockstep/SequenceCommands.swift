@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlantedFaults
 import SequencerModel
 import Sequencer
 import BatchVerification
@@ -24,9 +25,9 @@ struct SequenceCommand: ParsableCommand {
     @Option(name: .long, help: "Seed ordering ties the policy leaves open (decimal or 0x hex; 0 = by id). Recorded in the batches file.")
     var seed: String = "0"
 
-    @Option(name: .long, help: ArgumentHelp("Test only: `planted:R19` breaks ties differently on every run (violates R19 on purpose).",
+    @Option(name: .long, help: ArgumentHelp("Test only: a planted sequencer fault (\(PlantedFault.of(.sequencer).map(\.name).joined(separator: ", "))); `planted:R19` breaks ties differently on every run (violates R19 on purpose).",
                                             visibility: .hidden))
-    var variant: String = Sequencer.Variant.reference.rawValue
+    var variant: String = "reference"
 
     /// A seed given as decimal or `0x` hex.
     static func parseSeed(_ s: String) -> UInt64? {
@@ -35,15 +36,20 @@ struct SequenceCommand: ParsableCommand {
 
     func run() throws {
         guard let seed = Self.parseSeed(seed) else { throw ValidationError("--seed: \(self.seed) is not a 64-bit decimal or 0x-hex number") }
-        guard let variant = Sequencer.Variant(rawValue: variant) else {
-            throw ValidationError("--variant: unknown \(self.variant) (known: \(Sequencer.Variant.allCases.map(\.rawValue).joined(separator: ", ")))")
+        let planted: PlantedFaultSet
+        if variant == "reference" { planted = [] } else {
+            switch PlantedFaultSet.parse([variant], area: .sequencer) {
+            case .success(let f): planted = f
+            case .failure:
+                throw ValidationError("--variant: unknown \(self.variant) (known: \((["reference"] + PlantedFault.of(.sequencer).map(\.name)).joined(separator: ", ")))")
+            }
         }
         let input = try InputError.load(stream) { try StreamFile.decode($0) }
         let out: SequencerOutput
-        do { out = try Sequencer.sequence(input, seed: seed, variant: variant) } catch {
+        do { out = try Sequencer.sequence(input, seed: seed, faults: planted.hook) } catch {
             throw InputError(description: "\(stream): \(error)")
         }
-        let run = SequencerRun(sequencer: variant.rawValue, seed: seed, input: input)
+        let run = SequencerRun(sequencer: variant, seed: seed, input: input)
         let data = BatchesFile.encode(out, run: run)
         if let output { try data.write(to: URL(fileURLWithPath: output)) } else { print(String(decoding: data, as: UTF8.self)) }
         let groups = out.batches.flatMap(\.groups)

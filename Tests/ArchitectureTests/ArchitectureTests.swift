@@ -75,6 +75,15 @@ import Testing
         for core in ["EVMCore", "EVMState", "EVMPrecompiles", "EVMInterpreter", "EVMExecution", "EthereumTests"] {
             #expect(!closure(core).contains("ParallelExecutor"), "\(core) depends on ParallelExecutor")
         }
+        // Planted faults reach production code only through its `FaultHook` parameters: no
+        // production target (nor the batch verifier, the independent checker) can see them.
+        #expect(byName["PlantedFaults"] != nil, "no target PlantedFaults")
+        for production in ["EVMCore", "EVMState", "EVMPrecompiles", "EVMInterpreter", "EVMExecution", "ParallelExecutor", "EVMChain",
+                           "EthereumTests", "T8n", "SequencerModel", "Sequencer", "EVMAssembly", "DeFiContracts", "Generators",
+                           "BatchVerification", "Benchmarks", "Oracles", "Differential", "SMT"] {
+            #expect(byName[production] != nil, "no target \(production)")
+            #expect(!closure(production).contains("PlantedFaults"), "\(production) depends (transitively) on PlantedFaults")
+        }
     }
 
     @Test func parserReadsTargetsDependenciesAndProducts() throws {

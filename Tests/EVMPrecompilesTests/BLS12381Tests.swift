@@ -2,14 +2,12 @@ import Testing
 import EVMCore
 @testable import EVMPrecompiles
 
-/// Deterministic xorshift64* generator for property tests.
+/// Random field elements and scalars for property tests, drawn from the one seeded generator
+/// (`SplitMix64`).
 struct SeededBLSRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state ^= state >> 12; state ^= state << 25; state ^= state >> 27
-        return state &* 0x2545_f491_4f6c_dd1d
-    }
+    var rng: SplitMix64
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { rng.next() }
     /// A random scalar below r (top limb masked to 254 bits, so it is < r).
     mutating func scalar() -> UInt256 { UInt256(w0: next(), w1: next(), w2: next(), w3: next() & 0x3fff_ffff_ffff_ffff) }
     mutating func fp() -> BLS12381.Fp {

@@ -7,6 +7,7 @@ import EVMChain
 import EthereumTests
 import ParallelExecutor
 import _TestSupport
+import PlantedFaults
 
 /// A slice of the upstream blockchain tests through the block importer on the serial executor,
 /// the threaded parallel executor and 20 seeded schedules; each header rule rejected on a
@@ -63,7 +64,7 @@ struct BlockchainTestTests {
     @Test func faultyParallelExecutorIsCaught() throws {
         let tests = try BlockchainTest.load(contentsOf: try Self.file("ValidBlocks/bcEIP1153-transientStorage/transStorageBlockchain.json"),
                                             relativePath: "transStorageBlockchain.json")
-        let faulty = DifferentialExecutor(candidate: ParallelExecutor(driver: .threaded(workers: 2), faults: .dropBeneficiaryFees))
+        let faulty = DifferentialExecutor(candidate: ParallelExecutor(driver: .threaded(workers: 2), faults: PlantedFault.dropBeneficiaryFees))
         let outcome = BlockchainTestExecution.run(tests[0], executor: faulty)
         #expect(!outcome.pass)
         #expect(!faulty.differences.isEmpty)

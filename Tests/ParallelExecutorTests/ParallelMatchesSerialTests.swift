@@ -4,6 +4,7 @@ import EVMExecution
 import ParallelExecutor
 import Generators
 import PropertyKit
+import PlantedFaults
 
 /// The central test of the parallel executor: parallel == serial, under the threaded driver
 /// and many seeded deterministic schedules, on generated multi-transaction blocks.
@@ -36,8 +37,8 @@ import PropertyKit
 
     /// The property must be able to fail: executors with validation switched off, or that read
     /// through ESTIMATE markers, or drop the lazily-paid beneficiary fees are caught.
-    @Test(arguments: [ParallelExecutor.Faults.skipValidation, .dropBeneficiaryFees])
-    func faultyExecutorIsCaught(fault: ParallelExecutor.Faults) {
+    @Test(arguments: [PlantedFault.skipValidation, .dropBeneficiaryFees])
+    func faultyExecutorIsCaught(fault: PlantedFault) {
         let gen = BlockGenerator(minTransactions: 10, maxTransactions: 40, conflictRate: 0.8)
         let failure = ParallelMatchesSerial.run(cases: 12, seed: 0xfa17, generator: gen, schedulesPerBlock: 4, workers: 4,
                                                 threaded: false, faults: fault)

@@ -7,6 +7,7 @@ import ParallelExecutor
 import SMT
 import Generators
 import Proofs
+import PlantedFaults
 
 private let counter = Address(low: 0xa001)
 private let slot0 = AccessLocation.storage(counter, .zero)
@@ -161,7 +162,7 @@ private func serial(_ input: BlockInput) -> BlockResult {
         var caught = 0
         for seed in UInt64(0)..<8 {
             let (v, _, result) = try ScheduleSerialisability.run(input, driver: .deterministic(seed: seed, workers: 4, abortBias: 0.7),
-                                                                 faults: .skipValidation)
+                                                                 faults: PlantedFault.skipValidation)
             let wrong = ResultComparison.firstDifference(expected: expected, actual: result) != nil
             // Proven in preset order ⇒ every read was the serial one ⇒ the serial result.
             if v.presetOrder.isOrdered { #expect(!wrong, "schedule seed \(seed): proven but result differs"); continue }
@@ -242,8 +243,8 @@ private func serial(_ input: BlockInput) -> BlockResult {
     /// With validation skipped (or ESTIMATE markers ignored), on generated blocks: every run
     /// whose result differs from the serial one is a violation (the check is never fooled),
     /// and violations occur.
-    @Test(arguments: [ParallelExecutor.Faults.skipValidation, .ignoreEstimates])
-    func faultyExecutorOnGeneratedBlocksNeverPassesAWrongResult(fault: ParallelExecutor.Faults) throws {
+    @Test(arguments: [PlantedFault.skipValidation, .ignoreEstimates])
+    func faultyExecutorOnGeneratedBlocksNeverPassesAWrongResult(fault: PlantedFault) throws {
         var violations = 0, wrong = 0
         for blockSeed in UInt64(21)..<25 {
             var g = BlockGenerator(minTransactions: 30, maxTransactions: 30, conflictRate: 0.7)

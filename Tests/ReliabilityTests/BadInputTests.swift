@@ -11,6 +11,7 @@ import Sequencer
 import Generators
 import PropertyKit
 import Counterexamples
+import PlantedFaults
 
 /// Issue 16: no trap, no hang, no silent success. Every input below once trapped, hung or was
 /// accepted without a word; each now ends in a typed error naming the field (or, for the
@@ -202,7 +203,7 @@ import Counterexamples
     /// temporary folder.
     static let genuine: CounterexampleFile? = {
         let p = ParallelMatchesSerialProperty(generator: BlockGenerator(minTransactions: 10, maxTransactions: 30, conflictRate: 0.8),
-                                              variant: .parallelFaults(.skipValidation))
+                                              variant: .parallelFaults([.skipValidation]))
         return PropertyRunner.run(p, cases: 20, seed: 0xfa17).failure.map { CounterexampleFile(failure: $0) }
     }()
 

@@ -1,6 +1,7 @@
 import EVMCore
 import SMT
 import Testing
+import PlantedFaults
 
 extension SMTTests {
     /// Conservation and double-spend queries on hand-written transfer lists.
@@ -65,7 +66,7 @@ extension SMTTests {
             for r in results { #expect(r.result.isUnsat, "\(r.name): \(r.result)") }
             // Planted: without the 2^256 correction each identity is refuted, by a borrow
             // (a < b) and by a carry (a + b wraps) respectively.
-            let planted = try LedgerEncoding.proveWrapIdentities(droppingWrapTerms: true)
+            let planted = try LedgerEncoding.proveWrapIdentities(faults: PlantedFault.droppedWrapTerms)
             #expect(planted.count == 2)
             for (i, r) in planted.enumerated() {
                 guard case .sat(let m) = r.result else { Issue.record("\(r.name) without its wrap term: \(r.result)"); continue }

@@ -6,6 +6,7 @@ import SequencerModel
 import Sequencer
 import BatchVerification
 import Counterexamples
+import PlantedFaults
 
 /// R19, same input + seed → same output: the verifier compares two runs' outputs (never
 /// re-running the sequencer), checks that both claim the same stream and seed, and names the
@@ -194,9 +195,9 @@ enum TieStream {
     /// Two runs of the planted variant on one input and seed (salted afresh per run). An
     /// 8-way tie has 8! orders, so a few attempts make identical runs all but impossible.
     static func plantedRuns(_ input: SequencerInput, seed: UInt64) throws -> (SequencerOutput, SequencerOutput) {
-        let first = try Sequencer.sequence(input, seed: seed, variant: .plantedR19)
+        let first = try Sequencer.sequence(input, seed: seed, faults: PlantedFault.plantedR19)
         for _ in 0..<5 {
-            let second = try Sequencer.sequence(input, seed: seed, variant: .plantedR19)
+            let second = try Sequencer.sequence(input, seed: seed, faults: PlantedFault.plantedR19)
             if second != first { return (first, second) }
         }
         Issue.record("planted:R19 gave the same output 6 times (seed \(seed))")

@@ -8,6 +8,7 @@ import Sequencer
 import BatchVerification
 import Generators
 import ParallelExecutor
+import PlantedFaults
 
 // MARK: A fixed scenario with one instance of every rule's situation
 
@@ -241,7 +242,7 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
     }
 
     @Test func r14ParallelDiffersFromSerial() throws {
-        let v = try BatchVerifier.verify(input: input, output: out, parallelFaults: .dropBeneficiaryFees)
+        let v = try BatchVerifier.verify(input: input, output: out, faults: PlantedFault.dropBeneficiaryFees)
         #expect(v.violations.contains { $0.rule == "R14" && $0.explanation.contains("differs from serial") }, "\(v.violations)")
         try expectCounterexample("R14", input: input, bad: out, variant: "parallel:dropBeneficiaryFees")
     }
