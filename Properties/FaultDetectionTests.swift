@@ -53,6 +53,9 @@ import PlantedFaults
         Case(label: "compiled Vyper token skipBalanceCheck") {
             TokenConservationProperty(generator: .defi(PlantedFault.vyperTokenSkipBalanceCheck))
         },
+        Case(label: "compiled Vyper pool swappedReserves (ConstantProductPool_swappedReserves.vy)") {
+            AMMInvariantsProperty(generator: .defi(PlantedFault.vyperPoolSwappedReserves))
+        },
         Case(label: "amm swappedReserves") { AMMInvariantsProperty(generator: .defi(PlantedFault.poolSwappedReserves)) },
         Case(label: "lending repayKeepsTotalDebt") {
             LendingSolvencyProperty(generator: .defi(PlantedFault.lendingRepayKeepsTotalDebt))
@@ -71,6 +74,7 @@ import PlantedFaults
         if c.label.contains("compiled") {
             // Issue 14: the planted bug in the compiled contract shrinks to at most 3 transactions.
             #expect(f.input.transactions.count <= 3, "shrunk to \(f.input.transactions.count) transactions")
+            print("FaultDetectionTests: \(c.label): block seed \(f.blockSeed), \(f.originalSize) transactions shrunk to \(f.input.transactions.count): \(f.violation.difference)")
         }
         if p.name == ParallelMatchesSerial.name { #expect(f.violation.trace != nil) }
         if c.label.contains("generated programs") {

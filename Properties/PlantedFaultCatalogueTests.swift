@@ -50,6 +50,9 @@ import PlantedFaults
                 "\(h.value(at: .stakingClaimClearsPending, real: true))",
                 "\(h.value(at: .poolReserveLocals, real: [2, 3]))",
                 "\(h.value(at: .vyperTokenContract, real: "ERC20"))",
+                "\(h.value(at: .vyperPoolContract, real: "ConstantProductPool"))",
+                "\(h.value(at: .vyperLendingContract, real: "LendingMarket"))",
+                "\(h.value(at: .vyperStakingContract, real: "StakingRewards"))",
                 "\(h.value(at: .sampleTokenCode, real: SampleContracts.token))",
                 "\(h.value(at: .wrapCorrection, real: true))",
                 "\(h.value(at: FaultPoint<UInt64>("Sequencer.tieSalt"), real: 5) != 5)",
@@ -85,8 +88,8 @@ import PlantedFaults
         for f in PlantedFault.of(.contract) {
             let planted = codes(f)
             let changed = real.keys.filter { real[$0] != planted[$0] }
-            // The assembled ERC-20 is deployed twice (token A and token B).
-            #expect(changed.count == (f == .tokenSkipBalanceCheck ? 2 : 1), "\(f.name) changes \(changed)")
+            // Each suite's ERC-20 is deployed twice (token A and token B).
+            #expect(changed.count == (f == .tokenSkipBalanceCheck || f == .vyperTokenSkipBalanceCheck ? 2 : 1), "\(f.name) changes \(changed)")
         }
     }
 }

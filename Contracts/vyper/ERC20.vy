@@ -1,4 +1,5 @@
 # pragma version 0.4.3
+# pragma evm-version shanghai
 # @title Lockstep ERC-20 (issue 14: a real compiled contract under the DeFi properties)
 # @notice Balances and allowances; no mint after deployment: the deployer holds the supply.
 #         An allowance of max_value(uint256) is infinite and never decremented.

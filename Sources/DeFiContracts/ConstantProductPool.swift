@@ -55,17 +55,14 @@ public enum ConstantProductPool {
         return out
     }
 
+    public static let layout = PoolLayout(token0: token0Slot, token1: token1Slot, reserve0: reserve0Slot, reserve1: reserve1Slot,
+                                          totalShares: totalSharesSlot, shares: .ranged(0))
+
     /// Genesis storage of a pool holding reserves r0, r1 whose shares belong to `shares`
     /// (the total is their sum).
     public static func storage(token0: Address, token1: Address, reserve0: UInt256, reserve1: UInt256,
                                shares: [Address: UInt256]) -> [UInt256: UInt256] {
-        var s: [UInt256: UInt256] = [token0Slot: token0.word, token1Slot: token1.word]
-        if !reserve0.isZero { s[reserve0Slot] = reserve0 }
-        if !reserve1.isZero { s[reserve1Slot] = reserve1 }
-        var total = UInt256.zero
-        for (a, v) in shares where !v.isZero { s[accountSlot(a)] = v; total = total &+ v }
-        if !total.isZero { s[totalSharesSlot] = total }
-        return s
+        layout.storage(token0: token0, token1: token1, reserve0: reserve0, reserve1: reserve1, shares: shares)
     }
 
     public static let code: [UInt8] = code()

@@ -73,16 +73,14 @@ public enum ERC20Token {
     public static func allowance(owner: Address, spender: Address) -> [UInt8] { ABI.encode(allowanceSig, [owner.word, spender.word]) }
     public static func totalSupply() -> [UInt8] { ABI.encode(totalSupplySig, []) }
 
+    /// The storage layout (balances by range, so `DeFiLedger` can list them).
+    public static let layout = TokenLayout(balances: .ranged(0), allowances: nil, totalSupply: totalSupplySlot)
+
     /// Genesis storage: the balances, the allowances and the supply (their sum, wrapping — keep
     /// balances small enough that it does not).
     public static func storage(balances: [Address: UInt256], allowances: [(owner: Address, spender: Address, amount: UInt256)] = [])
         -> [UInt256: UInt256] {
-        var s: [UInt256: UInt256] = [:]
-        var supply = UInt256.zero
-        for (a, b) in balances where !b.isZero { s[balanceSlot(a)] = b; supply = supply &+ b }
-        for x in allowances where !x.amount.isZero { s[allowanceSlot(owner: x.owner, spender: x.spender)] = x.amount }
-        if !supply.isZero { s[totalSupplySlot] = supply }
-        return s
+        layout.storage(balances: balances, allowances: allowances)
     }
 
     public static let code: [UInt8] = code()

@@ -38,18 +38,14 @@ public enum LendingMarket {
     public static func positionOf(_ a: Address) -> [UInt8] { ABI.encode(positionOfSig, [a.word]) }
     public static func totals() -> [UInt8] { ABI.encode(totalsSig, []) }
 
+    public static let layout = LendingLayout(collateralToken: collateralTokenSlot, debtToken: debtTokenSlot, oracle: oracleSlot,
+                                             totalCollateral: totalCollateralSlot, totalDebt: totalDebtSlot,
+                                             collateral: .ranged(0), debt: .ranged(1))
+
     /// Genesis storage with the given positions (totals are their sums).
     public static func storage(collateralToken: Address, debtToken: Address, oracle: Address,
                                positions: [Address: (collateral: UInt256, debt: UInt256)]) -> [UInt256: UInt256] {
-        var s: [UInt256: UInt256] = [collateralTokenSlot: collateralToken.word, debtTokenSlot: debtToken.word, oracleSlot: oracle.word]
-        var tc = UInt256.zero, td = UInt256.zero
-        for (a, p) in positions {
-            if !p.collateral.isZero { s[accountSlot(a)] = p.collateral; tc = tc &+ p.collateral }
-            if !p.debt.isZero { s[accountSlot(a, 1)] = p.debt; td = td &+ p.debt }
-        }
-        if !tc.isZero { s[totalCollateralSlot] = tc }
-        if !td.isZero { s[totalDebtSlot] = td }
-        return s
+        layout.storage(collateralToken: collateralToken, debtToken: debtToken, oracle: oracle, positions: positions)
     }
 
     /// The healthy predicate as the contract evaluates it (exact below the amount bounds).

@@ -33,13 +33,12 @@ public enum StakingRewards {
     public static func earned(_ a: Address) -> [UInt8] { ABI.encode(earnedSig, [a.word]) }
     public static func stakeOf(_ a: Address) -> [UInt8] { ABI.encode(stakeOfSig, [a.word]) }
 
+    public static let layout = StakingLayout(stakeToken: stakeTokenSlot, rewardToken: rewardTokenSlot, totalStaked: totalStakedSlot,
+                                             acc: accSlot, stakes: .ranged(0), rewardDebt: .ranged(1), pending: .ranged(2))
+
     /// Genesis storage: the stakes (acc = 0, so nothing is owed yet).
     public static func storage(stakeToken: Address, rewardToken: Address, stakes: [Address: UInt256]) -> [UInt256: UInt256] {
-        var s: [UInt256: UInt256] = [stakeTokenSlot: stakeToken.word, rewardTokenSlot: rewardToken.word]
-        var total = UInt256.zero
-        for (a, v) in stakes where !v.isZero { s[accountSlot(a)] = v; total = total &+ v }
-        if !total.isZero { s[totalStakedSlot] = total }
-        return s
+        layout.storage(stakeToken: stakeToken, rewardToken: rewardToken, stakes: stakes)
     }
 
     public static let code: [UInt8] = code()

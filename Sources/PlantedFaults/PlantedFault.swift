@@ -32,6 +32,7 @@ public enum PlantedFault: String, CaseIterable, Sendable, Hashable, Comparable {
     case lendingRepayKeepsTotalDebt = "lending:repayKeepsTotalDebt"
     case stakingClaimKeepsPending = "staking:claimKeepsPending"
     case vyperTokenSkipBalanceCheck = "vyper-token:skipBalanceCheck"
+    case vyperPoolSwappedReserves = "vyper-pool:swappedReserves"
     case sampleTokenInvertedBalanceCheck = "sample-token:invertedBalanceCheck"
     // MARK: sequencer (through its tie-salt point)
     case plantedR19 = "planted:R19"
@@ -63,7 +64,7 @@ public enum PlantedFault: String, CaseIterable, Sendable, Hashable, Comparable {
         case .skipValidation, .ignoreEstimates, .dropBeneficiaryFees: return .parallelExecutor
         case .dropRefund, .mintEther, .skipNonceBump, .perTransactionCumulativeGas, .leakRevertedWrites: return .blockExecutor
         case .tokenSkipBalanceCheck, .poolSwappedReserves, .lendingRepayKeepsTotalDebt, .stakingClaimKeepsPending,
-             .vyperTokenSkipBalanceCheck, .sampleTokenInvertedBalanceCheck: return .contract
+             .vyperTokenSkipBalanceCheck, .vyperPoolSwappedReserves, .sampleTokenInvertedBalanceCheck: return .contract
         case .plantedR19: return .sequencer
         case .staleBalanceReads: return .parallelGroupModel
         case .droppedWrapTerms: return .proof
@@ -86,6 +87,7 @@ public enum PlantedFault: String, CaseIterable, Sendable, Hashable, Comparable {
         case .lendingRepayKeepsTotalDebt: return "the lending market's repay clears the user's debt but not the total debt"
         case .stakingClaimKeepsPending: return "staking's claim pays the pending reward without clearing it"
         case .vyperTokenSkipBalanceCheck: return "the Vyper ERC-20 compiled from ERC20_skipBalanceCheck.vy (no balance check, unsafe_sub)"
+        case .vyperPoolSwappedReserves: return "the Vyper pool compiled from ConstantProductPool_swappedReserves.vy (swap prices with the reserves swapped)"
         case .sampleTokenInvertedBalanceCheck: return "the generated blocks' sample token checks the balance with LT for GT, so an overdraft goes through and wraps"
         case .plantedR19: return "ties are ordered by a salt drawn from the system RNG on every run (breaks R19; each run alone keeps R1–R18)"
         case .staleBalanceReads: return "one parallel group in which every transaction reads the group's pre-state balances and balance changes merge as wrapping deltas"
@@ -137,6 +139,7 @@ extension PlantedFault: FaultHook {
         case .lendingRepayKeepsTotalDebt: planted = at(.lendingRepayLowersTotalDebt, false)
         case .stakingClaimKeepsPending: planted = at(.stakingClaimClearsPending, false)
         case .vyperTokenSkipBalanceCheck: planted = at(.vyperTokenContract, "ERC20_skipBalanceCheck")
+        case .vyperPoolSwappedReserves: planted = at(.vyperPoolContract, "ConstantProductPool_swappedReserves")
         case .sampleTokenInvertedBalanceCheck:
             planted = at(.sampleTokenCode, {
                 // `GT` (0x11) at offset 7 of `SampleContracts.token` becomes `LT` (0x10).
