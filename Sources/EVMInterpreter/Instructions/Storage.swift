@@ -32,8 +32,10 @@ extension Frame {
         var cost: Int64 = 0
         var refundDelta: Int64 = 0
         if fork >= .berlin && host.accessStorage(address, key) == .cold { cost = coldSlotCost }
+        // The write happens first (one lookup for values and write); if the gas below cannot
+        // be paid the frame fails and its revert undoes the write.
         if fork >= .istanbul || fork == .constantinople {
-            let (original, current) = host.storageValues(address, key)
+            let (original, current) = host.exchangeStorage(address, key, newValue)
             let sloadGas: Int64 = fork >= .berlin ? 100 : (fork >= .istanbul ? 800 : 200)
             let resetGas: Int64 = fork >= .berlin ? 2900 : 5000
             let clearRefund: Int64 = fork >= .london ? 4800 : 15000
@@ -60,7 +62,7 @@ extension Frame {
                 }
             }
         } else {
-            let current = host.sload(address, key)
+            let current = host.exchangeStorage(address, key, newValue).current
             if current.isZero && !newValue.isZero {
                 cost &+= 20000
             } else {
@@ -70,7 +72,6 @@ extension Frame {
         }
         guard charge(cost) else { return .outOfGas }
         refund &+= refundDelta
-        host.sstore(address, key, newValue)
         return nil
     }
 
