@@ -62,6 +62,14 @@ public final class EVM: Host {
     public func exchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (original: UInt256, current: UInt256) {
         state.exchangeStorage(address, key, value)
     }
+    public func accessAndLoadStorage(_ address: Address, _ key: UInt256) -> (AccessStatus, UInt256) {
+        let (w, v) = state.accessStorage(address, key)
+        return (w ? .warm : .cold, v)
+    }
+    public func accessAndExchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (AccessStatus, original: UInt256, current: UInt256) {
+        let (w, o, c) = state.accessExchangeStorage(address, key, value)
+        return (w ? .warm : .cold, o, c)
+    }
     public func tload(_ address: Address, _ key: UInt256) -> UInt256 { state.transient(address, key) }
     public func tstore(_ address: Address, _ key: UInt256, _ value: UInt256) { state.setTransient(address, key, value) }
     public func emitLog(_ log: Log) { logs.append(log) }
@@ -213,10 +221,7 @@ public final class EVM: Host {
         msg.codeAddress = address
         msg.input = []   // init code runs with empty call data (CALLDATASIZE = 0)
 
-        let target = state.account(address)
-        let hasStorage = target.storage.contains { !$0.value.current.isZero }
-            || (!target.storageWiped && state.base.hasStorage(address))
-        if target.info.nonce != 0 || target.info.hasCode || hasStorage {
+        if state.collidesWithCreate(address) {
             let r = CallResult(status: .createCollision, gasLeft: 0)
             return r
         }

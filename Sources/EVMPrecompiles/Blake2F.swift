@@ -64,47 +64,46 @@ public enum Blake2F {
     @inline(__always)
     private static func rotr(_ x: UInt64, _ n: UInt64) -> UInt64 { (x >> n) | (x << (64 - n)) }
 
+    /// SIGMA flattened (row-major, 10 × 16 bytes) for `compress`'s round loop.
+    static let sigmaFlat: [UInt8] = sigma.flatMap { $0.map { UInt8($0) } }
+
     /// The compression function F (RFC 7693 §3.2) with `rounds` rounds instead of 12.
     /// `h` holds 8 state words and `m` 16 message words (the caller above guarantees both).
+    /// The 16 working words live in local variables for the whole loop (EIP-152 lets a call
+    /// ask for up to 2^32 − 1 rounds, so the loop is what the precompile costs).
     static func compress(rounds: UInt32, h: inout [UInt64], m: [UInt64], t0: UInt64, t1: UInt64, finalBlock: Bool) {
-        var v = h + iv
-        v[12] ^= t0
-        v[13] ^= t1
-        if finalBlock { v[14] = ~v[14] }
-        v.withUnsafeMutableBufferPointer { v in
-            m.withUnsafeBufferPointer { m in
-                sigma.withUnsafeBufferPointer { sigma in
-                    // The mixing function G (RFC 7693 §3.1).
-                    @inline(__always)
-                    func g(_ a: Int, _ b: Int, _ c: Int, _ d: Int, _ x: UInt64, _ y: UInt64) {
-                        v[a] = v[a] &+ v[b] &+ x
-                        v[d] = rotr(v[d] ^ v[a], 32)
-                        v[c] = v[c] &+ v[d]
-                        v[b] = rotr(v[b] ^ v[c], 24)
-                        v[a] = v[a] &+ v[b] &+ y
-                        v[d] = rotr(v[d] ^ v[a], 16)
-                        v[c] = v[c] &+ v[d]
-                        v[b] = rotr(v[b] ^ v[c], 63)
-                    }
-                    var row = 0
-                    var round: UInt32 = 0
-                    while round < rounds {
-                        sigma[row].withUnsafeBufferPointer { s in
-                            g(0, 4, 8, 12, m[s[0]], m[s[1]])
-                            g(1, 5, 9, 13, m[s[2]], m[s[3]])
-                            g(2, 6, 10, 14, m[s[4]], m[s[5]])
-                            g(3, 7, 11, 15, m[s[6]], m[s[7]])
-                            g(0, 5, 10, 15, m[s[8]], m[s[9]])
-                            g(1, 6, 11, 12, m[s[10]], m[s[11]])
-                            g(2, 7, 8, 13, m[s[12]], m[s[13]])
-                            g(3, 4, 9, 14, m[s[14]], m[s[15]])
-                        }
-                        row = row == 9 ? 0 : row + 1
-                        round += 1
-                    }
+        var v0 = h[0], v1 = h[1], v2 = h[2], v3 = h[3], v4 = h[4], v5 = h[5], v6 = h[6], v7 = h[7]
+        var v8 = iv[0], v9 = iv[1], v10 = iv[2], v11 = iv[3]
+        var v12 = iv[4] ^ t0, v13 = iv[5] ^ t1, v14 = finalBlock ? ~iv[6] : iv[6], v15 = iv[7]
+        m.withUnsafeBufferPointer { mb in
+            sigmaFlat.withUnsafeBufferPointer { sb in
+                let mm = mb.baseAddress!
+                var row = 0
+                var round: UInt32 = 0
+                while round < rounds {
+                    let s = sb.baseAddress! + row &* 16
+                    v0 = v0 &+ v4 &+ mm[Int(s[0])]; v12 = rotr(v12 ^ v0, 32); v8 = v8 &+ v12; v4 = rotr(v4 ^ v8, 24)
+                    v0 = v0 &+ v4 &+ mm[Int(s[1])]; v12 = rotr(v12 ^ v0, 16); v8 = v8 &+ v12; v4 = rotr(v4 ^ v8, 63)
+                    v1 = v1 &+ v5 &+ mm[Int(s[2])]; v13 = rotr(v13 ^ v1, 32); v9 = v9 &+ v13; v5 = rotr(v5 ^ v9, 24)
+                    v1 = v1 &+ v5 &+ mm[Int(s[3])]; v13 = rotr(v13 ^ v1, 16); v9 = v9 &+ v13; v5 = rotr(v5 ^ v9, 63)
+                    v2 = v2 &+ v6 &+ mm[Int(s[4])]; v14 = rotr(v14 ^ v2, 32); v10 = v10 &+ v14; v6 = rotr(v6 ^ v10, 24)
+                    v2 = v2 &+ v6 &+ mm[Int(s[5])]; v14 = rotr(v14 ^ v2, 16); v10 = v10 &+ v14; v6 = rotr(v6 ^ v10, 63)
+                    v3 = v3 &+ v7 &+ mm[Int(s[6])]; v15 = rotr(v15 ^ v3, 32); v11 = v11 &+ v15; v7 = rotr(v7 ^ v11, 24)
+                    v3 = v3 &+ v7 &+ mm[Int(s[7])]; v15 = rotr(v15 ^ v3, 16); v11 = v11 &+ v15; v7 = rotr(v7 ^ v11, 63)
+                    v0 = v0 &+ v5 &+ mm[Int(s[8])]; v15 = rotr(v15 ^ v0, 32); v10 = v10 &+ v15; v5 = rotr(v5 ^ v10, 24)
+                    v0 = v0 &+ v5 &+ mm[Int(s[9])]; v15 = rotr(v15 ^ v0, 16); v10 = v10 &+ v15; v5 = rotr(v5 ^ v10, 63)
+                    v1 = v1 &+ v6 &+ mm[Int(s[10])]; v12 = rotr(v12 ^ v1, 32); v11 = v11 &+ v12; v6 = rotr(v6 ^ v11, 24)
+                    v1 = v1 &+ v6 &+ mm[Int(s[11])]; v12 = rotr(v12 ^ v1, 16); v11 = v11 &+ v12; v6 = rotr(v6 ^ v11, 63)
+                    v2 = v2 &+ v7 &+ mm[Int(s[12])]; v13 = rotr(v13 ^ v2, 32); v8 = v8 &+ v13; v7 = rotr(v7 ^ v8, 24)
+                    v2 = v2 &+ v7 &+ mm[Int(s[13])]; v13 = rotr(v13 ^ v2, 16); v8 = v8 &+ v13; v7 = rotr(v7 ^ v8, 63)
+                    v3 = v3 &+ v4 &+ mm[Int(s[14])]; v14 = rotr(v14 ^ v3, 32); v9 = v9 &+ v14; v4 = rotr(v4 ^ v9, 24)
+                    v3 = v3 &+ v4 &+ mm[Int(s[15])]; v14 = rotr(v14 ^ v3, 16); v9 = v9 &+ v14; v4 = rotr(v4 ^ v9, 63)
+                    row = row == 9 ? 0 : row &+ 1
+                    round &+= 1
                 }
             }
         }
-        for i in 0..<8 { h[i] ^= v[i] ^ v[i + 8] }
+        h[0] ^= v0 ^ v8; h[1] ^= v1 ^ v9; h[2] ^= v2 ^ v10; h[3] ^= v3 ^ v11
+        h[4] ^= v4 ^ v12; h[5] ^= v5 ^ v13; h[6] ^= v6 ^ v14; h[7] ^= v7 ^ v15
     }
 }

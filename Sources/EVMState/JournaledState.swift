@@ -48,8 +48,9 @@ public final class JournaledState {
         public var info: Account
         /// False until the account exists in the base state or is created/credited.
         public var exists: Bool
-        /// Slot → (original at tx start, current).
-        public var storage: [UInt256: (original: UInt256, current: UInt256)]
+        /// Slot → original at tx start, current, and the EIP-2929 warm flag of every slot read
+        /// or written (see `StorageSlot`).
+        public var storage: [UInt256: StorageSlot]
         /// Code, loaded lazily by hash.
         public var code: Bytecode?
         /// Storage in `base` is ignored (the account was (re)created in this transaction).
@@ -59,6 +60,18 @@ public final class JournaledState {
         public var touched: Bool
         /// Some field differs from `base` (balance, nonce, code, creation).
         public var dirty: Bool
+    }
+
+    /// A cached slot. `warm` is the EIP-2929 flag of slots SLOAD/SSTORE touched, kept here so
+    /// one lookup answers warmth and value; slots warmed without being read (access lists) sit
+    /// in `warmSlots` instead, and a slot is warm when either says so.
+    public struct StorageSlot: Sendable {
+        public var original: UInt256
+        public var current: UInt256
+        public var warm: Bool
+        @inlinable public init(original: UInt256, current: UInt256, warm: Bool = false) {
+            self.original = original; self.current = current; self.warm = warm
+        }
     }
 
     enum Entry {
@@ -72,6 +85,8 @@ public final class JournaledState {
         case touched(Address)
         case warmAccount(Address)
         case warmSlot(SlotKey)
+        /// The `warm` flag of a cached slot was set.
+        case warmEntry(Address, UInt256)
     }
 
     public let base: StateReader
@@ -156,9 +171,9 @@ public final class JournaledState {
         // Through `inout` (Dictionary.Values' modify accessor): reading `values[i].storage` by
         // the getter would copy the whole record (retaining its storage and code) per access.
         return Self.inPlace(&accounts.values[i]) { s in
-            if let v = s.storage[key] { return v }
+            if let v = s.storage[key] { return (v.original, v.current) }
             let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = (v, v)
+            s.storage[key] = StorageSlot(original: v, current: v)
             return (v, v)
         }
     }
@@ -184,14 +199,58 @@ public final class JournaledState {
             if let j = s.storage.index(forKey: key) {
                 let old = s.storage.values[j]
                 s.storage.values[j].current = value
-                return old
+                return (old.original, old.current)
             }
             let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = (v, value)
+            s.storage[key] = StorageSlot(original: v, current: value)
             return (v, v)
         }
         journal.append(.storage(a, key, old.current))
         return old
+    }
+
+    /// SLOAD under EIP-2929 with one lookup of the account and one of the slot: warms the slot
+    /// and returns whether it was warm before, and its current value.
+    public func accessStorage(_ a: Address, _ key: UInt256) -> (wasWarm: Bool, value: UInt256) {
+        let i = loadedIndex(a)
+        let base = self.base
+        let (wasWarm, value): (Bool, UInt256) = Self.inPlace(&accounts.values[i]) { s in
+            if let j = s.storage.index(forKey: key) {
+                let w = s.storage.values[j].warm
+                s.storage.values[j].warm = true
+                return (w, s.storage.values[j].current)
+            }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = StorageSlot(original: v, current: v, warm: true)
+            return (false, v)
+        }
+        if wasWarm { return (true, value) }
+        journal.append(.warmEntry(a, key))
+        return (!warmSlots.isEmpty && warmSlots.contains(SlotKey(a, key)), value)
+    }
+
+    /// SSTORE under EIP-2929 in one lookup of the account and one of the slot: warms the slot,
+    /// writes `value` (journaled) and returns whether the slot was warm, its original and its
+    /// previous current value (see `exchangeStorage`).
+    public func accessExchangeStorage(_ a: Address, _ key: UInt256, _ value: UInt256)
+        -> (wasWarm: Bool, original: UInt256, current: UInt256) {
+        let i = loadedIndex(a)
+        let base = self.base
+        let (wasWarm, original, current): (Bool, UInt256, UInt256) = Self.inPlace(&accounts.values[i]) { s in
+            if let j = s.storage.index(forKey: key) {
+                let old = s.storage.values[j]
+                s.storage.values[j].current = value
+                s.storage.values[j].warm = true
+                return (old.warm, old.original, old.current)
+            }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = StorageSlot(original: v, current: value, warm: true)
+            return (false, v, v)
+        }
+        if !wasWarm { journal.append(.warmEntry(a, key)) }
+        journal.append(.storage(a, key, current))
+        if wasWarm { return (true, original, current) }
+        return (!warmSlots.isEmpty && warmSlots.contains(SlotKey(a, key)), original, current)
     }
 
     public func transient(_ a: Address, _ key: UInt256) -> UInt256 { transientStorage[SlotKey(a, key)] ?? .zero }
@@ -271,7 +330,8 @@ public final class JournaledState {
         Self.inPlace(&accounts.values[i]) { n in
             n.info = Account(nonce: 0, balance: old.info.balance, codeHash: Keccak256.emptyHash)
             n.exists = true
-            n.storage = [:]
+            // Storage is wiped, but slots accessed earlier in the transaction stay warm (EIP-2929).
+            n.storage = old.storage.compactMapValues { $0.warm ? StorageSlot(original: .zero, current: .zero, warm: true) : nil }
             n.code = .empty
             n.storageWiped = true
             n.createdInTx = true
@@ -289,6 +349,15 @@ public final class JournaledState {
             s.destructed = true
             s.info.balance = .zero
             s.dirty = true
+        }
+    }
+
+    /// A CREATE to `a` collides (EIP-684, EIP-7610): it has a nonce, code, or non-zero storage.
+    public func collidesWithCreate(_ a: Address) -> Bool {
+        let base = self.base
+        return withAccount(a) { s in
+            s.info.nonce != 0 || s.info.hasCode || s.storage.values.contains { !$0.current.isZero }
+                || (!s.storageWiped && base.hasStorage(a))
         }
     }
 
@@ -311,11 +380,20 @@ public final class JournaledState {
     @discardableResult
     public func warmSlot(_ a: Address, _ key: UInt256) -> Bool {
         let k = SlotKey(a, key)
-        if warmSlots.contains(k) { return true }
+        if warmSlots.contains(k) || isWarmEntry(a, key) { return true }
         warmSlots.insert(k)
         journal.append(.warmSlot(k))
         return false
     }
+
+    /// True when the slot is cached with its warm flag set (no loading).
+    func isWarmEntry(_ a: Address, _ key: UInt256) -> Bool {
+        guard let i = accounts.index(forKey: a) else { return false }
+        return Self.inPlace(&accounts.values[i]) { $0.storage[key]?.warm ?? false }
+    }
+
+    /// True when the slot is warm (EIP-2929), by either record.
+    public func isWarm(_ a: Address, _ key: UInt256) -> Bool { warmSlots.contains(SlotKey(a, key)) || isWarmEntry(a, key) }
 
     public func isWarm(_ a: Address) -> Bool { warmAccounts.contains(a) }
 
@@ -325,6 +403,11 @@ public final class JournaledState {
     public func resetAccessSets() {
         warmAccounts.removeAll(keepingCapacity: true)
         warmSlots.removeAll(keepingCapacity: true)
+        for i in accounts.indices {
+            Self.inPlace(&accounts.values[i]) { s in
+                for j in s.storage.indices where s.storage.values[j].warm { s.storage.values[j].warm = false }
+            }
+        }
     }
 
     // MARK: Checkpoints
@@ -365,6 +448,12 @@ public final class JournaledState {
                 warmAccounts.remove(a)
             case .warmSlot(let k):
                 warmSlots.remove(k)
+            case .warmEntry(let a, let key):
+                if let i = accounts.index(forKey: a) {
+                    Self.inPlace(&accounts.values[i]) { s in
+                        if let j = s.storage.index(forKey: key) { s.storage.values[j].warm = false }
+                    }
+                }
             }
         }
     }
