@@ -62,17 +62,22 @@ public final class JournaledState {
         public var dirty: Bool
     }
 
-    /// A cached slot. `warm` is the EIP-2929 flag of slots SLOAD/SSTORE touched, kept here so
-    /// one lookup answers warmth and value; slots warmed without being read (access lists) sit
-    /// in `warmSlots` instead, and a slot is warm when either says so.
+    /// A cached slot. `warmEpoch` is the EIP-2929 flag of slots SLOAD/SSTORE touched, kept
+    /// here so one lookup answers warmth and value: the slot is warm when it equals the
+    /// state's `accessEpoch` (0 = cold), so `resetAccessSets` cools every slot at once by
+    /// moving the epoch. Slots warmed without being read (access lists) sit in `warmSlots`
+    /// instead, and a slot is warm when either says so.
     public struct StorageSlot: Sendable {
         public var original: UInt256
         public var current: UInt256
-        public var warm: Bool
-        @inlinable public init(original: UInt256, current: UInt256, warm: Bool = false) {
-            self.original = original; self.current = current; self.warm = warm
+        public var warmEpoch: UInt32
+        @inlinable public init(original: UInt256, current: UInt256, warmEpoch: UInt32 = 0) {
+            self.original = original; self.current = current; self.warmEpoch = warmEpoch
         }
     }
+
+    /// See `StorageSlot.warmEpoch`; ≥ 1.
+    public private(set) var accessEpoch: UInt32 = 1
 
     enum Entry {
         /// Whole previous record (create, destruct); boxed so the common entries stay small.
@@ -213,15 +218,15 @@ public final class JournaledState {
     /// and returns whether it was warm before, and its current value.
     public func accessStorage(_ a: Address, _ key: UInt256) -> (wasWarm: Bool, value: UInt256) {
         let i = loadedIndex(a)
-        let base = self.base
+        let base = self.base, epoch = accessEpoch
         let (wasWarm, value): (Bool, UInt256) = Self.inPlace(&accounts.values[i]) { s in
             if let j = s.storage.index(forKey: key) {
-                let w = s.storage.values[j].warm
-                s.storage.values[j].warm = true
+                let w = s.storage.values[j].warmEpoch == epoch
+                s.storage.values[j].warmEpoch = epoch
                 return (w, s.storage.values[j].current)
             }
             let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = StorageSlot(original: v, current: v, warm: true)
+            s.storage[key] = StorageSlot(original: v, current: v, warmEpoch: epoch)
             return (false, v)
         }
         if wasWarm { return (true, value) }
@@ -235,16 +240,16 @@ public final class JournaledState {
     public func accessExchangeStorage(_ a: Address, _ key: UInt256, _ value: UInt256)
         -> (wasWarm: Bool, original: UInt256, current: UInt256) {
         let i = loadedIndex(a)
-        let base = self.base
+        let base = self.base, epoch = accessEpoch
         let (wasWarm, original, current): (Bool, UInt256, UInt256) = Self.inPlace(&accounts.values[i]) { s in
             if let j = s.storage.index(forKey: key) {
                 let old = s.storage.values[j]
                 s.storage.values[j].current = value
-                s.storage.values[j].warm = true
-                return (old.warm, old.original, old.current)
+                s.storage.values[j].warmEpoch = epoch
+                return (old.warmEpoch == epoch, old.original, old.current)
             }
             let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = StorageSlot(original: v, current: value, warm: true)
+            s.storage[key] = StorageSlot(original: v, current: value, warmEpoch: epoch)
             return (false, v, v)
         }
         if !wasWarm { journal.append(.warmEntry(a, key)) }
@@ -331,7 +336,10 @@ public final class JournaledState {
             n.info = Account(nonce: 0, balance: old.info.balance, codeHash: Keccak256.emptyHash)
             n.exists = true
             // Storage is wiped, but slots accessed earlier in the transaction stay warm (EIP-2929).
-            n.storage = old.storage.compactMapValues { $0.warm ? StorageSlot(original: .zero, current: .zero, warm: true) : nil }
+            let epoch = accessEpoch
+            if !old.storage.isEmpty {
+                n.storage = old.storage.compactMapValues { $0.warmEpoch == epoch ? StorageSlot(original: .zero, current: .zero, warmEpoch: epoch) : nil }
+            }
             n.code = .empty
             n.storageWiped = true
             n.createdInTx = true
@@ -389,7 +397,8 @@ public final class JournaledState {
     /// True when the slot is cached with its warm flag set (no loading).
     func isWarmEntry(_ a: Address, _ key: UInt256) -> Bool {
         guard let i = accounts.index(forKey: a) else { return false }
-        return Self.inPlace(&accounts.values[i]) { $0.storage[key]?.warm ?? false }
+        let epoch = accessEpoch
+        return Self.inPlace(&accounts.values[i]) { $0.storage[key]?.warmEpoch == epoch }
     }
 
     /// True when the slot is warm (EIP-2929), by either record.
@@ -403,9 +412,14 @@ public final class JournaledState {
     public func resetAccessSets() {
         warmAccounts.removeAll(keepingCapacity: true)
         warmSlots.removeAll(keepingCapacity: true)
-        for i in accounts.indices {
-            Self.inPlace(&accounts.values[i]) { s in
-                for j in s.storage.indices where s.storage.values[j].warm { s.storage.values[j].warm = false }
+        accessEpoch &+= 1
+        if accessEpoch == 0 {
+            // Wrapped: old epochs could match again; cool every slot explicitly.
+            accessEpoch = 1
+            for i in accounts.indices {
+                Self.inPlace(&accounts.values[i]) { s in
+                    for j in s.storage.indices { s.storage.values[j].warmEpoch = 0 }
+                }
             }
         }
     }
@@ -451,7 +465,7 @@ public final class JournaledState {
             case .warmEntry(let a, let key):
                 if let i = accounts.index(forKey: a) {
                     Self.inPlace(&accounts.values[i]) { s in
-                        if let j = s.storage.index(forKey: key) { s.storage.values[j].warm = false }
+                        if let j = s.storage.index(forKey: key) { s.storage.values[j].warmEpoch = 0 }
                     }
                 }
             }
