@@ -118,6 +118,13 @@ public enum RevmWorkloads {
         let holders = (0..<64).map { account(BenchmarkWorkloads.holder($0), [], balance: UInt256(1_000_000_000_000_000_000 as UInt64), nonce: 0) }
         out.append(RevmWorkload(name: "ERC-20 transfer block (\(txs.count) calls)",
                                 accounts: [account(token, SampleContracts.token, storage: balances)] + holders, calls: txs))
+        // Snailtracer: `Benchmark()` of the ray tracer (a fixed program: one call at any scale).
+        let snail = Address(low: 0x5_a1_1)
+        out.append(RevmWorkload(name: "snailtracer (Benchmark())",
+                                accounts: [RevmWorkload.Account(address: addrHex(snail), code: "0x" + SnailtracerCode.hex, balance: "0x00",
+                                                                nonce: 1, storage: [:]),
+                                           account(caller, [], nonce: 0)],
+                                calls: [.init(caller: addrHex(caller), to: addrHex(snail), data: hex(SnailtracerCode.selector))]))
         return out
     }
 
@@ -141,12 +148,22 @@ public enum RevmWorkloads {
         return pre
     }
 
+    /// The calls of `w` decoded (caller, recipient, data), kept out of the timed part as revm's
+    /// side does.
+    public static func calls(_ w: RevmWorkload) -> [(Address, Address, [UInt8])] {
+        w.calls.map { (Address(hex: $0.caller)!, Address(hex: $0.to)!, (try? Hex.decode($0.data)) ?? []) }
+    }
+
     /// Runs the calls of `w` on `pre` in order, each as a top frame with 2^40 gas.
     public static func run(_ w: RevmWorkload, on pre: InMemoryState, fork: Hardfork = .cancun) -> Run {
+        run(calls(w), on: pre, fork: fork)
+    }
+
+    /// Runs decoded `calls` (see `calls(_:)`) on `pre` in order, each as a top frame with 2^40 gas.
+    public static func run(_ calls: [(Address, Address, [UInt8])], on pre: InMemoryState, fork: Hardfork = .cancun) -> Run {
         let state = JournaledState(base: pre)
         let gas: Int64 = 1 << 40
         var total: Int64 = 0, output: [UInt8] = [], failures = 0
-        let calls = w.calls.map { (Address(hex: $0.caller)!, Address(hex: $0.to)!, (try? Hex.decode($0.data)) ?? []) }
         for (from, to, data) in calls {
             state.resetAccessSets()
             state.warmAccount(from)

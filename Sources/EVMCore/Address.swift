@@ -26,6 +26,10 @@ public struct Address: Sendable, Hashable, Comparable {
 
     public static let zero = Address(truncating: .zero)
 
+    /// The word's seeded hash (see `UInt256._rawHashValue(seed:)`), not SipHash.
+    @inlinable @inline(__always)
+    public func _rawHashValue(seed: Int) -> Int { word._rawHashValue(seed: seed) }
+
     /// Precompile or system address with a small number (0x01 → `0x00…01`).
     @inlinable
     public init(low value: UInt64) { self.word = UInt256(value) }
@@ -57,6 +61,10 @@ public struct Bytes32: Sendable, Hashable, Comparable {
     public init<C: Collection>(bytes: C) where C.Element == UInt8 { self.word = UInt256(bigEndian: bytes) }
 
     public static let zero = Bytes32(.zero)
+
+    /// The word's seeded hash (see `UInt256._rawHashValue(seed:)`), not SipHash.
+    @inlinable @inline(__always)
+    public func _rawHashValue(seed: Int) -> Int { word._rawHashValue(seed: seed) }
 
     public var bytes: [UInt8] { word.bigEndianBytes }
 

@@ -1,7 +1,9 @@
 /// Contract code with its JUMPDEST analysis done once.
 ///
 /// Invariants: `jumpdests` has one bit per code byte; a bit is set only for a `0x5b` byte that is
-/// not inside the immediate data of a PUSH1…PUSH32. `hash` is keccak-256 of `bytes`.
+/// not inside the immediate data of a PUSH1…PUSH32. `hash` is keccak-256 of `bytes`, except for
+/// init code made by `init(initCode:)` (hash not computed, `Bytes32.zero`): init code runs once
+/// and is never stored in a state, so nothing reads its hash.
 /// Instances are immutable and shared (cache them by hash).
 public final class Bytecode: Sendable {
     public let bytes: [UInt8]
@@ -26,6 +28,10 @@ public final class Bytecode: Sendable {
         }
         self.jumpdests = bitmap
     }
+
+    /// Init code of a CREATE/CREATE2 frame: analysed for jump destinations, not hashed (a
+    /// keccak-256 per CREATE that nothing read). Never store it in a state.
+    public convenience init(initCode bytes: [UInt8]) { self.init(bytes, hash: .zero) }
 
     public static let empty = Bytecode([], hash: Keccak256.emptyHash)
 

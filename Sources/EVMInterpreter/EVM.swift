@@ -59,6 +59,17 @@ public final class EVM: Host {
         state.storageValues(address, key)
     }
     public func sstore(_ address: Address, _ key: UInt256, _ value: UInt256) { state.setStorage(address, key, value) }
+    public func exchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (original: UInt256, current: UInt256) {
+        state.exchangeStorage(address, key, value)
+    }
+    public func accessAndLoadStorage(_ address: Address, _ key: UInt256) -> (AccessStatus, UInt256) {
+        let (w, v) = state.accessStorage(address, key)
+        return (w ? .warm : .cold, v)
+    }
+    public func accessAndExchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (AccessStatus, original: UInt256, current: UInt256) {
+        let (w, o, c) = state.accessExchangeStorage(address, key, value)
+        return (w ? .warm : .cold, o, c)
+    }
     public func tload(_ address: Address, _ key: UInt256) -> UInt256 { state.transient(address, key) }
     public func tstore(_ address: Address, _ key: UInt256, _ value: UInt256) { state.setTransient(address, key, value) }
     public func emitLog(_ log: Log) { logs.append(log) }
@@ -161,9 +172,31 @@ public final class EVM: Host {
     }
 
     /// CREATE address: keccak256(rlp([sender, nonce]))[12:].
+    /// Encoded in a stack buffer (at most 31 bytes: list prefix, 0x94 ‖ 20 bytes, the nonce as
+    /// an RLP integer), no arrays; `createAddressTests` pins it to the `RLP` encoder's result.
     public static func createAddress(sender: Address, nonce: UInt64) -> Address {
-        let enc = RLP.encodeList([RLP.encode(bytes: sender.bytes), RLP.encode(nonce)])
-        return Address(truncating: Keccak256.hash(enc).word)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
+            let p = buf.baseAddress!
+            let w = sender.word
+            p[1] = 0x94
+            // The address's 20 big-endian bytes: w2's low 4 bytes, then w1, then w0.
+            for i in 0..<4 { p[2 + i] = UInt8(truncatingIfNeeded: w.w2 >> UInt64(8 * (3 - i))) }
+            for i in 0..<8 { p[6 + i] = UInt8(truncatingIfNeeded: w.w1 >> UInt64(8 * (7 - i))) }
+            for i in 0..<8 { p[14 + i] = UInt8(truncatingIfNeeded: w.w0 >> UInt64(8 * (7 - i))) }
+            var n = 22
+            if nonce == 0 {
+                p[n] = 0x80; n += 1
+            } else if nonce < 0x80 {
+                p[n] = UInt8(nonce); n += 1
+            } else {
+                let len = (64 - nonce.leadingZeroBitCount + 7) / 8
+                p[n] = 0x80 + UInt8(len); n += 1
+                for i in 0..<len { p[n + i] = UInt8(truncatingIfNeeded: nonce >> UInt64(8 * (len - 1 - i))) }
+                n += len
+            }
+            p[0] = 0xc0 + UInt8(n - 1)
+            return Address(truncating: Keccak256.hash(UnsafeRawBufferPointer(start: p, count: n)).word)
+        }
     }
 
     /// CREATE2 address: keccak256(0xff ‖ sender ‖ salt ‖ keccak256(initcode))[12:].
@@ -188,10 +221,7 @@ public final class EVM: Host {
         msg.codeAddress = address
         msg.input = []   // init code runs with empty call data (CALLDATASIZE = 0)
 
-        let target = state.account(address)
-        let hasStorage = target.storage.contains { !$0.value.current.isZero }
-            || (!target.storageWiped && state.base.hasStorage(address))
-        if target.info.nonce != 0 || target.info.hasCode || hasStorage {
+        if state.collidesWithCreate(address) {
             let r = CallResult(status: .createCollision, gasLeft: 0)
             return r
         }
@@ -201,7 +231,7 @@ public final class EVM: Host {
         if fork >= .spuriousDragon { state.setNonce(address, 1) }
         transfer(from: m.sender, to: address, value: m.value)
 
-        var result = Interpreter.run(message: msg, code: Bytecode(m.input), host: self, tracer: tracer)
+        var result = Interpreter.run(message: msg, code: Bytecode(initCode: m.input), host: self, tracer: tracer)
         if result.status == .success {
             let deployed = result.output
             let depositCost = Int64(deployed.count) * 200

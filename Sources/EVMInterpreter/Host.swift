@@ -179,6 +179,14 @@ public protocol Host: AnyObject {
     /// Original (at transaction start) and current values, for EIP-2200/3529 gas.
     func storageValues(_ address: Address, _ key: UInt256) -> (original: UInt256, current: UInt256)
     func sstore(_ address: Address, _ key: UInt256, _ value: UInt256)
+    /// SSTORE's state step in one lookup: writes `value` (journaled) and returns the slot's
+    /// original and previous current values. The interpreter computes the gas afterwards; an
+    /// SSTORE that cannot pay fails its frame, and the frame's revert undoes the write.
+    func exchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (original: UInt256, current: UInt256)
+    /// SLOAD from Berlin on: `accessStorage` and `sload` in one step.
+    func accessAndLoadStorage(_ address: Address, _ key: UInt256) -> (AccessStatus, UInt256)
+    /// SSTORE from Berlin on: `accessStorage` and `exchangeStorage` in one step.
+    func accessAndExchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (AccessStatus, original: UInt256, current: UInt256)
     func tload(_ address: Address, _ key: UInt256) -> UInt256
     func tstore(_ address: Address, _ key: UInt256, _ value: UInt256)
 
@@ -200,4 +208,24 @@ public protocol Host: AnyObject {
 extension Host {
     /// Hosts without a stop signal never stop.
     public var stopRequested: Bool { false }
+
+    /// `accessStorage` then `sload`.
+    public func accessAndLoadStorage(_ address: Address, _ key: UInt256) -> (AccessStatus, UInt256) {
+        let status = accessStorage(address, key)
+        return (status, sload(address, key))
+    }
+
+    /// `accessStorage` then `exchangeStorage`.
+    public func accessAndExchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (AccessStatus, original: UInt256, current: UInt256) {
+        let status = accessStorage(address, key)
+        let (o, c) = exchangeStorage(address, key, value)
+        return (status, o, c)
+    }
+
+    /// `storageValues` then `sstore`.
+    public func exchangeStorage(_ address: Address, _ key: UInt256, _ value: UInt256) -> (original: UInt256, current: UInt256) {
+        let v = storageValues(address, key)
+        sstore(address, key, value)
+        return v
+    }
 }

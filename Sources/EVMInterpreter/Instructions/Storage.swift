@@ -11,10 +11,17 @@ let sstoreSentry: Int64 = 2300
 extension Frame {
     mutating func sload() -> ExecutionStatus? {
         let key = top
-        if fork >= .berlin && host.accessStorage(message.recipient, key) == .cold {
-            guard charge(coldSloadSurcharge) else { return .outOfGas }
+        if fork >= .berlin {
+            // Warmth and value in one lookup; an unpaid surcharge fails the frame (the value
+            // read is discarded with it).
+            let (status, value) = host.accessAndLoadStorage(message.recipient, key)
+            if status == .cold {
+                guard charge(coldSloadSurcharge) else { return .outOfGas }
+            }
+            top = value
+        } else {
+            top = host.sload(message.recipient, key)
         }
-        top = host.sload(message.recipient, key)
         return host.stopRequested ? .outOfGas : nil
     }
 
@@ -31,9 +38,17 @@ extension Frame {
         if fork >= .istanbul && gas <= sstoreSentry { return .outOfGas }
         var cost: Int64 = 0
         var refundDelta: Int64 = 0
-        if fork >= .berlin && host.accessStorage(address, key) == .cold { cost = coldSlotCost }
+        // The write happens first (one lookup for warmth, values and write); if the gas below
+        // cannot be paid the frame fails and its revert undoes the write.
         if fork >= .istanbul || fork == .constantinople {
-            let (original, current) = host.storageValues(address, key)
+            let original: UInt256, current: UInt256
+            if fork >= .berlin {
+                let (status, o, c) = host.accessAndExchangeStorage(address, key, newValue)
+                if status == .cold { cost = coldSlotCost }
+                original = o; current = c
+            } else {
+                (original, current) = host.exchangeStorage(address, key, newValue)
+            }
             let sloadGas: Int64 = fork >= .berlin ? 100 : (fork >= .istanbul ? 800 : 200)
             let resetGas: Int64 = fork >= .berlin ? 2900 : 5000
             let clearRefund: Int64 = fork >= .london ? 4800 : 15000
@@ -60,7 +75,7 @@ extension Frame {
                 }
             }
         } else {
-            let current = host.sload(address, key)
+            let current = host.exchangeStorage(address, key, newValue).current
             if current.isZero && !newValue.isZero {
                 cost &+= 20000
             } else {
@@ -70,7 +85,6 @@ extension Frame {
         }
         guard charge(cost) else { return .outOfGas }
         refund &+= refundDelta
-        host.sstore(address, key, newValue)
         return nil
     }
 
