@@ -123,7 +123,8 @@ for i in "${ids[@]}"; do mut field "$i" id > /dev/null || exit 2; done
 
 [ -e "$src/.build-tools" ] || ln -s "$(readlink -f .build-tools 2>/dev/null || echo "$root/.build-tools")" "$src/.build-tools"
 
-build() { (cd "$src" && timeout "$limit" swift build --build-tests > "$scratch/build.log" 2>&1); }
+# The first (baseline) build may be a full one: it gets LOCKSTEP_MUTATION_BUILD_TIMEOUT seconds (default 3600).
+build() { (cd "$src" && timeout "${1:-$limit}" swift build --build-tests > "$scratch/build.log" 2>&1); }
 stage() {   # stage NAME COMMAND…: 0 when the check passes
   local name=$1; shift
   local log="$scratch/logs/$current-$name.log"
@@ -160,7 +161,7 @@ mkdir -p "$scratch/logs"
 results="$scratch/results.txt"
 echo "== building the scratch copy ($src)" >&2
 current=baseline
-build || { echo "mutation: the unmutated scratch copy does not build (see $scratch/build.log)" >&2; exit 2; }
+build "${LOCKSTEP_MUTATION_BUILD_TIMEOUT:-3600}" || { echo "mutation: the unmutated scratch copy does not build (see $scratch/build.log)" >&2; exit 2; }
 if [ $baseline = 1 ]; then
   for area in P S I E; do
     k=$(gate $area)
