@@ -13,7 +13,8 @@
 #
 # The gate, by area (the id's first letter), cheapest check first; the first failing check kills:
 #   P (parallel executor):  lockstep check, swift test ParallelExecutorTests, Properties
-#   S (sequencer):          swift test SequencerTests, lockstep check
+#   S (sequencer):          the generated-stream and regression suites of SequencerTests (a
+#                           minute), then all of SequencerTests, then lockstep check
 #   I (interpreter):        swift test EVMInterpreterTests, lockstep check, state-test slice
 #   E (tx processing):      swift test EVMExecutionTests, lockstep check, state-test slice
 # (the state-test slice costs ~5 minutes, so it comes last: only a survivor of the cheaper checks pays it)
@@ -133,6 +134,7 @@ stage() {   # stage NAME COMMAND…: 0 when the check passes
   [ $rc -eq 124 ] && echo "timeout" > "$scratch/last-kind" || echo "fail" > "$scratch/last-kind"
   return $rc
 }
+seq_quick='SequencerPropertyTests|SequencingThenParallelTests|R6RegressionTests|AuthorizationNonceTests|HostileInputTests'
 slice_paths=()
 for d in "${slice[@]}"; do [ -d "$fixtures/GeneralStateTests/$d" ] && slice_paths+=("$fixtures/GeneralStateTests/$d"); done
 [ ${#slice_paths[@]} -gt 0 ] || echo "mutation: state-test fixtures not found under $fixtures: the state-test check is skipped" >&2
@@ -140,7 +142,7 @@ gate() {    # gate AREA: prints the killing check, or nothing
   local area=$1 checks
   case "$area" in
     P) checks=(check tests:ParallelExecutorTests tests:Properties) ;;
-    S) checks=(tests:SequencerTests check) ;;
+    S) checks=("tests:$seq_quick" tests:SequencerTests check) ;;
     I) checks=(tests:EVMInterpreterTests check statetest) ;;
     E) checks=(tests:EVMExecutionTests check statetest) ;;
     *) checks=(check) ;;
@@ -151,7 +153,7 @@ gate() {    # gate AREA: prints the killing check, or nothing
              stage check "$src/.build/debug/lockstep" check --cases "$cases" --seed "$seed" --out "$scratch/cx" ;;
       statetest) [ ${#slice_paths[@]} -gt 0 ] || continue
                  stage statetest "$src/.build/debug/lockstep" statetest "${slice_paths[@]}" ;;
-      tests:*) stage "${c#tests:}" swift test --skip-build --filter "${c#tests:}" ;;
+      tests:*) local n="${c#tests:}"; stage "${n%%|*}" swift test --skip-build --filter "$n" ;;
     esac
     if [ $? -ne 0 ]; then echo "$c ($(cat "$scratch/last-kind"))"; return; fi
   done
