@@ -2,7 +2,9 @@
 # The project's own mutation score (issue 14). Applies each planted bug of scripts/mutants.txt,
 # one at a time, to a scratch copy of the repository (.build-mutation/src, ignored by git; the
 # real tree is never touched), rebuilds it incrementally, runs the gate and prints which check
-# killed the mutant, or SURVIVED.
+# killed the mutant, or SURVIVED. The scratch copy is the committed tree of
+# LOCKSTEP_MUTATION_REV (default HEAD; uncommitted edits are not part of the score), catalogue
+# included; only files whose content differs are rewritten, so the build stays incremental.
 #
 #   bash scripts/mutation.sh                 # every mutant of the catalogue
 #   bash scripts/mutation.sh P04 S01 I02     # only these
@@ -11,9 +13,11 @@
 #
 # The gate, by area (the id's first letter), cheapest check first; the first failing check kills:
 #   P (parallel executor):  lockstep check, swift test ParallelExecutorTests, Properties
-#   S (sequencer):          swift test SequencerTests, lockstep check
-#   I (interpreter):        state-test slice, swift test EVMInterpreterTests, lockstep check
-#   E (tx processing):      state-test slice, swift test EVMExecutionTests, lockstep check
+#   S (sequencer):          the generated-stream and regression suites of SequencerTests (a
+#                           minute), then all of SequencerTests, then lockstep check
+#   I (interpreter):        swift test EVMInterpreterTests, lockstep check, state-test slice
+#   E (tx processing):      swift test EVMExecutionTests, lockstep check, state-test slice
+# (the state-test slice costs ~5 minutes, so it comes last: only a survivor of the cheaper checks pays it)
 # `lockstep check` runs at a small budget: LOCKSTEP_MUTATION_CASES cases per property (default 100, the default budget)
 # with seed LOCKSTEP_MUTATION_SEED (default 1). Each check gets LOCKSTEP_MUTATION_TIMEOUT seconds
 # (default 900); a timeout counts as a kill ("timeout": a hang is a detected bug).
@@ -23,9 +27,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-catalogue="$root/scripts/mutants.txt"
 scratch="$root/.build-mutation"
 src="$scratch/src"
+catalogue="$src/scripts/mutants.txt"
+rev="${LOCKSTEP_MUTATION_REV:-HEAD}"
 cases="${LOCKSTEP_MUTATION_CASES:-100}"
 seed="${LOCKSTEP_MUTATION_SEED:-1}"
 limit="${LOCKSTEP_MUTATION_TIMEOUT:-900}"
@@ -38,7 +43,7 @@ for a in "$@"; do
   case "$a" in
     --check) mode=check ;;
     --baseline) baseline=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     -*) echo "mutation: unknown option $a" >&2; exit 2 ;;
     *) ids+=("$a") ;;
   esac
@@ -97,20 +102,30 @@ elif cmd == "apply":
 PY
 }
 
-mut check "$root" || exit 2
+# Sync the scratch copy with the committed tree of $rev: copy only files whose content differs
+# (the scratch build stays incremental), and delete files the tree does not have (a moved or
+# deleted source would still compile in the scratch copy: duplicate definitions, or a gate that
+# passes on code that is gone).
+export_dir="$scratch/export"
+rm -rf "$export_dir"; mkdir -p "$export_dir" "$src"
+git archive "$rev" | tar -x -C "$export_dir" || { echo "mutation: cannot export $rev" >&2; exit 2; }
+(cd "$export_dir" && find . -type f | sed 's#^\./##' | sort) > "$scratch/tracked-files.txt"
+while IFS= read -r f; do
+  if ! cmp -s "$export_dir/$f" "$src/$f"; then mkdir -p "$src/$(dirname "$f")"; cp "$export_dir/$f" "$src/$f"; fi
+done < "$scratch/tracked-files.txt"
+(cd "$src" && find . -path ./.build -prune -o -path ./.build-tools -prune -o -type f -print | sed 's#^\./##' | sort) > "$scratch/scratch-files.txt"
+comm -23 "$scratch/scratch-files.txt" "$scratch/tracked-files.txt" | while IFS= read -r f; do rm -f "$src/$f"; done
+rm -rf "$export_dir"
+
+mut check "$src" || exit 2
 [ "$mode" = check ] && exit 0
 [ ${#ids[@]} -eq 0 ] && read -r -a ids <<< "$(mut ids)"
 for i in "${ids[@]}"; do mut field "$i" id > /dev/null || exit 2; done
 
-# Sync the scratch copy with the tracked files of the tree: copy only files whose content
-# differs, so the scratch build stays incremental.
-mkdir -p "$src"
-git ls-files -z | while IFS= read -r -d '' f; do
-  if ! cmp -s "$f" "$src/$f"; then mkdir -p "$src/$(dirname "$f")"; cp "$f" "$src/$f"; fi
-done
 [ -e "$src/.build-tools" ] || ln -s "$(readlink -f .build-tools 2>/dev/null || echo "$root/.build-tools")" "$src/.build-tools"
 
-build() { (cd "$src" && timeout "$limit" swift build --build-tests > "$scratch/build.log" 2>&1); }
+# The first (baseline) build may be a full one: it gets LOCKSTEP_MUTATION_BUILD_TIMEOUT seconds (default 3600).
+build() { (cd "$src" && timeout "${1:-$limit}" swift build --build-tests > "$scratch/build.log" 2>&1); }
 stage() {   # stage NAME COMMAND…: 0 when the check passes
   local name=$1; shift
   local log="$scratch/logs/$current-$name.log"
@@ -119,6 +134,7 @@ stage() {   # stage NAME COMMAND…: 0 when the check passes
   [ $rc -eq 124 ] && echo "timeout" > "$scratch/last-kind" || echo "fail" > "$scratch/last-kind"
   return $rc
 }
+seq_quick='SequencerPropertyTests|SequencingThenParallelTests|R6RegressionTests|AuthorizationNonceTests|HostileInputTests'
 slice_paths=()
 for d in "${slice[@]}"; do [ -d "$fixtures/GeneralStateTests/$d" ] && slice_paths+=("$fixtures/GeneralStateTests/$d"); done
 [ ${#slice_paths[@]} -gt 0 ] || echo "mutation: state-test fixtures not found under $fixtures: the state-test check is skipped" >&2
@@ -126,9 +142,9 @@ gate() {    # gate AREA: prints the killing check, or nothing
   local area=$1 checks
   case "$area" in
     P) checks=(check tests:ParallelExecutorTests tests:Properties) ;;
-    S) checks=(tests:SequencerTests check) ;;
-    I) checks=(statetest tests:EVMInterpreterTests check) ;;
-    E) checks=(statetest tests:EVMExecutionTests check) ;;
+    S) checks=("tests:$seq_quick" tests:SequencerTests check) ;;
+    I) checks=(tests:EVMInterpreterTests check statetest) ;;
+    E) checks=(tests:EVMExecutionTests check statetest) ;;
     *) checks=(check) ;;
   esac
   for c in "${checks[@]}"; do
@@ -137,7 +153,7 @@ gate() {    # gate AREA: prints the killing check, or nothing
              stage check "$src/.build/debug/lockstep" check --cases "$cases" --seed "$seed" --out "$scratch/cx" ;;
       statetest) [ ${#slice_paths[@]} -gt 0 ] || continue
                  stage statetest "$src/.build/debug/lockstep" statetest "${slice_paths[@]}" ;;
-      tests:*) stage "${c#tests:}" swift test --skip-build --filter "${c#tests:}" ;;
+      tests:*) local n="${c#tests:}"; stage "${n%%|*}" swift test --skip-build --filter "$n" ;;
     esac
     if [ $? -ne 0 ]; then echo "$c ($(cat "$scratch/last-kind"))"; return; fi
   done
@@ -147,7 +163,7 @@ mkdir -p "$scratch/logs"
 results="$scratch/results.txt"
 echo "== building the scratch copy ($src)" >&2
 current=baseline
-build || { echo "mutation: the unmutated scratch copy does not build (see $scratch/build.log)" >&2; exit 2; }
+build "${LOCKSTEP_MUTATION_BUILD_TIMEOUT:-3600}" || { echo "mutation: the unmutated scratch copy does not build (see $scratch/build.log)" >&2; exit 2; }
 if [ $baseline = 1 ]; then
   for area in P S I E; do
     k=$(gate $area)

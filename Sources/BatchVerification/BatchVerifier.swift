@@ -63,6 +63,7 @@ public enum BatchVerifier {
         c.replacement()
         c.execution()
         c.feeds()
+        c.dependentRejections()
         c.feePolicy()
         c.express()
         c.bundles()
@@ -236,6 +237,23 @@ struct Checker {
         for r in output.rejections where tx[r.id] != nil && r.batch - admission(r.id) > policy.deferralBound {
             fail("R17", [r.id], "decided \(r.batch - admission(r.id)) batches after admission, bound \(policy.deferralBound)")
         }
+        // Waiting is given up only once the bound is used up: deferred in every batch from its
+        // admission up to this one, K + 1 times (more than K). Before that, a tx waiting for a
+        // lane predecessor, a bundle member or an express number may only be dropped when the
+        // stream has nothing more to come (every arrival is before this batch's close); a
+        // deferral-bound rejection never. Anything else drops a tx that could still be included.
+        let lastArrival = input.stream.map(\.arrival).max() ?? 0
+        for r in output.rejections where tx[r.id] != nil && r.batch - admission(r.id) < policy.deferralBound {
+            let waited: Bool
+            switch r.reason {
+            case .deferralBound: waited = false
+            case .nonceGap, .bundleIncomplete, .expressGap: waited = lastArrival < policy.batchTime(r.batch)
+            default: continue
+            }
+            if !waited {
+                fail("R16", [r.id], "rejected (\(r.reason)) \(r.batch - admission(r.id)) batches after admission, before the bound \(policy.deferralBound) and while the stream still had arrivals to come")
+            }
+        }
     }
 
     // MARK: R1 / R2: lanes contiguous from the on-chain nonce
@@ -397,13 +415,60 @@ struct Checker {
             case .liquidation(let f):
                 guard let fp = policy.feeds.first(where: { $0.feed == f }) else { continue }
                 let l = last[f] ?? fp.initialUpdateTime
-                if now > l && now - l > fp.maxAge { fail("R8", [id], "feed \(f) last updated at \(l), \(now - l) ms before, max age \(fp.maxAge)") }
-                if let end = fp.downtimeEnd, now >= end, now - end < fp.grace {
-                    fail("R8", [id], "feed \(f) is in its grace period (downtime ended \(end), grace \(fp.grace))")
+                if Checker.stale(fp, now: now, last: l) { fail("R8", [id], "feed \(f) last updated at \(l), \(now - l) ms before, max age \(fp.maxAge)") }
+                if Checker.inGrace(fp, now: now) {
+                    fail("R8", [id], "feed \(f) is in its grace period (downtime ended \(fp.downtimeEnd ?? 0), grace \(fp.grace))")
                 }
             default: break
             }
         }
+        // R16: a rejection for a stale feed or a grace period must be one. At batch b the feed's
+        // last update is the latest placed in an earlier batch (an update placed in batch b before
+        // the liquidation was decided would have made it fresh: now − last = 0).
+        for r in output.rejections {
+            let f: UInt64, grace: Bool
+            switch r.reason {
+            case .staleFeed(let g): f = g; grace = false
+            case .feedGracePeriod(let g): f = g; grace = true
+            default: continue
+            }
+            guard let fp = policy.feeds.first(where: { $0.feed == f }) else {
+                fail("R16", [r.id], "rejected for feed \(f), which the policy does not declare"); continue
+            }
+            let now = policy.batchTime(r.batch)
+            if grace {
+                if !Checker.inGrace(fp, now: now) { fail("R16", [r.id], "rejected for feed \(f)'s grace period at \(now), outside it") }
+                continue
+            }
+            var l = fp.initialUpdateTime
+            for id in output.order {
+                guard let u = tx[id], case .oracleUpdate(let g) = u.kind, g == f, let b = batchOf[id], b < r.batch else { continue }
+                l = max(l, policy.batchTime(b))
+            }
+            if !Checker.stale(fp, now: now, last: l) {
+                fail("R16", [r.id], "rejected as stale although feed \(f) was updated at \(l), \(now &- l) ms before batch time \(now), max age \(fp.maxAge)")
+            }
+        }
+    }
+
+    /// R16: an update rejected because a dependent liquidation is placed (R6 would break) names
+    /// a liquidation of its feed, received after it, placed no later than the rejection's batch.
+    mutating func dependentRejections() {
+        for r in output.rejections {
+            guard case .dependentAlreadyPlaced(let l) = r.reason, tx[r.id] != nil else { continue }
+            var holds = false
+            if let u = tx[r.id], case .oracleUpdate(let f) = u.kind, let d = tx[l], case .liquidation(let g) = d.kind,
+               g == f, d.arrival > u.arrival, let b = batchOf[l], b <= r.batch { holds = true }
+            if !holds { fail("R16", [r.id], "rejected for liquidation \(l), which is no later-received liquidation of its feed placed by batch \(r.batch)") }
+        }
+    }
+
+    /// R8's staleness: more than `maxAge` since the last update (an update "later" than now is fresh).
+    static func stale(_ fp: FeedPolicy, now: UInt64, last: UInt64) -> Bool { now > last && now - last > fp.maxAge }
+    /// R8's grace period: [downtimeEnd, downtimeEnd + grace).
+    static func inGrace(_ fp: FeedPolicy, now: UInt64) -> Bool {
+        guard let end = fp.downtimeEnd else { return false }
+        return now >= end && now - end < fp.grace
     }
 
     // MARK: R13: the declared fee policy inside each group

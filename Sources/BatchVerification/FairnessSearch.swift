@@ -10,7 +10,7 @@ import SequencerModel
 ///
 /// **What the verifier concludes from one.** A witness is *not* a rule violation: the
 /// alternative order satisfies every ordering rule the verifier encodes (R1/R2 lane order,
-/// R5, R6, R7, R9, R10, R11, R12, R18) and keeps every transaction in its batch (so R8, R16
+/// R3 authority nonces, R5, R6, R7, R9, R10, R11, R12, R18) and keeps every transaction in its batch (so R8, R16
 /// and R17 are untouched). It shows that the rule catalogue leaves the sequencer a choice
 /// that matters to `user` — typically which of two conflicting transactions received within
 /// one fairness window Δ goes first (the front-run half of a sandwich, two swaps on one pool,
@@ -149,8 +149,28 @@ extension Checker {
         return !wa.isDisjoint(with: rb.union(wb)) || !wb.isDisjoint(with: ra)
     }
 
+    /// R3 as ordering facts, for the search only (the verifier checks R3 concretely on the
+    /// emitted order): an EIP-7702 authorization by A with nonce n consumes A's nonce n where it
+    /// runs, so A's own transactions with nonce < n stay before it and those with nonce ≥ n
+    /// after it — a reordering across them would skip the authorization or invalidate A's tx.
+    func authorizationInstances() -> [Instance] {
+        var out: [Instance] = []
+        let placed = output.order.compactMap { tx[$0] }
+        for t in placed {
+            for auth in t.tx.transaction.authorizationList {
+                guard let authority = auth.authority(), auth.chainId.isZero || auth.chainId == input.block.chainId else { continue }
+                for x in placed where x.tx.sender == authority && x.id != t.id {
+                    let shape: Shape = x.seq < auth.nonce ? .before(x.id, t.id) : .before(t.id, x.id)
+                    out.append(Instance(rule: "R3", txs: [x.id, t.id], shape: shape,
+                                        why: "authorization for \(authority) with nonce \(auth.nonce) against its nonce-\(x.seq) tx"))
+                }
+            }
+        }
+        return out
+    }
+
     mutating func fairness(maxPairs: Int, maxWitnesses: Int) throws(BatchVerifierError) -> FairnessReport {
-        let all = instances()
+        let all = instances() + authorizationInstances()
         let users = users()
         let base = outcome(output.order, users: users)
         var report = FairnessReport(witnesses: [], pairs: 0, pinned: 0, harmless: 0)

@@ -56,10 +56,20 @@ public enum SampleContracts {
         0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xa0, 0x00, // mstore, LOG0(0, 32)
     ]
 
-    /// Reads a slot chosen by the value another transaction writes: `v = slot0; slot[v+1] =
-    /// slot[v] + 1; slot0 = v + 1`. An incarnation that reads a different `v` writes a different
-    /// set of locations than the previous one (so stale writes of an earlier incarnation must go).
+    /// Reads a slot chosen by the value another transaction writes. No calldata (the chain):
+    /// `v = slot0; slot[v+1] = slot[v] + 1; slot0 = v + 1`. An incarnation that reads a different
+    /// `v` writes a different set of locations than the previous one (so stale writes of an
+    /// earlier incarnation must go). 32 bytes of calldata `k` (copy): `slot[k + 2^128] = slot[k]`
+    /// — a reader of a key an abandoned incarnation wrote. 64 bytes, word 1 ≠ 0 (jump):
+    /// `slot0 = k` — moves the chain, so an incarnation speculated before the jump wrote a key
+    /// that no transaction writes in the end.
     public static let keyedChain: [UInt8] = [
+        0x36, 0x15, 0x60, 0x21, 0x57,                     // no calldata: goto chain
+        0x60, 0x20, 0x35, 0x60, 0x19, 0x57,               // word1 ≠ 0: goto jump
+        0x60, 0x00, 0x35, 0x80, 0x54, 0x90,               // copy: k, slot[k]
+        0x60, 0x01, 0x60, 0x80, 0x1b, 0x01, 0x55, 0x00,   // SSTORE(k + 2^128, slot[k])
+        0x5b, 0x60, 0x00, 0x35, 0x60, 0x00, 0x55, 0x00,   // jump (0x19): SSTORE(0, k)
+        0x5b,                                             // chain (0x21):
         0x60, 0x00, 0x54, 0x80, 0x54, 0x60, 0x01, 0x01,   // v, x+1
         0x81, 0x60, 0x01, 0x01, 0x55,                     // SSTORE(v+1, x+1)
         0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00,         // SSTORE(0, v+1)
@@ -145,7 +155,14 @@ public struct BlockGenerator: Sendable {
     /// SELFDESTRUCT deletes the account and its storage mid-block; only when `fork` is Cancun
     /// and `senderAddresses` is nil), an existing empty beneficiary (zero-fee touches delete
     /// it, EIP-161; also only when `senderAddresses` is nil: blocks for external tools keep a
-    /// valid post-EIP-161 pre-state, which the execution spec's t8n insists on), and a block gas limit below the transactions' total (the pool overflows).
+    /// valid post-EIP-161 pre-state, which the execution spec's t8n insists on) — in half of
+    /// those blocks every tip is zero, so the beneficiary is only ever touched by zero fees and
+    /// must end deleted —, a block gas limit below the transactions' total (the pool overflows),
+    /// a keyed-chain trio from three extra senders (jump, chain, copy of the key the chain's
+    /// speculated incarnation wrote: a reader of a location whose writer vanished), and Prague
+    /// instead of Cancun with EIP-7702 transactions that set, change and clear the delegation of
+    /// `delegatingAuthority` mid-block while other transactions call and pay it (both also only
+    /// when `senderAddresses` is nil).
     public var edgeRate = 0.1
     /// Sender addresses to use instead of `senderAddress(i)` (e.g. addresses of known private
     /// keys, so the block can be signed for an external tool). Needs at least `senders` entries.
@@ -169,6 +186,14 @@ public struct BlockGenerator: Sendable {
     static let keyedChainAddr = Address(low: 0xa007)
     static let nestedReverterAddr = Address(low: 0xa008)
     static let recreatorAddr = Address(low: 0xa009)
+    /// The extra senders of the keyed-chain trio (funded only in blocks that have it).
+    static func trioSender(_ i: Int) -> Address { Address(low: 0x1f00 + UInt64(i)) }
+    /// An EOA with a known key (EIP-7702 authority of the Prague edge blocks).
+    static let authorityKey = Bytes32(UInt256(0x7702_b10c))
+    public static let delegatingAuthority: Address = {
+        var a = Authorization(chainId: 1, address: .zero, nonce: 0)
+        return a.sign(privateKey: authorityKey) ? (a.authority() ?? Address(low: 0x7702)) : Address(low: 0x7702)
+    }()
     /// Where `recreator` CREATE2s its child (salt 0): keccak(0xff ‖ factory ‖ salt ‖ keccak(init))[12…].
     static let recreatedAddr: Address = {
         let preimage = [0xff] + recreatorAddr.bytes + [UInt8](repeating: 0, count: 32) + Keccak256.hash(SampleContracts.recreatableInit).bytes
@@ -216,11 +241,19 @@ public struct BlockGenerator: Sendable {
         var edge = SplitMix64(seed: seed ^ 0xed9e_ca5e)   // the edge cases' own stream
         func edgeDraw(_ p: Double) -> Bool { Double(edge.next() % 1000) / 1000 < p }
         var blockFork = fork
-        var overflowPool = false
+        var overflowPool = false, zeroTips = false, trio = false
         if edgeRate > 0 {
             if fork == .cancun && senderAddresses == nil && edgeDraw(edgeRate * 2) { blockFork = .shanghai }
-            if senderAddresses == nil && edgeDraw(edgeRate * 2.5) { pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: .zero, code: [], storage: [:]) }
+            if senderAddresses == nil && edgeDraw(edgeRate * 2.5) {
+                pre.setAccount(BlockGenerator.coinbase, nonce: 0, balance: .zero, code: [], storage: [:])
+                zeroTips = edgeDraw(0.5)
+            }
             overflowPool = edgeDraw(edgeRate)
+            trio = senderAddresses == nil && edgeDraw(edgeRate * 2)
+            if fork == .cancun && blockFork == .cancun && senderAddresses == nil && edgeDraw(edgeRate * 2) {
+                blockFork = .prague
+                pre.setAccount(BlockGenerator.delegatingAuthority, nonce: 0, balance: ether, code: [], storage: [:])
+            }
             pre.setAccount(BlockGenerator.keyedChainAddr, nonce: 1, balance: .zero, code: SampleContracts.keyedChain, storage: [:])
             pre.setAccount(BlockGenerator.nestedReverterAddr, nonce: 1, balance: .zero, code: SampleContracts.nestedReverter, storage: [:])
             pre.setAccount(BlockGenerator.recreatorAddr, nonce: 1, balance: .zero, code: SampleContracts.recreator, storage: [:])
@@ -236,6 +269,7 @@ public struct BlockGenerator: Sendable {
         let count = minTransactions + Int(rng.next() % UInt64(max(1, upper - minTransactions + 1)))
         var nonces = [UInt64](repeating: 0, count: senders)
         var txs: [RecoveredTransaction] = []
+        var authorityNonce: UInt64 = 0   // the next nonce of `delegatingAuthority` an authorization uses
         let baseFee = UInt256(7)
         for _ in 0..<count {
             let hot = Double(rng.next() % 1000) / 1000 < conflictRate
@@ -248,7 +282,7 @@ public struct BlockGenerator: Sendable {
                                  maxFeePerGas: 20, gasLimit: 200_000, to: nil, value: .zero, data: [])
             func word(_ v: UInt256) -> [UInt8] { v.bigEndianBytes }
             if edgeRate > 0, edgeDraw(edgeRate) {
-                switch edge.next() % 9 {
+                switch edge.next() % (blockFork >= .prague ? 12 : 9) {
                 case 0: tx.to = BlockGenerator.keyedChainAddr
                 case 1: tx.to = BlockGenerator.nestedReverterAddr
                 case 2: tx.to = BlockGenerator.recreatedAddr                       // destroy (no calldata)
@@ -259,6 +293,20 @@ public struct BlockGenerator: Sendable {
                 case 6: tx.to = sender; tx.value = UInt256(edge.next() % 1000); tx.gasLimit = 21_000   // self-transfer
                 case 7:  // writes the beneficiary explicitly (value and calldata: never a lazy credit)
                     tx.to = BlockGenerator.coinbase; tx.value = UInt256(edge.next() % 1000); tx.data = [0x01]; tx.gasLimit = 30_000
+                case 9:  // EIP-7702: set, change or clear the authority's delegation (Prague blocks only)
+                    let target = [BlockGenerator.counterAddr, BlockGenerator.keyedChainAddr, Address.zero][Int(edge.next() % 3)]
+                    var auth = Authorization(chainId: 1, address: target, nonce: authorityNonce)
+                    _ = auth.sign(privateKey: BlockGenerator.authorityKey)
+                    authorityNonce += 1
+                    tx.type = .setCode
+                    tx.authorizationList = [auth]
+                    tx.to = BlockGenerator.delegatingAuthority   // runs the new delegation at once
+                    tx.gasLimit = 100_000
+                case 10:  // a call to the authority: runs whatever it delegates to at that point
+                    tx.to = BlockGenerator.delegatingAuthority
+                    tx.gasLimit = 100_000
+                case 11:  // a plain transfer to the authority (a credit while it has no code)
+                    tx.to = BlockGenerator.delegatingAuthority; tx.value = UInt256(1 + edge.next() % 1000); tx.gasLimit = 60_000
                 default:  // a blob transaction (Cancun on): pays blob gas, burns it
                     if blockFork >= .cancun {
                         tx.type = .blob
@@ -321,6 +369,22 @@ public struct BlockGenerator: Sendable {
                 tx.gasLimit = 120_000
             }
             txs.append(RecoveredTransaction(transaction: tx, sender: sender))
+        }
+        if zeroTips { for i in txs.indices { txs[i].transaction.maxPriorityFeePerGas = .zero } }
+        if trio {
+            // jump (slot0 = 16 + j), chain, copy of key 1 (what a chain incarnation speculated
+            // on the pre-state slot0 = 0 writes), at a random place in the block.
+            let at = Int(edge.next() % UInt64(txs.count + 1))
+            let jump = UInt256(16 + edge.next() % 16)
+            let datas: [[UInt8]] = [jump.bigEndianBytes + UInt256.one.bigEndianBytes, [], UInt256.one.bigEndianBytes]
+            let trioTxs = datas.enumerated().map { i, data in
+                pre.setAccount(BlockGenerator.trioSender(i), nonce: 0, balance: ether, code: [], storage: [:])
+                return RecoveredTransaction(transaction: Transaction(type: .dynamicFee, chainId: 1, nonce: 0, gasPrice: 20,
+                                                                     maxPriorityFeePerGas: zeroTips ? .zero : .one, maxFeePerGas: 20,
+                                                                     gasLimit: 100_000, to: BlockGenerator.keyedChainAddr, data: data),
+                                            sender: BlockGenerator.trioSender(i))
+            }
+            txs.insert(contentsOf: trioTxs, at: at)
         }
         // A pool overflow: the pool check adds a transaction's gas limit to the gas *used* so far
         // (a small fraction of the limits), so the limit is an eighth of their total: blocks of

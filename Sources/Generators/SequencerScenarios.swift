@@ -73,12 +73,42 @@ public enum SequencerWorld {
     public static let hot = Address(low: 0xa400)
     public static let coinbase = Address(low: 0xc0ffee)
     public static let users = 8, searchers = 2, aaAccounts = 3, aaKeys = 3
+    /// Liquidators of the boundary liquidations (one lane each, so nothing else delays them).
+    public static func keeper(_ i: Int) -> Address { Address(low: 0x6000 + UInt64(i)) }
+    public static let keepers = 2
+    /// An EOA with a known private key, so EIP-7702 authorizations can name it as authority.
+    public static let delegatorKey = Bytes32(UInt256(0xde1e_9a7e))
+    public static let delegator: Address = {
+        var a = Authorization(chainId: 1, address: .zero, nonce: 0)
+        return a.sign(privateKey: delegatorKey) ? (a.authority() ?? Address(low: 0x3004)) : Address(low: 0x3004)
+    }()
+    /// An authorization by `delegator` (chain 1) delegating to `target` (`.zero` clears it).
+    public static func delegation(to target: Address, nonce: UInt64) -> Authorization {
+        var a = Authorization(chainId: 1, address: target, nonce: nonce)
+        _ = a.sign(privateKey: delegatorKey)
+        return a
+    }
+    /// A type-4 transaction of `from` carrying `auths` (calls `to` with no data).
+    public static func setCode(_ from: Address, nonce: UInt64, to: Address, auths: [Authorization], tip: UInt64 = 1) -> RecoveredTransaction {
+        var t = call(from, nonce: nonce, to: to, data: [], tip: tip)
+        t.transaction.type = .setCode
+        t.transaction.authorizationList = auths
+        return t
+    }
+    /// A plain ether transfer (no calldata) to `to`; to the beneficiary it is a real write of it.
+    public static func pay(_ from: Address, nonce: UInt64, to: Address, value: UInt64, tip: UInt64 = 1) -> RecoveredTransaction {
+        var t = call(from, nonce: nonce, to: to, data: [], tip: tip)
+        t.transaction.value = UInt256(value)
+        t.transaction.gasLimit = 21_000
+        return t
+    }
     /// Initial pool reserves (each asset) and each holder's pool balances (each asset).
     public static let poolReserve: UInt64 = 100_000, poolBalance: UInt64 = 10_000
 
     public static var allEOAs: [Address] {
         (0..<users).map(user) + (0..<searchers).map(searcher) + [privileged, updater, forcer, expressSender]
-            + (0..<aaAccounts).flatMap { i in (0..<aaKeys).map { aaExecutor(i, key: $0) } }
+            + (0..<aaAccounts).flatMap { i in (0..<(aaKeys + 2)).map { aaExecutor(i, key: $0) } }
+            + (0..<keepers).map(keeper) + [delegator]
     }
 
     /// Extra funded accounts for the conflict-rate streams (`SequencerStreamGenerator.hotRate`).
@@ -108,6 +138,8 @@ public enum SequencerWorld {
         return s
     }
 
+    /// Prague, so type-4 (EIP-7702) transactions are valid.
+    public static let fork = Hardfork.prague
     public static let block = BlockEnv(coinbase: coinbase, number: 1, timestamp: 1000, gasLimit: 1_000_000_000,
                                        prevRandao: .zero, baseFee: UInt256(7), excessBlobGas: 0, chainId: 1)
 
@@ -154,13 +186,17 @@ public enum SequencerWorld {
         p.maxTxsPerGroup = 16
         p.deferralBound = 3
         p.pools = [pool(0), pool(1)]
+        // Feed 3: never updated, fresh up to batch time 200 (batch 1 sits exactly at the max age,
+        // batch 2 is stale); feed 4: a downtime ended at 200, liquidations wait until 400 (batch 3
+        // sits exactly at the end of the grace period).
         p.feeds = [FeedPolicy(feed: 1, maxAge: 10_000), FeedPolicy(feed: 2, maxAge: 10_000),
-                   FeedPolicy(feed: 3, maxAge: 150, initialUpdateTime: 0)]
+                   FeedPolicy(feed: 3, maxAge: 200, initialUpdateTime: 0),
+                   FeedPolicy(feed: 4, maxAge: 10_000, downtimeEnd: 200, grace: 200)]
         return p
     }
 
     public static func input(_ stream: [IntakeTx], policy: SequencerPolicy = SequencerWorld.policy(), benchUsers: Int = 0) -> SequencerInput {
-        SequencerInput(fork: .cancun, block: block, pre: pre(benchUsers: benchUsers), policy: policy, stream: stream)
+        SequencerInput(fork: fork, block: block, pre: pre(benchUsers: benchUsers), policy: policy, stream: stream)
     }
 }
 
@@ -168,7 +204,12 @@ public enum SequencerWorld {
 /// AMM pools, oracle updates with dependent liquidations (some racing the update, some on a
 /// feed that goes stale), searchers attempting sandwiches, privileged front-runs, AA accounts
 /// with several nonce keys, bundles, replacement storms, nonce gaps, forced and express-lane
-/// transactions, and a hot contract everyone touches.
+/// transactions, and a hot contract everyone touches; and the rules' edges (issue 14):
+/// transfers to the block beneficiary (which must close their group), replacements bumped by
+/// exactly 10%, only the fee or only the tip, 2D-nonce keys at the 192-bit bound (2^192 − 1
+/// valid, 2^192 not), EIP-7702 delegations of `delegator` set, changed and cleared by sponsors
+/// (consuming a nonce its own lane also uses) or self-authorised, a lane predecessor arriving
+/// exactly at the deferral bound, and liquidations at the stale-feed and grace-period bounds.
 ///
 /// With `hotRate` set, the stream is instead the benchmark's conflict-rate knob: each
 /// transaction comes from one of `benchUsers` accounts (`SequencerWorld.benchUser`, funded by
@@ -214,7 +255,7 @@ public struct SequencerStreamGenerator: Sendable {
             }
             time += UInt64(1 + roll(40))
             let u = W.user(roll(UInt64(W.users)))
-            switch roll(16) {
+            switch roll(22) {
             case 0, 1:
                 add(W.transfer(u, nonce: nextNonce(u), to: W.user(roll(UInt64(W.users))), amount: UInt64(1 + roll(50)), tip: UInt64(1 + roll(5))))
             case 2, 3:
@@ -248,13 +289,19 @@ public struct SequencerStreamGenerator: Sendable {
                 add(W.swap(s, nonce: nextNonce(s), pool: p, buy: false, tip: 3), kind: .privileged, bundleRef: BundleRef(id: bundle, index: 1, size: 2))
             case 8:  // replacement storm: the same nonce again and again, some underpriced
                 let n = nextNonce(u)
-                var fee: UInt64 = 20, tip: UInt64 = 2
+                var fee: UInt64 = 20, tip: UInt64 = roll(2) == 0 ? 10 : 2
                 add(W.transfer(u, nonce: n, to: W.user(0), amount: 1, tip: tip))
                 for _ in 0..<(1 + roll(3)) {
                     time += 1
-                    let bumped = roll(3) != 0
-                    if bumped { fee = fee * 11 / 10 + 1; tip = tip * 11 / 10 + 1 }
-                    var t = W.transfer(u, nonce: n, to: W.user(roll(UInt64(W.users))), amount: 1, tip: bumped ? tip : tip + 1)
+                    // Both raised by more than 10%; both by ⌊110%⌋ (exactly 10% when the old values
+                    // are multiples of 10: sufficient, else just below: not); only the fee; only the tip.
+                    switch roll(5) {
+                    case 0, 1: fee = fee * 11 / 10 + 1; tip = tip * 11 / 10 + 1
+                    case 2: fee = fee * 11 / 10; tip = tip * 11 / 10
+                    case 3: fee = fee * 11 / 10 + 1
+                    default: tip += 1
+                    }
+                    var t = W.transfer(u, nonce: n, to: W.user(roll(UInt64(W.users))), amount: 1, tip: tip)
                     t.transaction.maxFeePerGas = UInt256(fee)
                     t.transaction.gasPrice = t.transaction.maxFeePerGas
                     add(t)
@@ -280,6 +327,48 @@ public struct SequencerStreamGenerator: Sendable {
                 add(W.swap(u, nonce: nextNonce(u), pool: roll(2), buy: true, amount: 500, tip: 1))
                 time += 1
                 add(W.swap(W.privileged, nonce: nextNonce(W.privileged), pool: roll(2), buy: true, amount: 3_000, tip: 9), kind: .privileged)
+            case 16:  // touches the beneficiary: must go alone and close its group
+                add(W.pay(u, nonce: nextNonce(u), to: W.coinbase, value: UInt64(1 + roll(9)), tip: UInt64(1 + roll(5))))
+            case 17:  // 2D-nonce keys at the 192-bit bound: 2^192 − 1 is valid, 2^192 is not (own executors)
+                let i = roll(UInt64(W.aaAccounts)), bound = UInt256.one.shiftedLeft(192)
+                let e = W.aaExecutor(i, key: W.aaKeys)
+                out.append(IntakeTx(id: out.count, arrival: time, actor: W.aaActor(i), nonceKey: bound &- .one,
+                                    tx: W.transfer(e, nonce: nextNonce(e), to: W.user(roll(8)), amount: 1)))
+                // Rejected at admission, so its executor's nonce is never used: always 0.
+                out.append(IntakeTx(id: out.count, arrival: time, actor: W.aaActor(i), nonceKey: bound,
+                                    tx: W.transfer(W.aaExecutor(i, key: W.aaKeys + 1), nonce: 0, to: W.user(roll(8)), amount: 1)))
+            case 18:  // EIP-7702: a sponsor sets, changes or clears the delegator's delegation
+                let d = W.delegator
+                let own = nextNonce(d)                 // the delegator's own transaction first
+                add(W.transfer(d, nonce: own, to: W.user(roll(8)), amount: 1))
+                time += UInt64(roll(3))
+                let target = [W.hot, W.token, Address.zero][roll(3)]
+                // The authorization consumes the delegator's next nonce — the one its own next
+                // transaction (same arrival or later) also claims: only one of them can run.
+                let consumed = own + 1
+                nonces[d] = consumed + 1
+                add(W.setCode(u, nonce: nextNonce(u), to: d, auths: [W.delegation(to: target, nonce: consumed)]))
+                if roll(2) == 0 { add(W.transfer(d, nonce: consumed, to: W.user(roll(8)), amount: 1)) }
+            case 19:  // EIP-7702: the delegator authorises itself with the nonce its own tx consumes
+                let d = W.delegator, n = nonces[d, default: 0]
+                var t = W.setCode(d, nonce: n, to: W.hot, auths: [W.delegation(to: W.hot, nonce: n)], tip: 0)
+                t.transaction.maxFeePerGas = 10; t.transaction.gasPrice = 10
+                // Rejected (R3), so the nonce stays free for the delegator's next transaction, whose
+                // default fees (cap 20, tip 1) are a sufficient replacement of this one (cap 10, tip 0).
+                add(t)
+            case 20:  // a lane successor whose predecessor arrives exactly K batches later
+                let p = W.policy()   // K batches of the world's policy
+                let n = nonces[u, default: 0]
+                nonces[u] = n + 2
+                add(W.transfer(u, nonce: n + 1, to: W.user(roll(8)), amount: 1))
+                add(W.transfer(u, nonce: n, to: W.user(roll(8)), amount: 1),
+                    at: time + UInt64(p.deferralBound) * p.batchInterval)
+            case 21:  // liquidations at the stale-feed (feed 3, batch 1) and grace-period (feed 4, batch 3) bounds
+                let feed: UInt64 = roll(2) == 0 ? 3 : 4
+                let k = W.keeper(feed == 3 ? 0 : 1)   // one keeper per window, so no lane waits across it
+                position += 1
+                add(W.liquidate(k, nonce: nextNonce(k), feed: feed, position: position), kind: .liquidation(feed: feed),
+                    at: feed == 3 ? 100 + UInt64(roll(100)) : 300 + UInt64(roll(100)))
             default:
                 add(W.transfer(W.privileged, nonce: nextNonce(W.privileged), to: W.user(roll(8)), amount: 1, tip: 4), kind: .privileged)
             }

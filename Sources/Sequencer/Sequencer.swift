@@ -129,6 +129,8 @@ final class BuildRun {
     var nextExpress: UInt64
     var lastUpdateTime: [UInt64: UInt64] = [:]
     var openFeeds = Set<UInt64>()
+    /// Per feed, the placed liquidation received last (R6: an update received before it is too late).
+    var placedDependent: [UInt64: (arrival: UInt64, id: Int)] = [:]
     var batchSwaps: [(id: Int, actor: Address, pool: Address, dir: Bool)] = []
     var batches: [Batch] = []
 
@@ -353,6 +355,11 @@ final class BuildRun {
                 }
                 if waiting { return .skip }
             }
+        case .oracleUpdate(let f):
+            // R6: once a liquidation of this feed received after this update is placed, the
+            // update can never go before it (it was held back by a nonce gap of its lane while
+            // the liquidation was ready: waiting would have broken R11's fairness instead).
+            if let d = placedDependent[f], d.arrival > t.arrival { return .reject(.dependentAlreadyPlaced(liquidation: d.id)) }
         case .liquidation(let f):
             if let fp = policy.feed(f) {
                 let last = lastUpdateTime[f] ?? fp.initialUpdateTime
@@ -437,6 +444,15 @@ final class BuildRun {
                     skipped.append((unit, prediction)); continue
                 }
                 if groupAccess.conflicts(with: prediction) { skipped.append((unit, prediction)); continue }
+                // R6: an update of the feed this liquidation reads, received before it, that this
+                // scan skipped without a prediction (its lane was taken in this group, or R10
+                // held it) goes first: the conflict test above cannot see it.
+                if case .liquidation(let f) = t.kind, skipped.contains(where: { s in s.1 == nil && s.0.members.contains { m in
+                    guard let u = byId[m], case .oracleUpdate(let g) = u.kind else { return false }
+                    return g == f && u.arrival < t.arrival
+                } }) {
+                    skipped.append((unit, prediction)); continue
+                }
                 let touchesBeneficiary = prediction.touches(input.block.coinbase)
                 if touchesBeneficiary && !group.isEmpty { skipped.append((unit, prediction)); continue }
                 switch authorizationCheck(t).merged(ruleCheck(t, batch: k, extraSwaps: [])) {
@@ -532,7 +548,9 @@ final class BuildRun {
             }
             switch t.kind {
             case .oracleUpdate(let f): lastUpdateTime[f] = policy.batchTime(k); openFeeds.insert(f)
-            case .liquidation(let f): openFeeds.remove(f)
+            case .liquidation(let f):
+                openFeeds.remove(f)
+                if t.arrival > placedDependent[f]?.arrival ?? 0 { placedDependent[f] = (t.arrival, id) }
             default: break
             }
         }

@@ -199,6 +199,9 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
     case bundleMemberInvalid(member: Int)
     case expressGap(expected: UInt64)
     case authorizationNonce(authority: Address)
+    /// R6: an oracle update whose feed's liquidation `liquidation`, received after it, is
+    /// already placed (the update was held back by its lane meanwhile).
+    case dependentAlreadyPlaced(liquidation: Int)
 
     public var description: String {
         switch self {
@@ -219,6 +222,7 @@ public enum RejectionReason: Sendable, Hashable, CustomStringConvertible {
         case .bundleMemberInvalid(let m): return "bundle member \(m) invalid"
         case .expressGap(let e): return "express-lane gap: expected sequence \(e)"
         case .authorizationNonce(let a): return "EIP-7702 authorization for \(a) carries a used nonce"
+        case .dependentAlreadyPlaced(let l): return "liquidation \(l) of its feed, received after it, is already placed (R6)"
         }
     }
 }

@@ -410,3 +410,48 @@ func batchIndex(of id: Int, _ l: [(Int, [[Int]])]) -> Int? { l.firstIndex { $0.1
         #expect(throws: SequencerJSONError.self) { try BatchesFile.decode(Data("{\"batches\":[{\"index\":0,\"time\":1,\"groups\":[],\"access\":[{\"id\":0,\"reads\":[\"\"],\"writes\":[],\"accessList\":[]}],\"blockAccessList\":[]}],\"rejections\":[]}".utf8)) }
     }
 }
+
+/// Regression (issue 14): the sequencer itself broke R6 when the earlier update of a feed was
+/// held back by its lane instead of by a conflict — it then had no prediction for the
+/// liquidation to conflict with, and the liquidation (received later) went first. Found as
+/// "R6 [28, 29]: oracle update for feed 2 received before its dependent" on a generated stream;
+/// these are its two shapes, shrunk by hand to three transactions each.
+@Suite(.serialized) struct R6RegressionTests {
+    static func update(_ id: Int, at t: UInt64, nonce: UInt64, feed: UInt64) -> IntakeTx {
+        IntakeTx(id: id, arrival: t, kind: .oracleUpdate(feed: feed), tx: World.update(nonce: nonce, feed: feed, price: 80 + feed))
+    }
+    static func liquidation(_ id: Int, at t: UInt64, feed: UInt64) -> IntakeTx {
+        IntakeTx(id: id, arrival: t, kind: .liquidation(feed: feed), tx: World.liquidate(World.user(0), nonce: 0, feed: feed, position: 1))
+    }
+
+    func check(_ stream: [IntakeTx], mode: OrderingMode) throws -> SequencerOutput {
+        let input = World.input(stream, policy: World.policy(mode))
+        let out = try sequenced(input)
+        let v = try verify(input, out)
+        #expect(!v.violates("R6"), "\(mode): \(v.violations) in \(out.batches.map(\.groups))")
+        #expect(v.passed, "\(mode): \(v.violations)")
+        return out
+    }
+
+    /// Two updates of one updater in one batch: the second is a lane successor of the first,
+    /// so it waits for the next group, and the liquidation of its feed (received after it)
+    /// waits with it. (Before the fix: the liquidation shared the first update's group.)
+    @Test(arguments: [OrderingMode.arrival, .fee])
+    func secondUpdateOfTheUpdaterInOneBatch(mode: OrderingMode) throws {
+        let out = try check([Self.update(0, at: 10, nonce: 0, feed: 1), Self.update(1, at: 20, nonce: 1, feed: 2),
+                             Self.liquidation(2, at: 30, feed: 2)], mode: mode)
+        #expect(out.order == [0, 1, 2], "\(mode): \(out.batches.map(\.groups)) \(out.rejections)")
+    }
+
+    /// The update arrives behind a nonce gap its predecessor fills a batch later, while the
+    /// liquidation received after it is ready: waiting for the update would let the liquidation
+    /// (ready ≥ Δ earlier) be overtaken (R11), so it goes first, and the update, which R6 now
+    /// forbids after it, is rejected with that reason. (Before the fix: placed after it.)
+    @Test(arguments: [OrderingMode.arrival, .fee])
+    func updateBehindANonceGap(mode: OrderingMode) throws {
+        let out = try check([Self.update(0, at: 10, nonce: 1, feed: 2), Self.update(1, at: 150, nonce: 0, feed: 1),
+                             Self.liquidation(2, at: 20, feed: 2)], mode: mode)
+        #expect(out.order == [2, 1], "\(mode): \(out.batches.map(\.groups)) \(out.rejections)")
+        #expect(out.rejections.contains { $0.id == 0 && $0.reason == .dependentAlreadyPlaced(liquidation: 2) }, "\(out.rejections)")
+    }
+}
