@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "T8n", dependencies: ["EVMChain", "EVMCore", "EVMExecution", "EVMInterpreter", "EVMPrecompiles", "EVMState", "EthereumTests"],
                 swiftSettings: optimized),
         .target(name: "SMT", dependencies: ["CZ3", "EVMCore"], swiftSettings: strict),
+        .target(name: "OpcodeProofs", dependencies: ["EVMCore", "SMT"], swiftSettings: strict),
         // The sequencer and its verifier (`BatchVerification`) share only the data types in
         // SequencerModel; nothing in the verification layer depends on Sequencer.
         .target(name: "SequencerModel", dependencies: ["EVMCore", "EVMExecution", "EVMInterpreter", "EVMState"], swiftSettings: strict),
@@ -97,7 +98,7 @@ let package = Package(
 
         .executableTarget(name: "lockstep",
                           dependencies: ["BatchVerification", "Benchmarks", "Counterexamples", "DeFiContracts", "Differential", "EVMChain", "EVMCore", "EVMExecution",
-                                         "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "Oracles", "ParallelExecutor", "PlantedFaults", "Proofs",
+                                         "EVMInterpreter", "EVMPrecompiles", "EthereumTests", "Generators", "OpcodeProofs", "Oracles", "ParallelExecutor", "PlantedFaults", "Proofs",
                                          "PropertyKit", "SMT", "Sequencer", "SequencerModel", "T8n",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimized),
@@ -119,7 +120,7 @@ let package = Package(
                                    "ParallelExecutor", "PlantedFaults", "Proofs", "PropertyKit", "SMT"],
                     swiftSettings: strict),
         .testTarget(name: "ArchitectureTests", swiftSettings: strict),
-        .testTarget(name: "SMTTests", dependencies: ["EVMCore", "PlantedFaults", "SMT", "_TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SMTTests", dependencies: ["EVMCore", "OpcodeProofs", "PlantedFaults", "SMT", "_TestSupport"], swiftSettings: strict),
         .testTarget(name: "Properties",
                     dependencies: ["Counterexamples", "DeFiContracts", "EVMAssembly", "EVMCore", "EVMExecution", "EVMState",
                                    "Generators", "ParallelExecutor", "PlantedFaults", "Proofs", "PropertyKit", "SMT", "_TestSupport",

@@ -71,3 +71,9 @@ public enum Proof {
         }
     }
 }
+
+/// Seconds for reports, shared by the proofs built on `SMT` (the opcode prover, conservation).
+package func formatSeconds(_ s: Double) -> String {
+    let ms = Int((s * 1000).rounded())
+    return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000) s"
+}

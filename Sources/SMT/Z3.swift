@@ -1,6 +1,12 @@
 import CZ3
 import EVMCore
 
+// Target `SMT`: the Z3 wrapper (this file, the only one calling `CZ3`), the one proof procedure
+// (`Proof.swift`), the EVM's stack operations as bit-vector terms (`EVMTerms.swift`), the
+// ledger encodings (`Conservation.swift`, `DoubleSpend.swift`) and the integer precedence
+// prover (`PrecedenceProver.swift`). May import only `CZ3` and `EVMCore`; the opcode prover
+// built on it is the `OpcodeProofs` target, and nothing here imports it.
+//
 // The only file in Lockstep that calls into Z3's C API.
 //
 // Memory model: the context is created with `Z3_mk_context_rc`, so every AST, sort, model,

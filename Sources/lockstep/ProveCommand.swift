@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SMT
+import OpcodeProofs
 
 /// `lockstep prove <verb>`: the Z3-backed checks, one subcommand each.
 struct ProveCommand: ParsableCommand {

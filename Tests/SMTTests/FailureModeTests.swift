@@ -1,5 +1,6 @@
 import EVMCore
 import Foundation
+import OpcodeProofs
 import SMT
 import Testing
 

@@ -1,4 +1,12 @@
 import EVMCore
+import SMT
+
+// Target `OpcodeProofs`: the opcode prover. Checks the Swift `UInt256` opcode implementations
+// (`OpcodeTable.reference`) against the Z3 bit-vector specifications of `SMT/EVMTerms.swift`:
+// boundary models, seeded random cases, spec-vs-reference checks and small-width proofs of the
+// limb models (`LimbModels.swift`); the per-opcode specs live in `OpcodeSpecs.swift`.
+// May import only `EVMCore` and `SMT` (every Z3 call goes through `SMT`); only the CLI
+// (`lockstep prove opcodes`) and `SMTTests` import it.
 
 // MARK: - Implementations under test
 
@@ -206,11 +214,6 @@ public struct OpcodeReport: Sendable, CustomStringConvertible {
         }
         return "\(name) \(body)  [\(formatSeconds(seconds))]"
     }
-}
-
-func formatSeconds(_ s: Double) -> String {
-    let ms = Int((s * 1000).rounded())
-    return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000) s"
 }
 
 public enum OpcodeProverError: Error, Equatable, CustomStringConvertible {

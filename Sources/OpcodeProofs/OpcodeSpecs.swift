@@ -1,4 +1,5 @@
 import EVMCore
+import SMT
 
 /// A boundary constraint over the 256-bit operands; Z3 enumerates models of it.
 struct Boundary {

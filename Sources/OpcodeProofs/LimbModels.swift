@@ -1,4 +1,5 @@
 import EVMCore
+import SMT
 
 /// Width-generic symbolic models of the algorithms in `EVMCore/UInt256.swift`: the same steps
 /// on four limbs of `w/4` bits instead of four `UInt64`s (least significant first). At
