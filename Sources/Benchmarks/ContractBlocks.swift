@@ -43,8 +43,6 @@ public enum ContractBlocks {
     /// Pool `k` (0 is the shared pool; transaction i's own pool is `i + 1`).
     public static func pool(_ k: Int) -> Address { Address(low: 0x9001_0000_0000 + UInt64(k)) }
 
-    public static let transferSig = "transfer(address,uint256)"
-    public static let swapSig = "swap(bool,uint256,uint256)"
     /// Token balance of every sender and reserve of every pool in each token.
     public static let startingTokens = UInt256(1_000_000_000_000_000_000 as UInt64) &* UInt256(1000)
     static let ether = UInt256(1_000_000_000_000_000_000 as UInt64)
@@ -93,7 +91,7 @@ public enum ContractBlocks {
             balances[from] = startingTokens
             let to = draw(&rng, conflictRate) ? hotHolder : recipient(i)
             let amount = UInt256(1 + rng.next() % 1_000_000)
-            txs.append(call(tokenA, ABI.encode(transferSig, [to.word, amount]), from: from))
+            txs.append(call(tokenA, ERC20Token.transfer(to: to, amount: amount), from: from))
         }
         pre.setAccount(tokenA, nonce: 1, balance: .zero, code: VyperERC20.code(), storage: VyperERC20.storage(balances: balances))
         pre.setAccount(coinbase, nonce: 0, balance: UInt256(1), code: [], storage: [:])
@@ -110,7 +108,8 @@ public enum ContractBlocks {
         func addPool(_ k: Int) {
             let p = pool(k)
             pre.setAccount(p, nonce: 1, balance: .zero, code: code,
-                           storage: [.zero: tokenA.word, .one: tokenB.word, UInt256(2): reserve, UInt256(3): reserve])
+                           storage: VyperContract.poolLayout.storage(token0: tokenA, token1: tokenB, reserve0: reserve,
+                                                                     reserve1: reserve, shares: [:]))
             balances[p] = reserve
         }
         addPool(0)
@@ -126,7 +125,7 @@ public enum ContractBlocks {
             // An infinite allowance (never decremented by the token) for the pool the sender uses.
             allowances.append((from, pool(k), .max))
             let amountIn = UInt256(1_000 + rng.next() % 1_000_000_000) &* UInt256(1_000_000)
-            txs.append(call(pool(k), ABI.encode(swapSig, [zeroForOne ? .one : .zero, amountIn, .one]), from: from))
+            txs.append(call(pool(k), ConstantProductPool.swap(zeroForOne: zeroForOne, amountIn: amountIn, minOut: .one), from: from))
         }
         pre.setAccount(tokenA, nonce: 1, balance: .zero, code: VyperERC20.code(),
                        storage: VyperERC20.storage(balances: balances, allowances: allowances))

@@ -70,7 +70,7 @@ public enum DifferentialCounterexample {
     /// Writes `dir/<16-hex content hash>.json`; returns the path.
     public static func write(_ d: Divergence, block: T8nCase, oracle: ExternalTransitionTool, to dir: String) throws -> String {
         let data = try JSONSerialization.data(withJSONObject: try json(d, block: block, oracle: oracle), options: [.prettyPrinted, .sortedKeys])
-        let name = Keccak256.hash(Array(data)).hexString.dropFirst(2).prefix(16)
+        let name = contentName(data)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let path = (dir as NSString).appendingPathComponent("\(name).json")
         try data.write(to: URL(fileURLWithPath: path))
@@ -89,8 +89,25 @@ public enum DifferentialCounterexample {
         }
     }
 
+    /// The first 16 hex digits of keccak256 of the file's bytes: the name `write` gives it.
+    public static func contentName(_ data: Data) -> String {
+        String(Keccak256.hash(Array(data)).hexString.dropFirst(2).prefix(16))
+    }
+
     /// Replays one file through Lockstep's state-test runner (serial).
+    ///
+    /// A file named `<16 hex digits>.json` is bound to its content: when the digits are not
+    /// `contentName` of its bytes, the file was edited after `write` and is `.stale` (refused,
+    /// not replayed). Rename an intentionally edited file to its new content name.
     public static func replay(path: String) -> Replay {
+        let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if base.count == 16, base.allSatisfy(\.isHexDigit) {
+            guard let data = FileManager.default.contents(atPath: path) else { return .stale("cannot read \(path)") }
+            let expected = contentName(data)
+            if expected != base.lowercased() {
+                return .stale("file name \(base) is not the content hash \(expected): the file was edited after it was written")
+            }
+        }
         var failures: [String] = []
         var passed = 0
         do {

@@ -243,7 +243,7 @@ public struct DifferentialRunner {
             for (c, error) in oracleRun.crashes { found.append(oracleFailure(c, error: error, seed: seed)) }
             for (c, reason) in oracleRun.explained {
                 // Recognised from the batch itself (no lone re-run, no file: the deviation is on record
-                // as Counterexamples/differential/460491da37f37f96.json).
+                // as Counterexamples/differential/c053bac5f70883cf.json).
                 var d = Divergence(kind: .oracle, fork: fork, fuzzCase: c,
                                    differences: [T8nDifference(field: "rejected", expected: "executed (in the batch)", actual: "rejected: " + reason)],
                                    traceDifference: nil, unshrunkCodeBytes: c.accounts.reduce(0) { $0 + $1.code.count } + c.transaction.data.count)

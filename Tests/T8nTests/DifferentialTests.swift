@@ -156,4 +156,26 @@ struct DifferentialTests {
             }
         }
     }
+
+    /// A stored file is bound to its content: one edited byte (here the spec verdict's text) and
+    /// the file is refused as stale, never replayed as reproduced or fixed.
+    @Test("An edited differential counterexample is refused: its name is no longer its content hash")
+    func editedDifferentialCounterexampleIsRefused() throws {
+        let dir = FixturePaths.packageRoot.appendingPathComponent("Counterexamples/differential")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        let f = try #require(files.first, "no stored differential counterexample")
+        var data = try Data(contentsOf: dir.appendingPathComponent(f))
+        #expect(DifferentialCounterexample.contentName(data) == String(f.dropLast(5)), "\(f) is not named by its content hash")
+        let i = try #require(data.firstIndex(of: UInt8(ascii: "L")))
+        data[i] = UInt8(ascii: "l")
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("lockstep-diffcx-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let edited = tmp.appendingPathComponent(f)
+        try data.write(to: edited)
+        guard case .stale(let why) = DifferentialCounterexample.replay(path: edited.path) else {
+            Issue.record("an edited file replayed"); return
+        }
+        #expect(why.contains("content hash"), "\(why)")
+    }
 }
