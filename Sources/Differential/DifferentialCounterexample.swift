@@ -96,17 +96,16 @@ public enum DifferentialCounterexample {
 
     /// Replays one file through Lockstep's state-test runner (serial).
     ///
-    /// A file named `<16 hex digits>.json` is bound to its content: when the digits are not
-    /// `contentName` of its bytes, the file was edited after `write` and is `.stale` (refused,
-    /// not replayed). Rename an intentionally edited file to its new content name.
+    /// Every file is bound to its content: its name must be `contentName` of its bytes (the name
+    /// `write` gives it). Any other name — an edited file, or one renamed — is `.stale` (refused,
+    /// not replayed); rename an intentionally edited file to its new content name. The bytes are
+    /// hashed as stored (not a canonical form), so even a whitespace edit is refused.
     public static func replay(path: String) -> Replay {
         let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        if base.count == 16, base.allSatisfy(\.isHexDigit) {
-            guard let data = FileManager.default.contents(atPath: path) else { return .stale("cannot read \(path)") }
-            let expected = contentName(data)
-            if expected != base.lowercased() {
-                return .stale("file name \(base) is not the content hash \(expected): the file was edited after it was written")
-            }
+        guard let data = FileManager.default.contents(atPath: path) else { return .stale("cannot read \(path)") }
+        let expected = contentName(data)
+        if expected != base.lowercased() {
+            return .stale("file name \(base) is not the content hash \(expected): the file was edited after it was written")
         }
         var failures: [String] = []
         var passed = 0

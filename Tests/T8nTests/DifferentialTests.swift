@@ -157,8 +157,9 @@ struct DifferentialTests {
         }
     }
 
-    /// A stored file is bound to its content: one edited byte (here the spec verdict's text) and
-    /// the file is refused as stale, never replayed as reproduced or fixed.
+    /// A stored file is bound to its content: one edited byte (the first `L` becomes `l`), or the
+    /// unedited file under another name, and the file is refused as stale, never replayed as
+    /// reproduced or fixed.
     @Test("An edited differential counterexample is refused: its name is no longer its content hash")
     func editedDifferentialCounterexampleIsRefused() throws {
         let dir = FixturePaths.packageRoot.appendingPathComponent("Counterexamples/differential")
@@ -177,5 +178,11 @@ struct DifferentialTests {
             Issue.record("an edited file replayed"); return
         }
         #expect(why.contains("content hash"), "\(why)")
+        let renamed = tmp.appendingPathComponent("renamed.json")
+        try Data(contentsOf: dir.appendingPathComponent(f)).write(to: renamed)
+        guard case .stale(let why2) = DifferentialCounterexample.replay(path: renamed.path) else {
+            Issue.record("a renamed file replayed"); return
+        }
+        #expect(why2.contains("content hash"), "\(why2)")
     }
 }
