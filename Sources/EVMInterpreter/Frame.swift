@@ -7,6 +7,38 @@ import EVMCore
 /// `0 <= sp <= 1024`; the running instruction has at least its inputs on the stack and room
 /// for its outputs, so the stack helpers below never check bounds. `gas >= 0` between
 /// instructions. `memory.size` is a multiple of 32.
+/// The operand stack: 1024 preallocated words at `base`, `base[sp - 1]` the top. A value type
+/// of two words so the dispatch loop can hold it in registers; the instructions that only
+/// touch the stack (arithmetic, comparison, bitwise, PUSH/DUP/SWAP) are methods of it.
+/// Bounds are checked by the dispatch loop before each instruction, never here.
+struct Stack {
+    let base: UnsafeMutablePointer<UInt256>
+    var sp: Int = 0
+
+    @inline(__always)
+    mutating func pop() -> UInt256 {
+        sp &-= 1
+        return base[sp]
+    }
+
+    @inline(__always)
+    mutating func push(_ v: UInt256) {
+        base[sp] = v
+        sp &+= 1
+    }
+
+    /// The top item, read/write.
+    @inline(__always)
+    var top: UInt256 {
+        get { base[sp &- 1] }
+        nonmutating set { base[sp &- 1] = newValue }
+    }
+
+    /// Item `i` below the top (0 is the top).
+    @inline(__always)
+    func peek(_ i: Int) -> UInt256 { base[sp &- 1 &- i] }
+}
+
 struct Frame<H: Host> {
     let host: H
     let fork: Hardfork
@@ -16,9 +48,15 @@ struct Frame<H: Host> {
     let code: UnsafeBufferPointer<UInt8>
     /// `bytecode.jumpdests` (one bit per code byte), valid for the whole run.
     let jumpdests: UnsafeBufferPointer<UInt64>
+    /// The operand stack. The dispatch loop keeps its own copy in registers while it runs
+    /// the hot instructions and stores it here before anything that takes the whole frame.
+    var st: Stack
     /// 1024 preallocated words; `stack[sp - 1]` is the top.
-    let stack: UnsafeMutablePointer<UInt256>
-    var sp: Int = 0
+    var stack: UnsafeMutablePointer<UInt256> { st.base }
+    var sp: Int {
+        @inline(__always) get { st.sp }
+        @inline(__always) set { st.sp = newValue }
+    }
     /// Index of the next byte to decode (already past the running opcode).
     var pc: Int = 0
     var gas: Int64
@@ -39,7 +77,7 @@ struct Frame<H: Host> {
         self.message = message
         self.bytecode = bytecode
         self.code = code
-        self.stack = stack
+        self.st = Stack(base: stack)
         self.gas = message.gas
         self.tracer = tracer
     }
@@ -47,27 +85,21 @@ struct Frame<H: Host> {
     // MARK: Stack (bounds checked by the dispatch loop)
 
     @inline(__always)
-    mutating func pop() -> UInt256 {
-        sp &-= 1
-        return stack[sp]
-    }
+    mutating func pop() -> UInt256 { st.pop() }
 
     @inline(__always)
-    mutating func push(_ v: UInt256) {
-        stack[sp] = v
-        sp &+= 1
-    }
+    mutating func push(_ v: UInt256) { st.push(v) }
 
     /// The top item, read/write.
     @inline(__always)
     var top: UInt256 {
-        get { stack[sp &- 1] }
-        nonmutating set { stack[sp &- 1] = newValue }
+        get { st.top }
+        nonmutating set { st.top = newValue }
     }
 
     /// Item `i` below the top (0 is the top).
     @inline(__always)
-    func peek(_ i: Int) -> UInt256 { stack[sp &- 1 &- i] }
+    func peek(_ i: Int) -> UInt256 { st.peek(i) }
 
     // MARK: Gas
 

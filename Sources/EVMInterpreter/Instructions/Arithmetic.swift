@@ -2,7 +2,7 @@ import EVMCore
 
 // 0x01–0x0b: arithmetic. Binary operations pop `a` (top) and replace the new top `b` with
 // `a op b`, as the Yellow Paper orders operands (μs[0] op μs[1]).
-extension Frame {
+extension Stack {
     @inline(__always) mutating func add() { let a = pop(); top = a &+ top }
     @inline(__always) mutating func mul() { let a = pop(); top = a &* top }
     @inline(__always) mutating func sub() { let a = pop(); top = a &- top }
@@ -21,6 +21,14 @@ extension Frame {
         top = UInt256.evmMulmod(a, b, top)
     }
 
+    @inline(__always) mutating func signextend() {
+        let b = pop()
+        top = UInt256.evmSignExtend(byteIndex: b, value: top)
+    }
+}
+
+// EXP charges dynamic gas, so it is a frame method (run on the dispatch loop's slow path).
+extension Frame {
     /// EXP: 10 static + per exponent byte 10 (Frontier–Tangerine) or 50 (EIP-160, Spurious Dragon+).
     @inline(__always) mutating func exp() -> ExecutionStatus? {
         let base = pop()
@@ -29,10 +37,5 @@ extension Frame {
         guard charge(perByte &* Int64(exponent.byteWidth)) else { return .outOfGas }
         top = UInt256.evmExp(base, exponent)
         return nil
-    }
-
-    @inline(__always) mutating func signextend() {
-        let b = pop()
-        top = UInt256.evmSignExtend(byteIndex: b, value: top)
     }
 }

@@ -1,7 +1,7 @@
 import EVMCore
 
 // 0x16–0x1e: bitwise logic, BYTE, shifts (EIP-145) and CLZ (EIP-7939).
-extension Frame {
+extension Stack {
     @inline(__always) mutating func and() { let a = pop(); top = a & top }
     @inline(__always) mutating func or() { let a = pop(); top = a | top }
     @inline(__always) mutating func xor() { let a = pop(); top = a ^ top }

@@ -1,25 +1,16 @@
 import EVMCore
 
 // 0x56 JUMP, 0x57 JUMPI. PC, GAS and JUMPDEST are inline in the dispatch loop.
-extension Frame {
-    /// Sets `pc` to `dest` when it is a JUMPDEST outside push data.
+enum Flow {
+    /// `dest` as a code index when it is a JUMPDEST outside push data, else nil
+    /// (bad jump destination). `d < code.count` keeps the bitmap index in range (one bit per
+    /// code byte).
     @inline(__always)
-    mutating func jumpTo(_ dest: UInt256) -> ExecutionStatus? {
-        // `d < code.count` keeps the bitmap index in range (one bit per code byte).
-        guard let d = dest.uint64IfFits, d < UInt64(code.count),
+    static func target(_ dest: UInt256, codeCount: Int, jumpdests: UnsafeBufferPointer<UInt64>) -> Int? {
+        guard let d = dest.uint64IfFits, d < UInt64(codeCount),
               (jumpdests[Int(d &>> 6)] &>> (d & 63)) & 1 == 1 else {
-            return .badJumpDestination
+            return nil
         }
-        pc = Int(d)
-        return nil
-    }
-
-    @inline(__always)
-    mutating func jump() -> ExecutionStatus? { jumpTo(pop()) }
-
-    @inline(__always)
-    mutating func jumpi() -> ExecutionStatus? {
-        let dest = pop(), condition = pop()
-        return condition.isZero ? nil : jumpTo(dest)
+        return Int(d)
     }
 }
