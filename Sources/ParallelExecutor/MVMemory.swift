@@ -40,6 +40,14 @@ public enum Location: Hashable, Sendable, CustomStringConvertible {
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(mixed) }
+
+    /// What `Dictionary` and `Set` use: `mixed` keyed by the table's seed through one
+    /// `UInt256.mixHash` (multiplications), instead of a `Hasher` (SipHash) — every read of an
+    /// incarnation probes two of these tables. Consistent with `==`.
+    @inline(__always)
+    public func _rawHashValue(seed: Int) -> Int {
+        Int(truncatingIfNeeded: UInt256.mixHash(mixed, 0x6C62_272E_07BB_0142, 0, 0, seed: UInt64(UInt(bitPattern: seed))))
+    }
 }
 
 /// A value written to a location.
@@ -125,7 +133,9 @@ public final class MVMemory: @unchecked Sendable {
     static let shardCount = 64
     let shards: [Shard]
     /// Per transaction: the locations its latest recorded incarnation wrote, and what it read.
-    let perTx: PerTransaction<(written: [Location], read: [(Location, ReadOrigin)])>
+    /// (The write set is kept as recorded — its locations are the first elements — so recording
+    /// shares the caller's array instead of building one.)
+    let perTx: PerTransaction<(written: [(Location, MVValue)], read: [(Location, ReadOrigin)])>
     /// False but under a planted fault that answers `estimateBlocksReader` with false (readers
     /// then take ESTIMATE markers for values); asked once here, not on every read.
     let ignoreEstimates: Bool
@@ -207,15 +217,14 @@ public final class MVMemory: @unchecked Sendable {
             s.map[l, default: Cell()].upsert(e, wroteNew: &wroteNew)
             s.lock.unlock()
         }
-        let locations = writes.map(\.0)
         if !previous.isEmpty {
             // Usually the same locations as before: only build a set when they differ.
-            if previous != locations {
-                let now = Set(locations)
-                for l in previous where !now.contains(l) { remove(l, tx: version.tx) }
+            if !previous.elementsEqual(writes, by: { $0.0 == $1.0 }) {
+                let now = Set(writes.lazy.map(\.0))
+                for (l, _) in previous where !now.contains(l) { remove(l, tx: version.tx) }
             }
         }
-        perTx.withLock(version.tx) { $0 = (written: locations, read: reads) }
+        perTx.withLock(version.tx) { $0 = (written: writes, read: reads) }
         return wroteNew
     }
 
@@ -228,7 +237,7 @@ public final class MVMemory: @unchecked Sendable {
 
     /// Marks every write of `tx` as an ESTIMATE (on abort): readers wait for its re-execution.
     public func convertWritesToEstimates(_ tx: Int) {
-        for l in perTx.withLock(tx, { $0.written }) {
+        for (l, _) in perTx.withLock(tx, { $0.written }) {
             let s = shard(l)
             s.lock.lock()
             if let pos = s.map[l]?.index(of: tx) { s.map[l]!.entries[pos].estimate = true }
@@ -276,7 +285,7 @@ public final class MVMemory: @unchecked Sendable {
     }
 
     /// The last recorded write set of `tx`'s latest incarnation (for the final assembly).
-    public func writtenLocations(_ tx: Int) -> [Location] { perTx.withLock(tx) { $0.written } }
+    public func writtenLocations(_ tx: Int) -> [Location] { perTx.withLock(tx) { $0.written.map(\.0) } }
     public func readSet(_ tx: Int) -> [(Location, ReadOrigin)] { perTx.withLock(tx) { $0.read } }
 }
 

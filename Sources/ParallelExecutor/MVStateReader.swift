@@ -37,8 +37,9 @@ final class MVStateReader: StateReader {
 
     init(tx: Int, mv: MVMemory, pre: InMemoryState, codes: CodeStore, creditOnly: Address? = nil) {
         self.tx = tx; self.mv = mv; self.pre = pre; self.codes = codes; self.creditOnly = creditOnly
-        cache.reserveCapacity(16)
+        cache.reserveCapacity(8)
         reads.reserveCapacity(16)
+        storageOf.reserveCapacity(4)
     }
 
     static func baseValue(_ l: Location, pre: InMemoryState) -> MVValue? {
@@ -49,29 +50,44 @@ final class MVStateReader: StateReader {
         }
     }
 
-    /// Reads and records; returns (value or nil for base, index of the writing tx or -1).
+    /// Reads and records, through the cache; returns (value or nil for base, index of the
+    /// writing tx or -1).
     private func get(_ l: Location) -> (MVValue?, Int) {
         if let hit = cache[l] { return hit }
-        let r = mv.read(l, tx: tx, base: { MVStateReader.baseValue(l, pre: pre) })
-        let answer: (MVValue?, Int)
-        switch r {
+        let answer = fetch(l)
+        cache[l] = answer   // after a blocked read, a placeholder: the incarnation is discarded
+        return answer
+    }
+
+    /// Reads from multi-version memory and records the read, without the cache: for storage
+    /// slots, which `JournaledState` asks for at most once per incarnation (it keeps every slot
+    /// it loaded), so caching them would only cost a second table.
+    private func fetch(_ l: Location) -> (MVValue?, Int) {
+        switch mv.read(l, tx: tx, base: { MVStateReader.baseValue(l, pre: pre) }) {
         case .blocked(let by):
             if blockedBy == nil { blockedBy = by; stop.raised = true }
-            answer = (nil, -1)
-            cache[l] = answer   // a placeholder; the incarnation is discarded
-            return answer
+            return (nil, -1)
         case .base:
             reads.append((l, .base))
-            answer = (nil, -1)
+            return (nil, -1)
         case .value(let v, let origin):
             reads.append((l, origin))
-            switch origin {
-            case .version(let ver): answer = (v, ver.tx)
-            default: answer = (v, tx - 1)   // resolved deltas: treat as the latest writer below
-            }
+            if case .version(let ver) = origin { return (v, ver.tx) }
+            return (v, tx - 1)   // resolved deltas: treat as the latest writer below
         }
-        cache[l] = answer
-        return answer
+    }
+
+    /// Per address whose storage this incarnation read: the writer of its storage-clear marker
+    /// (-1: none below this transaction) and its pre-state storage. Few addresses per
+    /// transaction, so a linear scan beats hashing.
+    private var storageOf: [(address: Address, clearer: Int, pre: [UInt256: UInt256]?)] = []
+
+    private func storageInfo(_ a: Address) -> (clearer: Int, pre: [UInt256: UInt256]?) {
+        for e in storageOf where e.address == a { return (e.clearer, e.pre) }
+        let (_, clearer) = get(.storageClear(a))
+        let info = (address: a, clearer: clearer, pre: pre.storage[a])
+        storageOf.append(info)
+        return (info.clearer, info.pre)
     }
 
     func account(_ address: Address) -> Account? {
@@ -106,16 +122,16 @@ final class MVStateReader: StateReader {
     func code(hash: Bytes32) -> Bytecode { codes.get(hash) ?? pre.code(hash: hash) }
 
     func storage(_ address: Address, _ key: UInt256) -> UInt256 {
-        let (v, writer) = get(.storage(address, key))
-        let (_, clearer) = get(.storageClear(address))
+        let (v, writer) = fetch(.storage(address, key))
+        let (clearer, preStorage) = storageInfo(address)
         if clearer > writer || (clearer >= 0 && v == nil) { return .zero }
         if case .storage(let s)? = v { return s }
-        return pre.storage(address, key)
+        return preStorage?[key] ?? .zero
     }
 
     func hasStorage(_ address: Address) -> Bool {
-        let (_, clearer) = get(.storageClear(address))
-        return clearer < 0 && pre.hasStorage(address)
+        let (clearer, preStorage) = storageInfo(address)
+        return clearer < 0 && !(preStorage?.isEmpty ?? true)
     }
 
     func blockHash(_ number: UInt64) -> Bytes32 { pre.blockHash(number) }

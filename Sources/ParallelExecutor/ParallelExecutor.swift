@@ -72,6 +72,7 @@ public struct ParallelExecutor: BlockExecutor {
         case .deterministic(_, let w, _): workers = max(1, w)
         case .replay(let trace): workers = max(1, trace.workers)
         }
+        let t0 = DispatchTime.now().uptimeNanoseconds
         let stm = BlockSTM(pre: preState, block: block, txs: transactions, fork: fork, faults: faults, workers: workers,
                            dependencyGuard: dependencyGuard)
         var report = ParallelReport()
@@ -87,6 +88,7 @@ public struct ParallelExecutor: BlockExecutor {
             report.trace = d.run(stm, replay: trace)
             report.replayRanOut = d.replayRanOut
         }
+        report.executionSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         report.incarnations = stm.scheduler.incarnations.reduce(0) { $0 + $1 + 1 }
         report.executions = stm.scheduler.finishedExecutions
         report.validations = stm.scheduler.finishedValidations
@@ -127,6 +129,8 @@ public struct ParallelReport: Sendable {
     /// and the result was finished without it. A replay follows its trace exactly when this is
     /// false and `trace` equals the given one.
     public var replayRanOut = false
+    /// Wall time from the start of the run until the workers finished (set-up included).
+    public var executionSeconds = 0.0
     /// Wall time of the sequential tail after the workers finished: the in-order assembly of
     /// receipts and post-state (and the in-order execution after a guard halt), and the state
     /// root (itself spread over the workers).
@@ -303,9 +307,11 @@ final class BlockSTM: @unchecked Sendable {
     /// order; nil when the block gas pool overflows (the caller re-runs serially).
     func assemble() -> (BlockResult, Int)? {
         let prefix = finalPrefix()
-        let state = pre.copy()
         var outcomes: [TxOutcome] = []
         outcomes.reserveCapacity(txs.count)
+        // The prefix's diffs are only merged (in order); the merged diff is applied to a copy
+        // of the pre-state once at the end. A credit needs the balance left by the diffs before
+        // it: the merged diff's record of the account when there is one, else the pre-state's.
         var diff = StateDiff()
         var cumulative: UInt64 = 0
         var missing: [String] = []
@@ -323,17 +329,29 @@ final class BlockSTM: @unchecked Sendable {
             }
             cumulative += receipt.gasUsed
             receipt.cumulativeGasUsed = cumulative
-            var txDiff = out.diff
-            for (a, amount) in out.credits {
-                var acct = state.account(a) ?? Account()
-                acct.balance = acct.balance &+ amount
-                let code = acct.hasCode ? state.code(hash: acct.codeHash) : nil
-                txDiff.accounts[a] = AccountDiff(account: acct, storage: [:], storageCleared: false, code: code)
+            if out.credits.isEmpty {
+                diff.merge(out.diff)
+            } else {
+                var txDiff = out.diff
+                for (a, amount) in out.credits {
+                    var acct: Account
+                    let code: Bytecode?
+                    if let d = diff.accounts[a] {
+                        acct = d.account ?? Account()
+                        code = d.account == nil ? nil : d.code
+                    } else {
+                        acct = pre.account(a) ?? Account()
+                        code = acct.hasCode ? pre.code(hash: acct.codeHash) : nil
+                    }
+                    acct.balance = acct.balance &+ amount
+                    txDiff.accounts[a] = AccountDiff(account: acct, storage: [:], storageCleared: false, code: code)
+                }
+                diff.merge(txDiff)
             }
-            state.apply(txDiff)
-            diff.merge(txDiff)
             outcomes.append(.executed(receipt))
         }
+        let state = pre.copy()
+        state.apply(diff)
         // The rest, in order (only after the dependency guard halted the scheduler).
         for i in prefix..<txs.count {
             let rtx = txs[i]
