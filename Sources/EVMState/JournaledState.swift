@@ -543,23 +543,26 @@ public struct StateDiff: Sendable {
 
     /// Folds `later` on top of `self`: the result is the diff of applying both in order.
     public mutating func merge(_ later: StateDiff) {
-        for (a, d) in later.accounts {
-            // Taken out so its storage dictionary is uniquely referenced and grows in place
-            // (updating a copy made merging a block's diffs quadratic in a contract's slots).
-            guard var cur = accounts.removeValue(forKey: a) else { accounts[a] = d; continue }
-            let previousAccount = cur.account
-            if d.account == nil || d.storageCleared {
-                // Earlier storage is gone either way; an earlier clear of the base still holds.
-                let clearedBase = cur.storageCleared || cur.account == nil || d.storageCleared
-                cur = d
-                cur.storageCleared = clearedBase
-            } else {
-                cur.account = d.account
-                cur.code = d.code
-                for (k, v) in d.storage { cur.storage[k] = v }
-                if cur.account != nil && previousAccount == nil { cur.storageCleared = true }
-            }
-            accounts[a] = cur
+        for (a, d) in later.accounts { merge(a, d) }
+    }
+
+    /// Folds one account's later diff on top of `self` (`merge` for a single account).
+    public mutating func merge(_ a: Address, _ d: AccountDiff) {
+        // Taken out so its storage dictionary is uniquely referenced and grows in place
+        // (updating a copy made merging a block's diffs quadratic in a contract's slots).
+        guard var cur = accounts.removeValue(forKey: a) else { accounts[a] = d; return }
+        let previousAccount = cur.account
+        if d.account == nil || d.storageCleared {
+            // Earlier storage is gone either way; an earlier clear of the base still holds.
+            let clearedBase = cur.storageCleared || cur.account == nil || d.storageCleared
+            cur = d
+            cur.storageCleared = clearedBase
+        } else {
+            cur.account = d.account
+            cur.code = d.code
+            for (k, v) in d.storage { cur.storage[k] = v }
+            if cur.account != nil && previousAccount == nil { cur.storageCleared = true }
         }
+        accounts[a] = cur
     }
 }

@@ -284,6 +284,18 @@ public final class MVMemory: @unchecked Sendable {
         return Keccak256.emptyHash
     }
 
+    /// Drops the shards and per-transaction sets of one of `parts` parts (shard or transaction
+    /// index ≡ `part` mod `parts`), so that several threads can free a finished run's memory
+    /// side by side. Only after the run, when nothing reads this memory any more.
+    func release(part: Int, of parts: Int) {
+        for k in stride(from: part, to: shards.count, by: parts) {
+            shards[k].lock.lock()
+            shards[k].map = [:]
+            shards[k].lock.unlock()
+        }
+        for tx in stride(from: part, to: perTx.count, by: parts) { perTx.withLock(tx) { $0 = (written: [], read: []) } }
+    }
+
     /// The last recorded write set of `tx`'s latest incarnation (for the final assembly).
     public func writtenLocations(_ tx: Int) -> [Location] { perTx.withLock(tx) { $0.written.map(\.0) } }
     public func readSet(_ tx: Int) -> [(Location, ReadOrigin)] { perTx.withLock(tx) { $0.read } }
@@ -313,6 +325,8 @@ public final class PerTransaction<T>: @unchecked Sendable {
     private let locks: [NSLock]
     /// Allocated once; slot i is only touched under lock i mod `stripes`.
     private let values: UnsafeMutableBufferPointer<T>
+
+    public var count: Int { values.count }
 
     public init(count: Int, initial: T) {
         locks = (0..<Swift.min(count, PerTransaction.stripes)).map { _ in NSLock() }

@@ -101,6 +101,7 @@ public struct ParallelExecutor: BlockExecutor {
             report.assemblySeconds = assembly - stm.stateRootSeconds
             report.finishedInOrder = serialTail
             if recordAccessSets { report.accessSets = stm.accessSets(inOrderFrom: transactions.count - serialTail) }
+            if case .threaded = driver { WorkerThreads.run(count: workers) { stm.release(part: $0, of: workers) } }
             return (result, report)
         }
         report.fellBackToSerial = true
@@ -329,24 +330,21 @@ final class BlockSTM: @unchecked Sendable {
             }
             cumulative += receipt.gasUsed
             receipt.cumulativeGasUsed = cumulative
-            if out.credits.isEmpty {
-                diff.merge(out.diff)
-            } else {
-                var txDiff = out.diff
-                for (a, amount) in out.credits {
-                    var acct: Account
-                    let code: Bytecode?
-                    if let d = diff.accounts[a] {
-                        acct = d.account ?? Account()
-                        code = d.account == nil ? nil : d.code
-                    } else {
-                        acct = pre.account(a) ?? Account()
-                        code = acct.hasCode ? pre.code(hash: acct.codeHash) : nil
-                    }
-                    acct.balance = acct.balance &+ amount
-                    txDiff.accounts[a] = AccountDiff(account: acct, storage: [:], storageCleared: false, code: code)
+            diff.merge(out.diff)
+            // A credited account is never in the transaction's own diff (see `compute`), so
+            // its credit is folded in after the diff.
+            for (a, amount) in out.credits {
+                var acct: Account
+                let code: Bytecode?
+                if let d = diff.accounts[a] {
+                    acct = d.account ?? Account()
+                    code = d.account == nil ? nil : d.code
+                } else {
+                    acct = pre.account(a) ?? Account()
+                    code = acct.hasCode ? pre.code(hash: acct.codeHash) : nil
                 }
-                diff.merge(txDiff)
+                acct.balance = acct.balance &+ amount
+                diff.merge(a, AccountDiff(account: acct, storage: [:], storageCleared: false, code: code))
             }
             outcomes.append(.executed(receipt))
         }
@@ -371,6 +369,14 @@ final class BlockSTM: @unchecked Sendable {
         stateRootSeconds = Double(DispatchTime.now().uptimeNanoseconds - rootStart) / 1e9
         let result = BlockResult(outcomes: outcomes, diff: diff, stateRoot: root, unimplementedPrecompiles: missing)
         return (result, txs.count - prefix)
+    }
+
+    /// Frees one of `parts` parts of the run's memory (recorded executions and multi-version
+    /// memory), so that the workers tear a finished run down side by side instead of the
+    /// caller alone in `deinit`. Only after `assemble`.
+    func release(part: Int, of parts: Int) {
+        for tx in stride(from: part, to: txs.count, by: parts) { results.withLock(tx) { $0 = nil } }
+        mv.release(part: part, of: parts)
     }
 
     /// Accounts with at least this many slots get their storage root built on all workers.
