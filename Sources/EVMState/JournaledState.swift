@@ -481,9 +481,12 @@ public final class JournaledState {
     /// `clearEmpty`) touched accounts that are empty are removed. Clears the transient storage
     /// and the journal.
     public func finalize(clearEmpty: Bool) {
-        for (a, s) in accounts {
-            if s.destructed || (clearEmpty && s.touched && s.exists && s.info.isEmpty) {
-                var n = s
+        // Through indices, in place: assigning `accounts[a]` while iterating `accounts` copied
+        // the whole dictionary (the loop holds it) at the first deleted account.
+        var i = accounts.startIndex
+        while i != accounts.endIndex {
+            Self.inPlace(&accounts.values[i]) { n in
+                guard n.destructed || (clearEmpty && n.touched && n.exists && n.info.isEmpty) else { return }
                 n.exists = false
                 n.info = .empty
                 n.storage = [:]
@@ -491,8 +494,8 @@ public final class JournaledState {
                 n.storageWiped = true
                 n.dirty = true
                 n.destructed = true
-                accounts[a] = n
             }
+            accounts.formIndex(after: &i)
         }
         transientStorage.removeAll()
         journal.removeAll()
