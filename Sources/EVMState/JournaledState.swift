@@ -50,7 +50,7 @@ public final class JournaledState {
         public var exists: Bool
         /// Slot → original at tx start, current, and the EIP-2929 warm flag of every slot read
         /// or written (see `StorageSlot`).
-        public var storage: [UInt256: StorageSlot]
+        public var storage: SlotTable
         /// Code, loaded lazily by hash.
         public var code: Bytecode?
         /// Storage in `base` is ignored (the account was (re)created in this transaction).
@@ -119,10 +119,10 @@ public final class JournaledState {
         if let s = accounts[a] { return s }
         let s: AccountState
         if let acct = base.account(a) {
-            s = AccountState(info: acct, exists: true, storage: [:], code: nil, storageWiped: false,
+            s = AccountState(info: acct, exists: true, storage: SlotTable(), code: nil, storageWiped: false,
                              createdInTx: false, destructed: false, touched: false, dirty: false)
         } else {
-            s = AccountState(info: .empty, exists: false, storage: [:], code: nil, storageWiped: true,
+            s = AccountState(info: .empty, exists: false, storage: SlotTable(), code: nil, storageWiped: true,
                              createdInTx: false, destructed: false, touched: false, dirty: false)
         }
         accounts[a] = s
@@ -176,12 +176,17 @@ public final class JournaledState {
         // Through `inout` (Dictionary.Values' modify accessor): reading `values[i].storage` by
         // the getter would copy the whole record (retaining its storage and code) per access.
         return Self.inPlace(&accounts.values[i]) { s in
-            if let v = s.storage[key] { return (v.original, v.current) }
-            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = StorageSlot(original: v, current: v)
-            return (v, v)
+            let wiped = s.storageWiped
+            return s.storage.withSlot(key, missing: { Self.loadedSlot(wiped ? .zero : base.storage(a, key)) }) { slot in
+                (slot.original, slot.current)
+            }
         }
     }
+
+    /// A slot as first read from the base (or zero after a wipe): original = current, cold.
+    /// Every slot access below applies its own effect to it exactly as to a cached slot.
+    @inline(__always)
+    static func loadedSlot(_ v: UInt256) -> StorageSlot { StorageSlot(original: v, current: v, warmEpoch: 0) }
 
     @inline(__always)
     static func inPlace<R>(_ s: inout AccountState, _ body: (inout AccountState) -> R) -> R { body(&s) }
@@ -201,14 +206,12 @@ public final class JournaledState {
         let i = loadedIndex(a)
         let base = self.base
         let old: (original: UInt256, current: UInt256) = Self.inPlace(&accounts.values[i]) { s in
-            if let j = s.storage.index(forKey: key) {
-                let old = s.storage.values[j]
-                s.storage.values[j].current = value
+            let wiped = s.storageWiped
+            return s.storage.withSlot(key, missing: { Self.loadedSlot(wiped ? .zero : base.storage(a, key)) }) { slot in
+                let old = slot
+                slot.current = value
                 return (old.original, old.current)
             }
-            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = StorageSlot(original: v, current: value)
-            return (v, v)
         }
         journal.append(.storage(a, key, old.current))
         return old
@@ -220,14 +223,12 @@ public final class JournaledState {
         let i = loadedIndex(a)
         let base = self.base, epoch = accessEpoch
         let (wasWarm, value): (Bool, UInt256) = Self.inPlace(&accounts.values[i]) { s in
-            if let j = s.storage.index(forKey: key) {
-                let w = s.storage.values[j].warmEpoch == epoch
-                s.storage.values[j].warmEpoch = epoch
-                return (w, s.storage.values[j].current)
+            let wiped = s.storageWiped
+            return s.storage.withSlot(key, missing: { Self.loadedSlot(wiped ? .zero : base.storage(a, key)) }) { slot in
+                let w = slot.warmEpoch == epoch
+                slot.warmEpoch = epoch
+                return (w, slot.current)
             }
-            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = StorageSlot(original: v, current: v, warmEpoch: epoch)
-            return (false, v)
         }
         if wasWarm { return (true, value) }
         journal.append(.warmEntry(a, key))
@@ -242,15 +243,13 @@ public final class JournaledState {
         let i = loadedIndex(a)
         let base = self.base, epoch = accessEpoch
         let (wasWarm, original, current): (Bool, UInt256, UInt256) = Self.inPlace(&accounts.values[i]) { s in
-            if let j = s.storage.index(forKey: key) {
-                let old = s.storage.values[j]
-                s.storage.values[j].current = value
-                s.storage.values[j].warmEpoch = epoch
+            let wiped = s.storageWiped
+            return s.storage.withSlot(key, missing: { Self.loadedSlot(wiped ? .zero : base.storage(a, key)) }) { slot in
+                let old = slot
+                slot.current = value
+                slot.warmEpoch = epoch
                 return (old.warmEpoch == epoch, old.original, old.current)
             }
-            let v = s.storageWiped ? UInt256.zero : base.storage(a, key)
-            s.storage[key] = StorageSlot(original: v, current: value, warmEpoch: epoch)
-            return (false, v, v)
         }
         if !wasWarm { journal.append(.warmEntry(a, key)) }
         journal.append(.storage(a, key, current))
@@ -338,7 +337,7 @@ public final class JournaledState {
             // Storage is wiped, but slots accessed earlier in the transaction stay warm (EIP-2929).
             let epoch = accessEpoch
             if !old.storage.isEmpty {
-                n.storage = old.storage.compactMapValues { $0.warmEpoch == epoch ? StorageSlot(original: .zero, current: .zero, warmEpoch: epoch) : nil }
+                n.storage = old.storage.compactMapSlots { $0.warmEpoch == epoch ? StorageSlot(original: .zero, current: .zero, warmEpoch: epoch) : nil }
             }
             n.code = .empty
             n.storageWiped = true
@@ -364,7 +363,7 @@ public final class JournaledState {
     public func collidesWithCreate(_ a: Address) -> Bool {
         let base = self.base
         return withAccount(a) { s in
-            s.info.nonce != 0 || s.info.hasCode || s.storage.values.contains { !$0.current.isZero }
+            s.info.nonce != 0 || s.info.hasCode || s.storage.contains { !$0.current.isZero }
                 || (!s.storageWiped && base.hasStorage(a))
         }
     }
@@ -418,7 +417,7 @@ public final class JournaledState {
             accessEpoch = 1
             for i in accounts.indices {
                 Self.inPlace(&accounts.values[i]) { s in
-                    for j in s.storage.indices { s.storage.values[j].warmEpoch = 0 }
+                    s.storage.modifyAll { $0.warmEpoch = 0 }
                 }
             }
         }
@@ -452,8 +451,8 @@ public final class JournaledState {
                 accounts[a]!.dirty = wasDirty
             case .storage(let a, let key, let old):
                 let i = accounts.index(forKey: a)!
-                let j = accounts.values[i].storage.index(forKey: key)!
-                accounts.values[i].storage.values[j].current = old
+                let restored = Self.inPlace(&accounts.values[i]) { $0.storage.modify(key) { $0.current = old } }
+                precondition(restored != nil, "journal: a storage write of a slot the record does not hold")
             case .transient(let k, let old):
                 transientStorage[k] = old
             case .touched(let a):
@@ -465,7 +464,7 @@ public final class JournaledState {
             case .warmEntry(let a, let key):
                 if let i = accounts.index(forKey: a) {
                     Self.inPlace(&accounts.values[i]) { s in
-                        if let j = s.storage.index(forKey: key) { s.storage.values[j].warmEpoch = 0 }
+                        s.storage.modify(key) { $0.warmEpoch = 0 }
                     }
                 }
             }
@@ -489,7 +488,7 @@ public final class JournaledState {
                 guard n.destructed || (clearEmpty && n.touched && n.exists && n.info.isEmpty) else { return }
                 n.exists = false
                 n.info = .empty
-                n.storage = [:]
+                n.storage = SlotTable()
                 n.code = .empty
                 n.storageWiped = true
                 n.dirty = true
@@ -505,7 +504,10 @@ public final class JournaledState {
     public func diff() -> StateDiff {
         var out: [Address: AccountDiff] = [:]
         for (a, s) in accounts {
-            let changedSlots = s.storage.filter { $0.value.current != $0.value.original || (s.storageWiped && !$0.value.current.isZero) }
+            var changedSlots: [UInt256: UInt256] = [:]
+            s.storage.forEach { k, v in
+                if v.current != v.original || (s.storageWiped && !v.current.isZero) { changedSlots[k] = v.current }
+            }
             if !s.dirty && changedSlots.isEmpty { continue }
             if s.destructed || !s.exists {
                 // Deleted (or never came to exist).
@@ -514,9 +516,7 @@ public final class JournaledState {
                 }
                 continue
             }
-            var storage: [UInt256: UInt256] = [:]
-            for (k, v) in changedSlots { storage[k] = v.current }
-            out[a] = AccountDiff(account: s.info, storage: storage, storageCleared: s.storageWiped && base.account(a) != nil,
+            out[a] = AccountDiff(account: s.info, storage: changedSlots, storageCleared: s.storageWiped && base.account(a) != nil,
                                  code: s.info.hasCode ? s.code : nil)
         }
         return StateDiff(accounts: out)

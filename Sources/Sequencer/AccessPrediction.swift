@@ -46,7 +46,7 @@ public struct AccessPredictor {
         var reads = Set<AccessKey>(), writes = Set<AccessKey>()
         for (address, acct) in journal.accounts {
             reads.insert(.account(address))
-            for key in acct.storage.keys { reads.insert(.slot(address, key)) }
+            acct.storage.forEach { key, _ in reads.insert(.slot(address, key)) }
         }
         // Declared accesses count as reads: the transaction pre-warms them and a later
         // version of it may touch them.
